@@ -1,0 +1,24 @@
+# Two commands on a fresh machine with only python3:  make run   and   make test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: run test install clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the package with its test tools
+
+run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (Slack too when its tokens are set)
+	$(BIN)/lessons serve
+
+test: $(STAMP)  ## run the whole test suite
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,188 @@
+"""The `lessons` command: search, check, stats and serve, all over one knowledge base.
+
+`main(argv)` returns the exit code, so tests call it directly: 0 success, 1 a problem found
+(for example `check` skipped a file), 2 a usage or configuration error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Sequence, TextIO
+
+from knowledge import KnowledgeBase, QueryError
+
+from . import __version__
+from .config import ConfigError, Settings, find_config, load_settings
+from .render import answer_to_dict, answer_to_text
+
+EXAMPLES = {
+    "search": """examples:
+  lessons search "lessons on social insurance for herders"
+  lessons search "socail insurence herders" --limit 3
+  lessons search "child labour country:Philippines" --json
+  lessons search "TVET reform" --lessons ./my-lessons""",
+    "check": """examples:
+  lessons check ./lessons
+  lessons check ./lessons --json | jq .skipped""",
+    "stats": """examples:
+  lessons stats
+  lessons stats --lessons ./lessons --json""",
+    "serve": """examples:
+  lessons serve
+  lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons""",
+}
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand, with examples in each --help."""
+    parser = argparse.ArgumentParser(
+        prog="lessons",
+        description="Answer questions over evaluation lessons learned (ILO iEvalDiscovery pages).",
+        epilog="Run 'lessons COMMAND --help' for examples. Without --lessons or lessons.paths in the "
+        "config, the sample lessons bundled with the package are used.",
+    )
+    parser.add_argument("--version", action="version", version=f"lessons {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", metavar="FILE",
+                        help="config file (default: $LESSONS_CONFIG, else ./config.yaml if present, else built-in defaults)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text,
+                              epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    lessons_help = "a lesson file or folder (repeatable); overrides lessons.paths in the config"
+    search = add("search", "Search the lessons and print the best matches.")
+    search.add_argument("query", help="the question, in plain words; filters such as country:Mongolia work too")
+    search.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
+    search.add_argument("--limit", type=int, metavar="N", help="how many lessons to show (default: search.default_limit)")
+    search.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N matches (paging)")
+    search.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+
+    check = add("check", "Parse lesson files without serving them; exit 1 if any file was skipped.")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="lesson files or folders")
+    check.add_argument("--json", action="store_true", help="print the report as JSON")
+    check.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+    stats = add("stats", "Count the lessons by region, country and theme.")
+    stats.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
+    stats.add_argument("--json", action="store_true", help="print the counts as JSON")
+
+    serve = add("serve", "Serve the web webhook and page, and Slack when its tokens are set.")
+    serve.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
+    serve.add_argument("--host", help="address to listen on (default: server.host)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the `lessons` command line; returns the exit code."""
+    out, err = stdout or sys.stdout, stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse already printed usage or help
+        return int(exit_.code or 0)
+    try:
+        settings = load_settings(find_config(args.config))
+        return COMMANDS[args.command](args, settings, out, err)
+    except (ConfigError, UsageError) as error:
+        print(f"lessons: error: {error}", file=err)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `lessons stats | head`: the reader left; that is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+
+
+def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progress: bool = False) -> KnowledgeBase:
+    """The knowledge base for --lessons (or the configured paths, or the bundled sample)."""
+    chosen = list(paths or settings.lessons.paths)
+    counter = _progress(err) if progress else None
+    kb = KnowledgeBase.from_paths(chosen, options=settings.search,
+                                  max_file_bytes=settings.lessons.max_file_bytes, progress=counter)
+    if counter is not None:
+        counter.done()
+    if not len(kb) and kb.report.skipped:
+        raise UsageError("no lessons loaded: " + "; ".join(kb.report.problems()[:3]))
+    return kb
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    kb = load_kb(args.lessons, settings, err)
+    try:
+        answer = kb.ask(args.query, limit=args.limit, offset=args.offset)
+    except QueryError as error:
+        raise UsageError(str(error)) from None
+    if args.json:
+        json.dump(answer_to_dict(answer), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(answer_to_text(answer))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    report = load_kb(args.paths, settings, err, progress=not args.quiet and not args.json).report
+    if args.json:
+        json.dump({"ok": report.ok, **report.to_dict()}, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        for line in report.problems():
+            print(f"error: {line}", file=out)
+        for warning in report.warnings:
+            print(f"warning: {warning}", file=out)
+        print(f"{report.files} files, {report.loaded} lessons, {len(report.skipped)} skipped, "
+              f"{len(report.duplicates)} duplicates, {len(report.warnings)} warnings", file=out)
+    return 0 if report.ok else 1
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    kb = load_kb(args.lessons, settings, err)
+    counts = kb.stats()
+    if args.json:
+        json.dump({"lessons": len(kb), **{k: dict(v.most_common()) for k, v in counts.items()}},
+                  out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    print(f"{len(kb)} lessons", file=out)
+    for name, title in (("region", "By region"), ("country", "By country"), ("theme", "By theme")):
+        print(f"\n{title}:", file=out)
+        for value, count in counts[name].most_common():
+            print(f"  {count:5d}  {value}", file=out)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    from .serve import serve  # the server's imports are only paid for by `serve`
+
+    return serve(args, settings, err)
+
+
+COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve}
+
+
+class _progress:
+    """A file counter on stderr, shown only when stderr is a terminal and there are many files."""
+
+    def __init__(self, err: TextIO, every: int = 200) -> None:
+        self.err, self.every, self.count = err, every, 0
+        self.live = hasattr(err, "isatty") and err.isatty()
+
+    def __call__(self, count: int, path: str) -> None:
+        self.count = count
+        if self.live and count % self.every == 0:
+            self.err.write(f"\rread {count:,} files…")
+            self.err.flush()
+
+    def done(self) -> None:
+        if self.live and self.count >= self.every:
+            self.err.write(f"\rread {self.count:,} files.\n")

@@ -1,0 +1,213 @@
+"""config.yaml + environment → typed, frozen settings, with one-line errors that name the key.
+
+Settings hold no secrets: tokens are read from the environment into `Secrets` and never logged.
+"""
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import os
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from knowledge import DEFAULT_MAX_FILE_BYTES, SearchOptions
+
+CONFIG_ENV = "LESSONS_CONFIG"
+DEFAULT_CONFIG_NAME = "config.yaml"
+
+
+class ConfigError(ValueError):
+    """A configuration problem, phrased as one line that names the file and the key."""
+
+
+@dataclass(frozen=True)
+class LessonsSettings:
+    """Where the lessons are; an empty list means the sample lessons bundled with the package."""
+
+    paths: tuple[str, ...] = ()
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    """The HTTP server behind the web door and Slack's HTTP mode."""
+
+    host: str = "127.0.0.1"
+    port: int = 8080
+    threads: int = 8
+    max_body_bytes: int = 64 * 1024
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    """Slack behaviour; the tokens themselves come from the environment only."""
+
+    command: str = "/lessons"
+    narrowing_buttons: int = 3
+
+
+@dataclass(frozen=True)
+class LoggingSettings:
+    """Log level and line format ("text" or "json")."""
+
+    level: str = "INFO"
+    format: str = "text"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything config.yaml can say, with the defaults documented there."""
+
+    lessons: LessonsSettings = field(default_factory=LessonsSettings)
+    search: SearchOptions = field(default_factory=SearchOptions)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    slack: SlackSettings = field(default_factory=SlackSettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Secrets:
+    """Tokens from the environment. `repr` hides them so they cannot leak into a log line."""
+
+    slack_bot_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    webhook_token: str = field(default="", repr=False)
+    admin_token: str = field(default="", repr=False)
+    slack_api_url: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Secrets":
+        env = os.environ if environ is None else environ
+        return cls(
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            slack_app_token=env.get("SLACK_APP_TOKEN", ""),
+            webhook_token=env.get("WEBHOOK_TOKEN", ""),
+            admin_token=env.get("ADMIN_TOKEN", ""),
+            slack_api_url=env.get("SLACK_API_URL", ""),
+        )
+
+    def values(self) -> list[str]:
+        """Every non-empty secret, for scrubbing logs."""
+        return [v for v in (self.slack_bot_token, self.slack_signing_secret, self.slack_app_token,
+                            self.webhook_token, self.admin_token) if v]
+
+
+def find_config(explicit: str | None, environ: Mapping[str, str] | None = None) -> Path | None:
+    """The config file to read: --config, else $LESSONS_CONFIG, else ./config.yaml if present."""
+    env = os.environ if environ is None else environ
+    if explicit:
+        return Path(explicit)
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    local = Path.cwd() / DEFAULT_CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_settings(path: str | os.PathLike[str] | None) -> Settings:
+    """Read and check a config file (None: the defaults). Raises `ConfigError`."""
+    if path is None:
+        return Settings()
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read config file: {error.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{where}: {getattr(error, 'problem', error)}") from None
+    settings = settings_from_mapping(raw or {}, str(path))
+    return _resolve_paths(settings, path.parent)
+
+
+def settings_from_mapping(raw: Any, source: str = "<config>") -> Settings:
+    """Build `Settings` from plain data, checking every key and type."""
+    built = _build(Settings, raw, source, "")
+    return dataclasses.replace(built, source=source)
+
+
+def _resolve_paths(settings: Settings, base: Path) -> Settings:
+    """Relative lesson paths are relative to the config file, so it works from any folder."""
+    paths = tuple(str(p if Path(p).is_absolute() else (base / p)) for p in settings.lessons.paths)
+    for given, resolved in zip(settings.lessons.paths, paths):
+        if not Path(resolved).exists():
+            raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
+    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths))
+
+
+def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:
+    if not isinstance(raw, Mapping):
+        name = prefix.rstrip(".") or "the top level"
+        raise ConfigError(f"{source}: {name}: expected a mapping of keys, got {_kind(raw)}")
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls) if f.init and f.name != "source"}
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in known:
+            choices = ", ".join(sorted(known))
+            raise ConfigError(f"{source}: {prefix}{key}: unknown key (known keys here: {choices})")
+        values[key] = _convert(hints[key], value, source, f"{prefix}{key}")
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any, source: str, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, {} if value is None else value, source, key + ".")
+    if hint is bool:
+        if isinstance(value, bool):
+            return value
+    elif hint is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                raise ConfigError(f"{source}: {key}: must not be negative, got {value}")
+            return value
+    elif hint is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif hint is str:
+        if isinstance(value, str):
+            return value
+    elif origin is tuple:
+        items = [value] if isinstance(value, str) else value
+        if isinstance(items, list):
+            (item_hint, *_rest) = typing.get_args(hint)
+            return tuple(_convert(item_hint, item, source, f"{key}[{i}]") for i, item in enumerate(items))
+    elif origin in (collections.abc.Mapping, dict):
+        if isinstance(value, Mapping):
+            key_hint, value_hint = typing.get_args(hint)
+            return types.MappingProxyType({
+                _convert(key_hint, k, source, f"{key} key"): _convert(value_hint, v, source, f"{key}.{k}")
+                for k, v in value.items()
+            })
+    else:  # pragma: no cover - a settings field of a type this loader does not know
+        raise TypeError(f"unsupported settings type {hint!r} for {key}")
+    raise ConfigError(f"{source}: {key}: expected {_describe(hint)}, got {_kind(value)}")
+
+
+def _describe(hint: Any) -> str:
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        return f"a list of {_describe(typing.get_args(hint)[0])}s"
+    if origin in (collections.abc.Mapping, dict):
+        return "a mapping"
+    return {bool: "true or false", int: "a whole number", float: "a number", str: "text"}.get(hint, str(hint))
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {bool: "true/false", int: "a whole number", float: "a number", str: f"text {value!r}",
+            list: "a list", dict: "a mapping"}.get(type(value), type(value).__name__)

@@ -1,0 +1,31 @@
+"""The lessons knowledge base: parse iEvalDiscovery lesson pages, index them, answer questions.
+
+Pure domain code: text and paths in, values out. It imports neither Slack, Flask nor YAML.
+"""
+from .answer import Answer, Hit
+from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
+from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, Skipped, load_lessons
+from .options import SearchOptions
+from .parse import LessonFileError, Parsed, parse_bytes, parse_text
+from .record import PROSE_FIELDS, Lesson
+
+__all__ = [
+    "Answer",
+    "BUNDLED_LESSONS",
+    "DEFAULT_MAX_FILE_BYTES",
+    "Duplicate",
+    "Hit",
+    "KnowledgeBase",
+    "Lesson",
+    "LessonFileError",
+    "LoadReport",
+    "LoadWarning",
+    "PROSE_FIELDS",
+    "Parsed",
+    "QueryError",
+    "SearchOptions",
+    "Skipped",
+    "load_lessons",
+    "parse_bytes",
+    "parse_text",
+]

@@ -1,0 +1,98 @@
+"""The knowledge base: every lesson loaded, indexed once, read-only, searched by every door."""
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .answer import Answer, Hit
+from .load import DEFAULT_MAX_FILE_BYTES, LoadReport, load_lessons
+from .options import SearchOptions
+from .record import Lesson
+from .search import Searcher
+
+#: The sample lessons shipped inside the package: the corpus used when no path is given.
+BUNDLED_LESSONS = Path(__file__).parent / "data" / "lessons"
+
+
+class QueryError(ValueError):
+    """A query the search refuses (too long, bad limit); the message is safe to show a user."""
+
+
+class KnowledgeBase:
+    """Lessons plus their search index. Build a new one to change it; never mutated in place."""
+
+    def __init__(
+        self,
+        lessons: Iterable[Lesson],
+        *,
+        options: SearchOptions | None = None,
+        report: LoadReport | None = None,
+        loaded_at: float | None = None,
+    ) -> None:
+        self._lessons = tuple(lessons)
+        self._by_id = {lesson.id: lesson for lesson in self._lessons}
+        self.options = options or SearchOptions()
+        self.report = report or LoadReport(loaded=len(self._lessons))
+        self.loaded_at = time.time() if loaded_at is None else loaded_at
+        self._searcher = Searcher(list(self._lessons), self.options)
+
+    @classmethod
+    def from_paths(
+        cls,
+        paths: Iterable[str | os.PathLike[str]] = (),
+        *,
+        options: SearchOptions | None = None,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        progress: Callable[[int, str], None] | None = None,
+    ) -> "KnowledgeBase":
+        """Load files and folders (the bundled sample lessons when `paths` is empty).
+
+        Bad files never raise: they are listed in `kb.report` with the reason.
+        """
+        paths = list(paths) or [BUNDLED_LESSONS]
+        lessons, report = load_lessons(paths, max_file_bytes=max_file_bytes, progress=progress)
+        return cls(lessons, options=options, report=report)
+
+    def __len__(self) -> int:
+        return len(self._lessons)
+
+    def __iter__(self) -> Iterator[Lesson]:
+        return iter(self._lessons)
+
+    def get(self, lesson_id: str) -> Lesson | None:
+        """The lesson with this id, or None."""
+        return self._by_id.get(str(lesson_id))
+
+    def ask(self, query: str, limit: int | None = None, offset: int = 0) -> Answer:
+        """Search and explain: a page of hits plus totals, filters, corrections and facets.
+
+        Raises `QueryError` for a query longer than `options.max_query_chars` or a bad page.
+        """
+        limit = self.options.default_limit if limit is None else limit
+        if not isinstance(query, str):
+            raise QueryError("the query must be text")
+        if len(query) > self.options.max_query_chars:
+            raise QueryError(
+                f"the query is {len(query):,} characters long; the limit is {self.options.max_query_chars:,}"
+            )
+        if not 1 <= limit <= self.options.max_limit:
+            raise QueryError(f"limit must be between 1 and {self.options.max_limit}")
+        if offset < 0:
+            raise QueryError("offset must be 0 or more")
+        return self._searcher.ask(query, limit, offset)
+
+    def search(self, query: str, limit: int = 10) -> list[Hit]:
+        """The best `limit` hits for `query`, best first (the short form of `ask`)."""
+        return list(self.ask(query, limit=min(limit, self.options.max_limit)).hits)
+
+    def stats(self) -> dict[str, Counter[str]]:
+        """How many lessons each region, country and theme has."""
+        counts: dict[str, Counter[str]] = {"region": Counter(), "country": Counter(), "theme": Counter()}
+        for lesson in self._lessons:
+            counts["region"].update(lesson.regions)
+            counts["country"].update(lesson.countries)
+            counts["theme"].update(list(dict.fromkeys(t for t, _ in lesson.themes if t)))
+        return counts

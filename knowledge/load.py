@@ -1,0 +1,196 @@
+"""Files and folders → parsed lessons, plus a report of everything skipped and why.
+
+Rules: folders are walked recursively for ``*.txt`` files; hidden files and folders and editor
+debris are ignored; anything that is not a regular file (a named pipe, a socket, a device) is
+skipped without being opened; files over the size cap are skipped. When two files carry the
+same lesson id, the **first one loaded wins** (paths in the order given, each folder in sorted
+order) and the later one is reported as a duplicate.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .parse import LessonFileError, parse_bytes
+from .record import Lesson
+
+#: Default cap on one lesson file; real pages are a few KiB, the longest known about 200 KiB.
+DEFAULT_MAX_FILE_BYTES = 1024 * 1024
+_DEBRIS_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file that gave no lesson, and the one-line reason."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """A lesson id met again: the file kept and the file dropped."""
+
+    id: str
+    kept: str
+    dropped: str
+
+    def __str__(self) -> str:
+        return f"{self.dropped}: duplicate lesson id {self.id}, already loaded from {self.kept}; ignored"
+
+
+@dataclass(frozen=True)
+class LoadWarning:
+    """A lesson loaded with a best-effort repair worth telling its owner about."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load read, kept, skipped and repaired."""
+
+    files: int = 0
+    loaded: int = 0
+    skipped: tuple[Skipped, ...] = ()
+    duplicates: tuple[Duplicate, ...] = ()
+    warnings: tuple[LoadWarning, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when every file read gave a lesson and no id came twice."""
+        return not self.skipped and not self.duplicates
+
+    def problems(self) -> list[str]:
+        """One human line per skipped file and duplicate, in load order."""
+        return [str(item) for item in (*self.skipped, *self.duplicates)]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "files": self.files,
+            "lessons": self.loaded,
+            "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
+            "duplicates": [{"id": d.id, "kept": d.kept, "dropped": d.dropped} for d in self.duplicates],
+            "warnings": [{"path": w.path, "message": w.message} for w in self.warnings],
+        }
+
+
+@dataclass
+class _Collector:
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    warnings: list[LoadWarning] = field(default_factory=list)
+    files: int = 0
+
+
+def load_lessons(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    progress: Callable[[int, str], None] | None = None,
+) -> tuple[list[Lesson], LoadReport]:
+    """Parse every lesson file under `paths`; never raises for a bad file or a missing path."""
+    out = _Collector()
+    for path in _candidates(paths, out):
+        out.files += 1
+        if progress is not None:
+            progress(out.files, path)
+        _load_one(path, max_file_bytes, out)
+    report = LoadReport(
+        files=out.files,
+        loaded=len(out.lessons),
+        skipped=tuple(out.skipped),
+        duplicates=tuple(out.duplicates),
+        warnings=tuple(out.warnings),
+    )
+    return list(out.lessons.values()), report
+
+
+def _load_one(path: str, max_file_bytes: int, out: _Collector) -> None:
+    try:
+        data = _read_capped(path, max_file_bytes)
+        parsed = parse_bytes(data, path)
+    except LessonFileError as error:
+        out.skipped.append(Skipped(path, error.reason, error.line))
+        return
+    except OSError as error:
+        out.skipped.append(Skipped(path, f"cannot read: {error.strerror or error}"))
+        return
+    except Exception as error:  # a parser bug must not take the other files down
+        out.skipped.append(Skipped(path, f"unexpected parser error: {type(error).__name__}: {error}"))
+        return
+    lesson = parsed.lesson
+    out.warnings.extend(LoadWarning(path, message) for message in parsed.warnings)
+    if lesson.id in out.lessons:
+        out.duplicates.append(Duplicate(lesson.id, out.lessons[lesson.id].source, path))
+        return
+    out.lessons[lesson.id] = lesson
+
+
+def _read_capped(path: str, max_file_bytes: int) -> bytes:
+    """Read a regular file, refusing it when it is larger than the cap (checked before and during)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)  # a pipe swapped in late must not block
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise LessonFileError(path, "not a regular file")
+        data = handle.read(max_file_bytes + 1)
+    if len(data) > max_file_bytes:
+        raise LessonFileError(path, f"file is larger than the {max_file_bytes:,}-byte limit")
+    return data
+
+
+def _candidates(paths: Iterable[str | os.PathLike[str]], out: _Collector) -> Iterator[str]:
+    """Lesson files under the given paths, in a stable order; records what it skips."""
+    for given in paths:
+        path = Path(given)
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            out.skipped.append(Skipped(str(path), f"cannot open: {error.strerror or error}"))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path, out)
+        elif stat.S_ISREG(mode):
+            yield str(path)
+        else:
+            out.skipped.append(Skipped(str(path), "not a regular file"))
+
+
+def _walk(folder: Path, out: _Collector) -> Iterator[str]:
+    for root, dirs, files in os.walk(folder, onerror=lambda e: out.skipped.append(
+            Skipped(str(e.filename), f"cannot list folder: {e.strerror}"))):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not _is_lesson_name(name):
+                continue
+            full = os.path.join(root, name)
+            try:
+                mode = os.stat(full).st_mode
+            except OSError as error:
+                out.skipped.append(Skipped(full, f"cannot open: {error.strerror or error}"))
+                continue
+            if stat.S_ISREG(mode):
+                yield full
+            else:
+                out.skipped.append(Skipped(full, "not a regular file"))
+
+
+def _is_lesson_name(name: str) -> bool:
+    """``*.txt`` files that are neither hidden nor editor debris (``#x.txt#``, ``x.txt~``)."""
+    if name.startswith((".", "#", "~$")) or name.endswith(_DEBRIS_SUFFIXES):
+        return False
+    return name.lower().endswith(".txt")

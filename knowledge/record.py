@@ -1,0 +1,90 @@
+"""The lesson record: one iEvalDiscovery "lesson learned" page as an immutable value."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping
+
+#: The prose fields of a lesson, in the order a reader meets them on the page.
+PROSE_FIELDS: tuple[str, ...] = (
+    "comments",
+    "challenges",
+    "success",
+    "context",
+    "description",
+    "administrative_issues",
+)
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson learned, as parsed from its page; every text field is "" when absent."""
+
+    id: str
+    url: str
+    title: str
+    eval_number: str = ""
+    eval_title: str = ""
+    eval_url: str = ""
+    themes: tuple[tuple[str, str], ...] = ()
+    locations: tuple[tuple[str, str], ...] = ()
+    comments: str = ""
+    challenges: str = ""
+    success: str = ""
+    context: str = ""
+    description: str = ""
+    administrative_issues: str = ""
+    extra: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    source: str = ""
+
+    @property
+    def display_title(self) -> str:
+        """The title, or the lesson's URL for the rare page that has none."""
+        return self.title or self.url
+
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Every country of the lesson, in page order, without repeats."""
+        return tuple(dict.fromkeys(c for c, _ in self.locations if c))
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region of the lesson, in page order, without repeats."""
+        return tuple(dict.fromkeys(r for _, r in self.locations if r))
+
+    @property
+    def country(self) -> str:
+        """The countries joined for display ("Philippines, Paraguay, Zambia")."""
+        return ", ".join(self.countries)
+
+    @property
+    def region(self) -> str:
+        """The regions joined for display."""
+        return ", ".join(self.regions)
+
+    @property
+    def theme_names(self) -> tuple[str, ...]:
+        """Every theme and category of the lesson, without repeats."""
+        names = [name for pair in self.themes for name in pair if name]
+        return tuple(dict.fromkeys(names))
+
+    def prose(self) -> dict[str, str]:
+        """The non-empty prose fields, by name, in page order."""
+        return {name: getattr(self, name) for name in PROSE_FIELDS if getattr(self, name)}
+
+    def to_dict(self) -> dict[str, object]:
+        """Every field as plain JSON-ready values (used by the API and `--json`)."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "title": self.title,
+            "eval_number": self.eval_number,
+            "eval_title": self.eval_title,
+            "eval_url": self.eval_url,
+            "themes": [{"theme": t, "category": c} for t, c in self.themes],
+            "locations": [{"country": c, "region": r} for c, r in self.locations],
+            "country": self.country,
+            "region": self.region,
+            **{name: getattr(self, name) for name in PROSE_FIELDS},
+            "extra": dict(self.extra),
+        }

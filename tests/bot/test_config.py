@@ -1,0 +1,94 @@
+"""config.yaml → typed settings: defaults, overrides, and one-line errors naming the key."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Secrets, Settings, find_config, load_settings, settings_from_mapping
+
+REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
+
+
+def test_repo_config_yaml_documents_exactly_the_defaults():
+    loaded = load_settings(REPO_CONFIG)
+    defaults = Settings()
+    for section in ("lessons", "search", "server", "slack", "logging"):
+        assert getattr(loaded, section) == getattr(defaults, section), section
+
+
+def test_no_file_means_defaults():
+    assert load_settings(None) == Settings()
+
+
+def test_overrides_are_typed_and_relative_paths_follow_the_config_file(tmp_path):
+    (tmp_path / "lessons").mkdir()
+    config = tmp_path / "c.yaml"
+    config.write_text("lessons:\n  paths: [lessons]\nserver:\n  port: 9001\n"
+                      "search:\n  min_score: 70\n  synonyms:\n    osh: [occupational safety and health]\n")
+    settings = load_settings(config)
+    assert settings.server.port == 9001
+    assert settings.search.min_score == 70.0 and isinstance(settings.search.min_score, float)
+    assert dict(settings.search.synonyms) == {"osh": ("occupational safety and health",)}
+    assert settings.lessons.paths == (str(tmp_path / "lessons"),)
+    assert settings.server.host == "127.0.0.1"  # untouched keys keep their default
+
+
+def test_empty_section_keeps_defaults():
+    assert settings_from_mapping({"server": None}).server == Settings().server
+
+
+@pytest.mark.parametrize("raw, message", [
+    ({"serch": {}}, "c.yaml: serch: unknown key (known keys here: lessons, logging, search, server, slack)"),
+    ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
+    ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
+    ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
+    ({"server": {"port": -1}}, "c.yaml: server.port: must not be negative, got -1"),
+    ({"lessons": {"paths": [3]}}, "c.yaml: lessons.paths[0]: expected text, got a whole number"),
+    ({"search": []}, "c.yaml: search: expected a mapping of keys, got a list"),
+    (["x"], "c.yaml: the top level: expected a mapping of keys, got a list"),
+])
+def test_bad_values_name_the_key(raw, message):
+    with pytest.raises(ConfigError) as caught:
+        settings_from_mapping(raw, "c.yaml")
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+def test_missing_lesson_path_is_named(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("lessons:\n  paths: [nowhere]\n")
+    with pytest.raises(ConfigError, match=r"lessons.paths: 'nowhere' does not exist"):
+        load_settings(config)
+
+
+def test_invalid_yaml_and_missing_file_are_one_line_errors(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("server: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"bad.yaml: not valid YAML \(line \d+\)"):
+        load_settings(bad)
+    with pytest.raises(ConfigError, match=r"config file not found"):
+        load_settings(tmp_path / "none.yaml")
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("server: !!python/object/apply:os.system ['echo hacked']\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_settings(config)
+
+
+def test_config_is_chosen_by_flag_then_env_then_cwd(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert find_config(None, {}) is None
+    (tmp_path / "config.yaml").write_text("{}")
+    assert find_config(None, {}) == tmp_path / "config.yaml"
+    assert find_config(None, {"LESSONS_CONFIG": "/x.yaml"}) == Path("/x.yaml")
+    assert find_config("/flag.yaml", {"LESSONS_CONFIG": "/x.yaml"}) == Path("/flag.yaml")
+
+
+def test_secrets_come_from_the_environment_and_never_show_in_repr():
+    secrets = Secrets.from_env({"SLACK_BOT_TOKEN": "xoxb-secret", "WEBHOOK_TOKEN": "hook-secret"})
+    assert secrets.slack_bot_token == "xoxb-secret"
+    assert "secret" not in repr(secrets)
+    assert sorted(secrets.values()) == ["hook-secret", "xoxb-secret"]
