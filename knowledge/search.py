@@ -5,24 +5,17 @@ The ranked, typo-tolerant engine replaces this module's `Searcher` behind the sa
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 
 from rapidfuzz import fuzz, process, utils
 
 from .answer import Answer, Hit
 from .options import SearchOptions
+from .query import fold, matches_filters, parse_query
 from .record import Lesson
 from .summary import summarize
 
 _FILLER = re.compile(r"^(show me|lessons? (on|about|from|for)|anything about|what went wrong with)\s+", re.I)
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, NFKC text for matching ("Türkiye" → "turkiye")."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", text).casefold()
 
 
 class Searcher:
@@ -39,12 +32,17 @@ class Searcher:
                          *lesson.prose().values()))
 
     def ask(self, query: str, limit: int, offset: int = 0) -> Answer:
-        folded = _FILLER.sub("", fold(query).strip())
-        if not utils.default_process(folded):
+        parsed = parse_query(query)
+        folded = _FILLER.sub("", fold(parsed.text).strip())
+        if not utils.default_process(folded) and not parsed.filters:
             return Answer(query=query, notice="The question has no words to search for.")
-        matches = process.extract(folded, self.texts, scorer=fuzz.token_set_ratio,
-                                  processor=utils.default_process,
-                                  score_cutoff=self.options.min_score, limit=None)
+        allowed = [i for i, lesson in enumerate(self.lessons) if matches_filters(lesson, parsed.filters)]
+        if utils.default_process(folded):
+            matches = process.extract(folded, {i: self.texts[i] for i in allowed}, scorer=fuzz.token_set_ratio,
+                                      processor=utils.default_process,
+                                      score_cutoff=self.options.min_score, limit=None)
+        else:
+            matches = [("", 100.0, i) for i in allowed]
         terms = set(utils.default_process(folded).split())
         hits = []
         for _, score, index in matches[offset: offset + limit]:
@@ -53,4 +51,4 @@ class Searcher:
             hits.append(Hit(lesson, round(score / 100, 4), summary, source, spans))
         countries = Counter(c for _, _, i in matches for c in self.lessons[i].countries)
         return Answer(query=query, hits=tuple(hits), total=len(matches), offset=offset,
-                      facets={"country": tuple(countries.most_common(10))})
+                      filters=parsed.filters, facets={"country": tuple(countries.most_common(10))})

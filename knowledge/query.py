@@ -1,0 +1,87 @@
+"""Query understanding: the words to search for, and the filters written into the question.
+
+Syntax: ``country:Mongolia``, ``region:"Arab States"``, ``theme:``, ``category:``, ``eval:3474``
+(quoted values allowed), ``-word`` to exclude, ``"exact phrase"``.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .record import Lesson
+
+FILTER_NAMES = ("country", "region", "theme", "category", "eval")
+_TOKEN = re.compile(
+    r'(?P<filter>(?P<name>[A-Za-z]+):(?:"(?P<quoted>[^"]*)"?|(?P<bare>[^\s"]+)))'
+    r'|(?P<phrase>"(?P<phrase_text>[^"]*)"?)'
+    r'|(?P<word>\S+)'
+)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
+                         "–": "-", "—": "-"})
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, NFKC text for matching ("Côte d’Ivoire" → "cote d'ivoire")."""
+    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", text).casefold().replace("ı", "i")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A parsed question: free text, filters as (name, value), excluded words and exact phrases."""
+
+    text: str
+    filters: tuple[tuple[str, str], ...] = ()
+    excluded: tuple[str, ...] = ()
+    phrases: tuple[str, ...] = ()
+
+
+def parse_query(raw: str) -> Query:
+    """Split a question into free text, ``name:value`` filters, ``-exclusions`` and ``"phrases"``."""
+    words: list[str] = []
+    filters: list[tuple[str, str]] = []
+    excluded: list[str] = []
+    phrases: list[str] = []
+    for match in _TOKEN.finditer(raw.translate(_QUOTES)):
+        if match.group("filter") and match.group("name").lower() in FILTER_NAMES:
+            value = (match.group("quoted") if match.group("quoted") is not None else match.group("bare")).strip()
+            if value:
+                filters.append((match.group("name").lower(), value))
+        elif match.group("phrase"):
+            text = match.group("phrase_text").strip()
+            if text:
+                phrases.append(text)
+                words.append(text)
+        else:
+            word = match.group(0)
+            if word.startswith("-") and len(word) > 1:
+                excluded.append(word[1:])
+            else:
+                words.append(word)
+    return Query(" ".join(words), tuple(filters), tuple(excluded), tuple(phrases))
+
+
+def matches_filters(lesson: Lesson, filters: tuple[tuple[str, str], ...]) -> bool:
+    """True when the lesson satisfies every filter (values compared folded; several of one name: any)."""
+    by_name: dict[str, list[str]] = {}
+    for name, value in filters:
+        by_name.setdefault(name, []).append(fold(value))
+    for name, wanted in by_name.items():
+        values = [fold(v) for v in _values(lesson, name)]
+        if not any(w == v or (len(w) > 2 and w in v) for w in wanted for v in values):
+            return False
+    return True
+
+
+def _values(lesson: Lesson, name: str) -> tuple[str, ...]:
+    if name == "country":
+        return lesson.countries
+    if name == "region":
+        return lesson.regions
+    if name == "theme":
+        return tuple(t for t, _ in lesson.themes)
+    if name == "category":
+        return tuple(c for _, c in lesson.themes)
+    return (lesson.eval_number,)

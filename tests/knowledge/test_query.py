@@ -1,0 +1,42 @@
+"""Filters, exclusions and phrases written into a question."""
+from __future__ import annotations
+
+import pytest
+
+from knowledge import KnowledgeBase
+from knowledge.query import Query, fold, parse_query
+
+from ..conftest import lesson_page
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("herders country:Mongolia", Query("herders", (("country", "Mongolia"),))),
+    ('region:"Arab States" jobs', Query("jobs", (("region", "Arab States"),))),
+    ("child labour -cocoa", Query("child labour", (), ("cocoa",))),
+    ('“social dialogue” trust', Query("social dialogue trust", (), (), ("social dialogue",))),
+    ("eval:3474 theme:Gender", Query("", (("eval", "3474"), ("theme", "Gender")))),
+    ("note: colon words stay", Query("note: colon words stay")),
+])
+def test_parse_query(raw, expected):
+    assert parse_query(raw) == expected
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Türkiye", "turkiye"), ("Côte d’Ivoire", "cote d'ivoire"), ("São Tomé", "sao tome"), ("İstanbul", "istanbul"),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_country_filter_keeps_only_that_country_and_is_reported(make_lessons):
+    root = make_lessons({
+        "1": lesson_page("1", description="Herders and social insurance."),
+        "2": lesson_page("2", description="Herders and social insurance.", locations=(("Kenya", "Africa"),)),
+        "3": lesson_page("3", description="Cocoa farming.", locations=(("Côte d’Ivoire", "Africa"),)),
+    })
+    kb = KnowledgeBase.from_paths([root])
+    answer = kb.ask("herders social insurance country:Kenya")
+    assert [h.lesson.id for h in answer.hits] == ["2"]
+    assert answer.filters == (("country", "Kenya"),)
+    assert [h.lesson.id for h in kb.ask('country:"cote d\'ivoire"').hits] == ["3"]
+    assert sorted(h.lesson.id for h in kb.ask("region:Africa").hits) == ["2", "3"]
