@@ -1,12 +1,15 @@
 """`create_app(settings, kb)`: the one Flask app every HTTP door mounts on."""
 from __future__ import annotations
 
-from flask import Flask, jsonify
+from pathlib import Path
+
+from flask import Flask
 
 from knowledge import KnowledgeBase
 
 from .config import Secrets, Settings
 from .holder import KnowledgeHolder, as_holder
+from .web import register_web
 
 
 def create_app(
@@ -15,16 +18,15 @@ def create_app(
     *,
     secrets: Secrets | None = None,
 ) -> Flask:
-    """Build the Flask app around a knowledge base (or a holder that a reload can swap)."""
+    """Build the Flask app around a knowledge base (or a holder that a reload can swap).
+
+    `secrets` default to none at all (an open webhook); `lessons serve` passes the environment's.
+    """
     holder = as_holder(kb)
-    app = Flask("lessons")
+    secrets = secrets or Secrets()
+    app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.extensions["lessons"] = holder
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
-    @app.get("/healthz")
-    def healthz():
-        current = holder.kb
-        return jsonify(status="ok", lessons=len(current), loaded_at=current.loaded_at,
-                       skipped=len(current.report.skipped))
-
+    register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
     return app

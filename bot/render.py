@@ -2,6 +2,7 @@
 and the readable text of the command line. Slack has its own renderer in `blocks.py`."""
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
@@ -90,3 +91,74 @@ def answer_to_text(answer: Answer, width: int = 100) -> str:
             lines.append(f"   Evaluation: {lesson.eval_url}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+#: Markdown's punctuation that can start markup; each is backslash-escaped (CommonMark allows
+#: escaping any ASCII punctuation, and Mattermost, Teams and GitHub all honour it).
+_MARKDOWN_SPECIAL = set("\\`*_[]()<>#|~!")
+#: "@channel", "@here", "@all" and "@user" notify people when Mattermost relays the text; a
+#: zero-width space after the "@" keeps the words readable but never a mention.
+_ZWSP = "\u200b"
+_WHITESPACE = re.compile(r"\s")
+
+
+def markdown_escape(text: str) -> str:
+    """Plain text as Markdown that shows exactly this text: markup, HTML and mentions disarmed."""
+    text = _WHITESPACE.sub(" ", text)  # keeps offsets, so highlight spans still fit
+    out = []
+    for index, char in enumerate(text):
+        if char in _MARKDOWN_SPECIAL:
+            out.append("\\" + char)
+        elif char == "@" and index + 1 < len(text) and (text[index + 1].isalnum() or text[index + 1] == "_"):
+            out.append("@" + _ZWSP)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def markdown_link(label: str, url: str) -> str:
+    """`[label](url)` for an http(s) URL; any other URL (javascript:, data:) leaves the label alone."""
+    if not url.lower().startswith(("https://", "http://")):
+        return markdown_escape(label)
+    safe = url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C").replace(">", "%3E")
+    return f"[{markdown_escape(label)}]({safe})"
+
+
+def highlighted_markdown(text: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """`text` escaped, with the highlighted `[start, end)` spans in bold."""
+    parts, cursor = [], 0
+    for start, end in sorted(spans):
+        start, end = max(start, cursor), min(end, len(text))
+        if start >= end:
+            continue
+        parts.append(markdown_escape(text[cursor:start]))
+        word = markdown_escape(text[start:end]).strip()
+        parts.append(f"**{word}**" if word else "")
+        cursor = end
+    parts.append(markdown_escape(text[cursor:]))
+    return "".join(parts)
+
+
+def answer_to_markdown(answer: Answer) -> str:
+    """The answer as ready-to-post Markdown (the webhook's `text`): a headline, then one numbered
+    item per lesson with its link, where and what it is about, the summary and the evaluation."""
+    top = markdown_escape(headline(answer))
+    lines = [f"**{markdown_escape(answer.query)}**: {top}" if answer.hits else top]
+    for number, hit in enumerate(answer.hits, answer.offset + 1):
+        lesson = hit.lesson
+        lines.append("")
+        lines.append(f"{number}. **{markdown_link(lesson.display_title, lesson.url)}**")
+        about = [part for part in (lesson.country, lesson.region) if part]
+        if lesson.theme_names:
+            about.append(", ".join(lesson.theme_names))
+        if about:
+            lines.append("   " + markdown_escape(" · ".join(about)))
+        if hit.summary:
+            label = FIELD_LABELS.get(hit.summary_field, hit.summary_field)
+            lines.append(f"   > {highlighted_markdown(hit.summary, hit.highlights)} _({markdown_escape(label)})_")
+        if lesson.eval_url:
+            title = f"Evaluation {lesson.eval_number}" if lesson.eval_number else "Evaluation"
+            if lesson.eval_title:
+                title += f": {lesson.eval_title}"
+            lines.append("   " + markdown_link(title, lesson.eval_url))
+    return "\n".join(lines) + "\n"

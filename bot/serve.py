@@ -3,20 +3,33 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
+import ipaddress
 import logging
-from typing import TextIO
+import signal
+import threading
+from typing import Any, TextIO
 
 from .config import Secrets, Settings
 
 log = logging.getLogger("lessons")
 
+#: waitress reads a whole request before the app sees it. Bodies up to this size reach the app,
+#: which answers 413 as JSON from Content-Length alone; larger ones waitress refuses unread
+#: (with its own plain-text 413), so no client can make it buffer more.
+WAITRESS_BODY_CAP = 8 * 1024 * 1024
+
+
+class Stop(SystemExit):
+    """Raised by the signal handler; waitress's loop lets SystemExit through and shuts down."""
+
 
 def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
-    """Serve until interrupted; returns the exit code."""
+    """Serve until SIGTERM or SIGINT, then stop cleanly; returns the exit code."""
     import waitress
 
     from .app import create_app
-    from .cli import load_kb
+    from .cli import UsageError, load_kb
 
     server = dataclasses.replace(
         settings.server,
@@ -29,6 +42,80 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         log.warning("skipped %s", problem)
     secrets = Secrets.from_env()
     app = create_app(settings, kb, secrets=secrets)
-    log.info("serving %d lessons on http://%s:%d/", len(kb), server.host, server.port)
-    waitress.serve(app, host=server.host, port=server.port, threads=server.threads, ident="lessons")
+    warning = exposure_warning(server.host, secrets)
+    if warning:
+        log.warning(warning)
+    try:
+        wsgi = waitress.create_server(
+            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
+            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
+        )
+    except OSError as error:
+        raise UsageError(listen_error(server.host, server.port, error)) from None
+    for host, port in _addresses(wsgi):
+        log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(kb), _url_host(host), port, server.threads)
+    with _stop_on_signals() as stopped:
+        wsgi.run()  # returns after Stop/KeyboardInterrupt, once the worker threads have finished
+    wsgi.close()
+    log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
+
+
+def exposure_warning(host: str, secrets: Secrets) -> str:
+    """A warning when the webhook would be open beyond this machine (no WEBHOOK_TOKEN), else ""."""
+    if secrets.webhook_token or is_loopback(host):
+        return ""
+    return (f"listening on {host} without WEBHOOK_TOKEN: anyone who can reach this port can use "
+            f"/webhook; set WEBHOOK_TOKEN or listen on 127.0.0.1")
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def listen_error(host: str, port: int, error: OSError) -> str:
+    """One line saying why the server cannot listen, and what to do."""
+    where = f"{_url_host(host)}:{port}"
+    if error.errno == errno.EADDRINUSE:
+        return f"cannot listen on {where}: the port is already in use (another server?); choose one with --port"
+    if error.errno == errno.EACCES:
+        return f"cannot listen on {where}: permission denied (ports below 1024 need privileges); choose one with --port"
+    return f"cannot listen on {where}: {error.strerror or error}"
+
+
+class _stop_on_signals:
+    """Turn SIGTERM and SIGINT into `Stop` while serving (main thread only), then restore them."""
+
+    SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+    def __enter__(self) -> list[str]:
+        self.received: list[str] = []
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is threading.main_thread():
+            for number in self.SIGNALS:
+                self.previous[number] = signal.signal(number, self._handle)
+        return self.received
+
+    def _handle(self, number: int, frame: Any) -> None:
+        self.received.append(signal.Signals(number).name)
+        raise Stop(0)
+
+    def __exit__(self, *exc: Any) -> None:
+        for number, handler in self.previous.items():
+            signal.signal(number, handler)
+
+
+def _addresses(wsgi: Any) -> list[tuple[str, Any]]:
+    if hasattr(wsgi, "effective_listen"):  # waitress's MultiSocketServer (e.g. "localhost")
+        return list(wsgi.effective_listen)
+    return [(wsgi.effective_host, wsgi.effective_port)]
+
+
+def _url_host(host: str) -> str:
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host

@@ -1,0 +1,132 @@
+// The search page: reads ?q= from the address, asks GET /api/search, shows the answer as cards.
+// Every piece of lesson text goes in as a text node (textContent), never as markup.
+"use strict";
+
+(function () {
+  const form = document.getElementById("search");
+  const box = document.getElementById("q");
+  const status = document.getElementById("status");
+  const list = document.getElementById("results");
+  const more = document.getElementById("more");
+  let current = { q: "", offset: 0 };
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) node.setAttribute(name, value);
+    for (const child of children) {
+      if (child !== null && child !== undefined && child !== "") {
+        node.append(typeof child === "string" ? document.createTextNode(child) : child);
+      }
+    }
+    return node;
+  }
+
+  function link(text, url) {
+    // Only http(s) links: a lesson file could hold any URL, javascript: included.
+    return /^https?:\/\//i.test(url || "") ? el("a", { href: url }, text) : el("span", {}, text);
+  }
+
+  function highlighted(text, spans) {
+    const out = el("span");
+    let at = 0;
+    for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+      if (start < at || end <= start) continue;
+      out.append(text.slice(at, start), el("mark", {}, text.slice(start, end)));
+      at = end;
+    }
+    out.append(text.slice(at));
+    return out;
+  }
+
+  function card(result, number) {
+    const where = [result.country, result.region].filter(Boolean).join(" · ");
+    const themes = el("ul", { class: "themes", "aria-label": "Themes" },
+      ...result.themes.map((theme) => el("li", {}, theme)));
+    const quote = result.summary
+      ? el("blockquote", {}, highlighted(result.summary, result.highlights || []),
+           " ", el("span", { class: "field" }, "(" + result.summary_field.replace(/_/g, " ") + ")"))
+      : null;
+    const evaluation = result.eval_title || (result.eval_number ? "Evaluation " + result.eval_number : "");
+    const links = el("p", { class: "links" },
+      link("Open the lesson", result.url),
+      evaluation && result.eval_url ? link("Evaluation: " + evaluation, result.eval_url) : null,
+      el("a", { href: "/api/lessons/" + encodeURIComponent(result.id) }, "JSON"));
+    return el("li", { class: "card", "data-id": result.id },
+      el("h2", {}, el("span", { class: "number" }, number + ". "), link(result.title, result.url)),
+      where ? el("p", { class: "where" }, where) : null,
+      result.themes.length ? themes : null, quote, links);
+  }
+
+  function headline(answer) {
+    if (!answer.results.length) {
+      let line = "No lessons match “" + answer.query + "”.";
+      if (answer.notice) line += " " + answer.notice;
+      if (answer.suggestions.length) line += " Try: " + answer.suggestions.join(", ") + ".";
+      return line;
+    }
+    const shown = answer.offset + answer.results.length;
+    const noun = answer.total === 1 ? "lesson" : "lessons";
+    const parts = [(answer.offset ? "1–" + shown : String(shown)) + " of " + answer.total + " " + noun];
+    for (const f of answer.filters) parts.push(f.name + ": " + f.value);
+    for (const c of answer.corrections) parts.push(c.from + " → " + c.to);
+    if (answer.notice) parts.push(answer.notice);
+    return parts.join(" · ");
+  }
+
+  async function search(q, offset) {
+    current = { q: q, offset: offset };
+    status.classList.remove("error");
+    status.textContent = "Searching…";
+    more.hidden = true;
+    const params = new URLSearchParams({ q: q, offset: String(offset) });
+    let answer;
+    try {
+      const response = await fetch("/api/search?" + params, { headers: { Accept: "application/json" } });
+      answer = await response.json();
+      if (!response.ok) throw new Error(answer.detail || response.statusText);
+    } catch (error) {
+      status.classList.add("error");
+      status.textContent = "The search failed: " + error.message;
+      return;
+    }
+    if (q !== current.q || offset !== current.offset) return; // a newer search has started
+    if (offset === 0) list.replaceChildren();
+    answer.results.forEach((result, i) => list.append(card(result, answer.offset + i + 1)));
+    status.textContent = headline(answer);
+    more.hidden = answer.offset + answer.results.length >= answer.total;
+    current.offset = answer.offset + answer.results.length;
+  }
+
+  function fromAddress() {
+    const q = (new URLSearchParams(window.location.search).get("q") || "").trim();
+    box.value = q;
+    if (q) search(q, 0);
+    else { list.replaceChildren(); status.textContent = ""; more.hidden = true; }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const q = box.value.trim();
+    if (!q) return;
+    const url = "/?" + new URLSearchParams({ q: q });
+    if (url !== window.location.pathname + window.location.search) history.pushState({}, "", url);
+    search(q, 0);
+  });
+  more.addEventListener("click", () => {
+    const first = list.children.length;
+    search(current.q, current.offset).then(() => {
+      const next = list.children[first];
+      if (next) next.querySelector("a")?.focus();
+    });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "/" && document.activeElement !== box) {
+      event.preventDefault();
+      box.focus();
+      box.select();
+    }
+  });
+  window.addEventListener("popstate", fromAddress);
+  fromAddress();
+  if (!box.value) box.focus();
+})();
