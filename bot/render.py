@@ -125,15 +125,25 @@ def markdown_link(label: str, url: str) -> str:
 
 
 def highlighted_markdown(text: str, spans: tuple[tuple[int, int], ...]) -> str:
-    """`text` escaped, with the highlighted `[start, end)` spans in bold."""
-    parts, cursor = [], 0
+    """`text` escaped, with the highlighted `[start, end)` spans (merged where they overlap) in bold."""
+    merged: list[list[int]] = []
     for start, end in sorted(spans):
-        start, end = max(start, cursor), min(end, len(text))
+        start, end = max(start, 0), min(end, len(text))
         if start >= end:
             continue
-        parts.append(markdown_escape(text[cursor:start]))
-        word = markdown_escape(text[start:end]).strip()
-        parts.append(f"**{word}**" if word else "")
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    parts, cursor = [], 0
+    for start, end in merged:
+        word = text[start:end]
+        core = word.strip()
+        if not core:
+            continue
+        lead = word[: len(word) - len(word.lstrip())]
+        trail = word[len(word.rstrip()):]
+        parts += [markdown_escape(text[cursor:start] + lead), f"**{markdown_escape(core)}**", markdown_escape(trail)]
         cursor = end
     parts.append(markdown_escape(text[cursor:]))
     return "".join(parts)

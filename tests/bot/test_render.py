@@ -1,0 +1,63 @@
+"""The Markdown rendering of an answer (the webhook's `text`): links, bold query words, escaping."""
+from __future__ import annotations
+
+import pytest
+
+from bot.render import answer_to_markdown, highlighted_markdown, markdown_escape, markdown_link
+from knowledge import Answer, Hit, Lesson
+
+
+@pytest.mark.parametrize("text, markdown", [
+    ("plain words", "plain words"),
+    ("*bold* _it_ `code`", r"\*bold\* \_it\_ \`code\`"),
+    ("[click](javascript:alert(1))", r"\[click\]\(javascript:alert\(1\)\)"),
+    ("<script>x</script>", r"\<script\>x\</script\>"),
+    ("# heading | table ~strike~ !", r"\# heading \| table \~strike\~ \!"),
+    ("ask @channel or @here, mail a@b", "ask @\u200bchannel or @\u200bhere, mail a@\u200bb"),
+    ("line\nbreak\ttab", "line break tab"),
+    ("back\\slash", "back\\\\slash"),
+])
+def test_markdown_escape_shows_the_text_and_nothing_else(text, markdown):
+    assert markdown_escape(text) == markdown
+
+
+@pytest.mark.parametrize("url, markdown", [
+    ("https://example.org/a b(c)", "[L](https://example.org/a%20b%28c%29)"),
+    ("javascript:alert(1)", "L"),
+    ("", "L"),
+])
+def test_markdown_link_only_links_http_urls(url, markdown):
+    assert markdown_link("L", url) == markdown
+
+
+@pytest.mark.parametrize("spans, markdown", [
+    ((), "herders need insurance"),
+    (((0, 7),), "**herders** need insurance"),
+    (((13, 22), (0, 7)), "**herders** need **insurance**"),
+    (((0, 7), (3, 9)), "**herders n**eed insurance"),  # overlapping spans merge
+    (((7, 13),), "herders **need** insurance"),  # spaces stay outside the markers
+    (((18, 99),), "herders need insur**ance**"),
+])
+def test_highlighted_markdown_bolds_the_spans(spans, markdown):
+    assert highlighted_markdown("herders need insurance", spans) == markdown
+
+
+def test_answer_to_markdown_numbers_links_and_quotes_each_hit():
+    lesson = Lesson(id="7", url="https://x.org/lessons/7", title="Herders *first*", eval_number="12",
+                    eval_title="An evaluation", eval_url="https://x.org/eval/12",
+                    themes=(("Social protection", "Protection"),), locations=(("Mongolia", "Asia"),))
+    answer = Answer(query="herders", total=3, offset=1,
+                    hits=(Hit(lesson, 1.0, "Herders need it.", "description", ((0, 7),)),))
+    assert answer_to_markdown(answer) == (
+        "**herders**: 2–2 of 3 lessons\n"
+        "\n"
+        r"2. **[Herders \*first\*](https://x.org/lessons/7)**" "\n"
+        "   Mongolia · Asia · Social protection, Protection\n"
+        "   > **Herders** need it. _(description)_\n"
+        "   [Evaluation 12: An evaluation](https://x.org/eval/12)\n"
+    )
+
+
+def test_answer_to_markdown_without_hits_is_the_headline():
+    answer = Answer(query="<!channel>", suggestions=("herders",))
+    assert answer_to_markdown(answer) == "No lessons match '\\<\\!channel\\>'. Try: herders.\n"

@@ -1,0 +1,109 @@
+"""`lessons serve` as a real process: waitress, a clean stop on SIGTERM, clear start-up errors."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import Secrets
+from bot.serve import exposure_warning, is_loopback
+
+LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
+
+
+def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `lessons serve --port 0` and return the process and its base URL, read from its log."""
+    environ = {k: v for k, v in os.environ.items() if k not in ("LESSONS_CONFIG", "WEBHOOK_TOKEN")}
+    environ.update(PYTHONUNBUFFERED="1", **(env or {}))
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", *extra],
+                               cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 20
+    seen = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        found = LISTENING.search(line)
+        if found:
+            return process, found.group(1)
+    process.kill()
+    raise AssertionError("lessons serve did not start:\n" + "".join(seen))
+
+
+def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as error:
+        return error.code, json.load(error)
+
+
+def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
+    process, base = start_server(tmp_path)
+    try:
+        status, answer = post(base + "webhook", {"text": "lessons on social insurance for herders"})
+        assert status == 200 and "252474" in [r["id"] for r in answer["results"]][:3]
+        with urllib.request.urlopen(base + "healthz", timeout=10) as response:
+            assert response.headers["Server"] == "lessons"  # waitress's ident, not Werkzeug's dev server
+        big = urllib.request.Request(base + "webhook", data=b"x" * 2_000_000, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(big, timeout=10)
+        assert refused.value.code == 413 and json.load(refused.value)["error"] == "body_too_large"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0, output
+    assert "stopped on SIGTERM" in output and "Traceback" not in output
+
+
+def test_serve_with_a_token_in_the_environment_demands_it(tmp_path):
+    process, base = start_server(tmp_path, env={"WEBHOOK_TOKEN": "t0ken"})
+    try:
+        assert post(base + "webhook", {"text": "herders"})[0] == 401
+        assert post(base + "webhook", {"text": "herders"}, {"Authorization": "Bearer t0ken"})[0] == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=15)
+    assert process.returncode == 0 and "t0ken" not in output
+
+
+def test_serve_on_a_taken_port_is_a_one_line_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("LESSONS_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        err = io.StringIO()
+        code = main(["serve", "--port", str(port)], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert err.getvalue() == (f"lessons: error: cannot listen on 127.0.0.1:{port}: the port is already in use "
+                              "(another server?); choose one with --port\n")
+
+
+@pytest.mark.parametrize("host, token, warned", [
+    ("127.0.0.1", "", False), ("localhost", "", False), ("::1", "", False), ("127.0.1.1", "", False),
+    ("0.0.0.0", "", True), ("::", "", True), ("10.1.2.3", "", True), ("example.org", "", True),
+    ("0.0.0.0", "t", False),
+])
+def test_serve_warns_when_the_webhook_is_open_beyond_loopback(host, token, warned):
+    warning = exposure_warning(host, Secrets(webhook_token=token))
+    assert bool(warning) is warned
+    if warned:
+        assert "WEBHOOK_TOKEN" in warning and host in warning
+    assert is_loopback(host) is (host in ("127.0.0.1", "localhost", "::1", "127.0.1.1"))
