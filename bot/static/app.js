@@ -46,10 +46,11 @@
       ? el("blockquote", {}, highlighted(result.summary, result.highlights || []),
            " ", el("span", { class: "field" }, "(" + result.summary_field.replace(/_/g, " ") + ")"))
       : null;
-    const evaluation = result.eval_title || (result.eval_number ? "Evaluation " + result.eval_number : "");
+    const evaluation = result.eval_number ? "Evaluation " + result.eval_number : "The evaluation";
+    const evalLink = result.eval_url ? link(evaluation, result.eval_url) : null;
+    if (evalLink && result.eval_title) evalLink.setAttribute("title", result.eval_title);
     const links = el("p", { class: "links" },
-      link("Open the lesson", result.url),
-      evaluation && result.eval_url ? link("Evaluation: " + evaluation, result.eval_url) : null,
+      link("Open the lesson", result.url), evalLink,
       el("a", { href: "/api/lessons/" + encodeURIComponent(result.id) }, "JSON"));
     return el("li", { class: "card", "data-id": result.id },
       el("h2", {}, el("span", { class: "number" }, number + ". "), link(result.title, result.url)),
