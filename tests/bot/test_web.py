@@ -16,6 +16,7 @@ from ..conftest import lesson_page
 
 HERDERS = "lessons on social insurance for herders"
 TOKEN = "s3cret-token"
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +160,20 @@ def test_webhook_chunked_body_over_the_limit_is_413(client):
                            headers={"Transfer-Encoding": "chunked"},
                            environ_overrides={"wsgi.input_terminated": True})
     assert_error(response, 413, "body_too_large")
+
+
+def test_webhook_chunked_body_at_the_limit_is_read_whole(sample_kb):
+    client = create_app(Settings(server=ServerSettings(max_body_bytes=40)), sample_kb).test_client()
+    body = b'{"text": "herders", "limit":       2}'.ljust(40)
+    for data, content_type in ((body, "application/json"), (b"text=herders&limit=2".ljust(40), FORM)):
+        response = client.post("/webhook", input_stream=io.BytesIO(data), content_type=content_type,
+                               headers={"Transfer-Encoding": "chunked"},
+                               environ_overrides={"wsgi.input_terminated": True})
+        assert response.status_code == 200 and len(response.get_json()["results"]) == 2
+        response = client.post("/webhook", input_stream=io.BytesIO(data + b" "), content_type=content_type,
+                               headers={"Transfer-Encoding": "chunked"},
+                               environ_overrides={"wsgi.input_terminated": True})
+        assert_error(response, 413, "body_too_large")
 
 
 def test_the_body_limit_follows_the_setting(sample_kb):
