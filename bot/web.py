@@ -14,8 +14,8 @@ import re
 import urllib.parse
 from typing import Any, Mapping
 
-from flask import Flask, Response, abort, jsonify, request
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, Unauthorized
+from flask import Flask, Response, current_app, jsonify, request
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from knowledge import KnowledgeBase, QueryError
 
@@ -28,6 +28,7 @@ log = logging.getLogger("lessons.web")
 
 _INTEGER = re.compile(r"-?[0-9]{1,9}")
 JSON_TYPES = ("application/json",)
+MAX_FORM_FIELDS = 100
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 
 #: Sent with every response: the page loads nothing from elsewhere and runs no inline script.
@@ -42,9 +43,9 @@ SECURITY_HEADERS = {
 class ApiError(HTTPException):
     """An HTTP error with the machine-readable `error` code of our JSON error body."""
 
-    def __init__(self, status: int, error: str, detail: str) -> None:
+    def __init__(self, status: int, error: str, detail: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(description=detail)
-        self.code, self.error = status, error
+        self.code, self.error, self.extra_headers = status, error, dict(headers or {})
 
 
 def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
@@ -69,8 +70,6 @@ class WebDoor:
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
-        from flask import current_app
-
         return current_app.send_static_file("index.html")
 
     def healthz(self) -> Response:
@@ -102,8 +101,6 @@ class WebDoor:
 
     def openapi(self) -> Response:
         """The OpenAPI 3 description of the routes this app serves."""
-        from flask import current_app
-
         return jsonify(openapi_spec(current_app, self.settings))
 
     def check_token(self) -> None:
@@ -120,9 +117,7 @@ class WebDoor:
 
 def unauthorized(error: str, detail: str) -> ApiError:
     """A 401 that tells the client which scheme to use."""
-    problem = ApiError(401, error, detail)
-    problem.www_authenticate = 'Bearer realm="lessons"'
-    return problem
+    return ApiError(401, error, detail, {"WWW-Authenticate": 'Bearer realm="lessons"'})
 
 
 def read_fields(max_body_bytes: int) -> Mapping[str, Any]:
@@ -138,8 +133,11 @@ def read_fields(max_body_bytes: int) -> Mapping[str, Any]:
                        f"send application/json or application/x-www-form-urlencoded, not {shown}")
     body = read_body(max_body_bytes)
     if is_form:
-        pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
-                                       max_num_fields=100)
+        try:
+            pairs = urllib.parse.parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True,
+                                           max_num_fields=MAX_FORM_FIELDS)
+        except ValueError:
+            raise ApiError(400, "invalid_payload", f"the form has more than {MAX_FORM_FIELDS} fields") from None
         return {name: value for name, value in reversed(pairs)}  # the first of repeated fields wins
     try:
         fields = json.loads(body, parse_constant=_reject_constant)
@@ -204,22 +202,19 @@ def too_large(max_body_bytes: int) -> ApiError:
 
 def json_error(error: HTTPException) -> Response:
     """Every HTTP error as `{"error": code, "detail": text}` with its status; never an HTML page."""
+    if error.code == 413 and not isinstance(error, ApiError):  # Werkzeug's, from a streamed body
+        error = too_large(request.max_content_length or 0)
     if isinstance(error, ApiError):
         code, detail = error.error, error.description
-    elif error.code == 413:
-        code, detail = "body_too_large", f"the request body is over the limit of {request.max_content_length:,} bytes"
-    elif isinstance(error, BadRequest) and type(error) is BadRequest:
-        code, detail = "bad_request", "the request could not be understood"
     else:
         code = (error.name or "error").lower().replace(" ", "_").replace("'", "")
-        detail = _DETAILS.get(error.code or 500, error.name or "error")
+        detail = _DETAILS.get(error.code or 500) or error.description or error.name
     response = jsonify(error=code, detail=detail)
     response.status_code = error.code or 500
-    for header, value in error.get_headers():
-        if header.lower() not in ("content-type", "content-length"):
+    for header, value in error.get_headers():  # e.g. Allow on a 405
+        if header.lower() != "content-type":
             response.headers[header] = value
-    if isinstance(error, Unauthorized) or getattr(error, "www_authenticate", None):
-        response.headers["WWW-Authenticate"] = getattr(error, "www_authenticate", 'Bearer realm="lessons"')
+    response.headers.update(getattr(error, "extra_headers", {}))
     return response
 
 
