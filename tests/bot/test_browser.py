@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import lesson_page
 from .test_serve import start_server
 
 pytestmark = pytest.mark.browser
@@ -73,3 +74,27 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: Mongolia"))
     assert browser.find_element(By.ID, "q").get_attribute("value") == "herders country:Mongolia"
     assert browser.find_elements(By.CSS_SELECTOR, ".card")
+
+
+def test_lesson_text_is_shown_as_text_never_as_markup(tmp_path, make_lessons, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    hostile = '<img src=x onerror="document.title=1">Herders <b>bold</b>'
+    page = lesson_page("7", title=hostile, description="Herders & <script>document.title=2</script> insurance.")
+    page = page.replace("https://webapps.ilo.org/ievaldiscovery/eval/99999", "javascript:document.title=3")
+    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})))
+    try:
+        browser.get(base + "?q=herders")
+        card = WebDriverWait(browser, 15).until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        assert hostile in card.find_element(By.CSS_SELECTOR, "h2").text
+        assert "<script>" in card.find_element(By.CSS_SELECTOR, "blockquote").text
+        assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")
+        assert [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")] == [
+            "https://webapps.ilo.org/ievaldiscovery/lessons/7", "https://webapps.ilo.org/ievaldiscovery/lessons/7",
+            base + "api/lessons/7"]  # the javascript: evaluation link is plain text
+        assert browser.title == "Lessons learned search"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=15)
