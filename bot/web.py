@@ -26,10 +26,10 @@ from .render import answer_to_dict, answer_to_markdown
 
 log = logging.getLogger("lessons.web")
 
-_INTEGER = re.compile(r"-?[0-9]{1,9}")
-JSON_TYPES = ("application/json",)
-MAX_FORM_FIELDS = 100
+JSON_TYPES = ("application/json",)  # and any application/...+json
 FORM_TYPES = ("application/x-www-form-urlencoded",)
+MAX_FORM_FIELDS = 100
+_INTEGER = re.compile(r"-?[0-9]{1,9}")
 
 #: Sent with every response: the page loads nothing from elsewhere and runs no inline script.
 SECURITY_HEADERS = {
