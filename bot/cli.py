@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
     serve.add_argument("--host", help="address to listen on (default: server.host)")
     serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    serve.add_argument("--watch", action="store_true", default=None,
+                       help="reload when lesson files appear, change or go away (default: lessons.watch)")
     return parser
 
 

@@ -31,6 +31,8 @@ class LessonsSettings:
 
     paths: tuple[str, ...] = ()
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    watch: bool = False
+    watch_interval: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,12 @@ class LoggingSettings:
 
     level: str = "INFO"
     format: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+            raise ValueError(f"level: expected DEBUG, INFO, WARNING or ERROR, got {self.level!r}")
+        if self.format not in ("text", "json"):
+            raise ValueError(f"format: expected text or json, got {self.format!r}")
 
 
 @dataclass(frozen=True)
@@ -159,7 +167,10 @@ def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:
             choices = ", ".join(sorted(known))
             raise ConfigError(f"{source}: {prefix}{key}: unknown key (known keys here: {choices})")
         values[key] = _convert(hints[key], value, source, f"{prefix}{key}")
-    return cls(**values)
+    try:
+        return cls(**values)
+    except ValueError as error:  # a section's own check (__post_init__) names the key it refused
+        raise ConfigError(f"{source}: {prefix}{error}") from None
 
 
 def _convert(hint: Any, value: Any, source: str, key: str) -> Any:

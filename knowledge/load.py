@@ -175,7 +175,7 @@ def _walk(folder: Path, out: _Collector) -> Iterator[str]:
             Skipped(str(e.filename), f"cannot list folder: {e.strerror}"))):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not _is_lesson_name(name):
+            if not is_lesson_name(name):
                 continue
             full = os.path.join(root, name)
             try:
@@ -189,7 +189,7 @@ def _walk(folder: Path, out: _Collector) -> Iterator[str]:
                 out.skipped.append(Skipped(full, "not a regular file"))
 
 
-def _is_lesson_name(name: str) -> bool:
+def is_lesson_name(name: str) -> bool:
     """``*.txt`` files that are neither hidden nor editor debris (``#x.txt#``, ``x.txt~``)."""
     if name.startswith((".", "#", "~$")) or name.endswith(_DEBRIS_SUFFIXES):
         return False

@@ -47,6 +47,8 @@ def test_empty_section_keeps_defaults():
     ({"lessons": {"paths": [3]}}, "c.yaml: lessons.paths[0]: expected text, got a whole number"),
     ({"search": []}, "c.yaml: search: expected a mapping of keys, got a list"),
     (["x"], "c.yaml: the top level: expected a mapping of keys, got a list"),
+    ({"logging": {"level": "LOUD"}}, "c.yaml: logging.level: expected DEBUG, INFO, WARNING or ERROR, got 'LOUD'"),
+    ({"logging": {"format": "xml"}}, "c.yaml: logging.format: expected text or json, got 'xml'"),
 ])
 def test_bad_values_name_the_key(raw, message):
     with pytest.raises(ConfigError) as caught:

@@ -1,0 +1,77 @@
+"""Log lines: one per event, control characters escaped, secrets and bolt's body dumps removed."""
+from __future__ import annotations
+
+import io
+import json
+import logging
+
+import pytest
+
+from bot.logs import escape_controls, scrub, setup_logging
+
+SECRET = "s3cr3t-signing-value"
+
+
+@pytest.fixture
+def capture():
+    stream = io.StringIO()
+    handler = setup_logging("DEBUG", "text", [SECRET], stream=stream)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
+def test_a_query_with_newlines_and_ansi_stays_on_one_escaped_line(capture):
+    logging.getLogger("lessons.test").info("query %s", "herders\nINFO fake line\x1b[31m\r")
+    lines = capture.getvalue().splitlines()
+    assert len(lines) == 1
+    assert "\\n" in lines[0] and "\\x1b" in lines[0] and "\x1b" not in lines[0]
+
+
+@pytest.mark.parametrize("text", [
+    f"signing secret is {SECRET}",
+    "token xoxb-1234-5678-abcdef in a message",
+    "app token xapp-1-A111-222-abc",
+    "posting to https://hooks.slack.com/commands/T1/123/abc",
+    "Authorization: Bearer hunter2",
+    'body {"token": "legacy-verification-token", "text": "hi"}',
+])
+def test_secrets_never_reach_the_log(capture, text):
+    logging.getLogger("slack_bolt.App").warning("%s", text)
+    output = capture.getvalue()
+    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification"):
+        assert secret not in output
+    assert "[redacted]" in output
+
+
+def test_bolts_rejected_request_body_dump_is_replaced_by_one_line(capture):
+    logging.getLogger("slack_bolt.middleware.request_verification").info(
+        "Invalid request signature detected (signature: v0=abc, timestamp: 1, body: text=%3C%21channel%3E)")
+    output = capture.getvalue()
+    assert "body:" not in output and "channel" not in output
+    assert "Slack request rejected: invalid or stale signature" in output
+
+
+def test_exceptions_are_logged_scrubbed_on_one_escaped_line(capture):
+    try:
+        raise RuntimeError(f"failed with {SECRET}")
+    except RuntimeError:
+        logging.getLogger("lessons").exception("boom")
+    output = capture.getvalue()
+    assert SECRET not in output and "RuntimeError" in output and len(output.splitlines()) == 1
+
+
+def test_json_format_is_one_object_per_line():
+    stream = io.StringIO()
+    handler = setup_logging("INFO", "json", [], stream=stream)
+    try:
+        logging.getLogger("lessons").info("loaded %d lessons\nmore", 45)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    (line,) = stream.getvalue().splitlines()
+    record = json.loads(line)
+    assert record["message"] == "loaded 45 lessons\\nmore" and record["level"] == "INFO"
+
+
+def test_bidi_override_and_bare_tokens_are_neutralised():
+    assert escape_controls("a\u202eb") == "a\\u202eb"
+    assert scrub("x xoxp-1-2 y", []) == "x [redacted] y"
