@@ -8,7 +8,9 @@ from flask import Flask
 from knowledge import KnowledgeBase
 
 from .config import Secrets, Settings
+from .admin import register_admin
 from .holder import KnowledgeHolder, as_holder
+from .reload import Reloader
 from .web import register_web
 
 
@@ -17,16 +19,22 @@ def create_app(
     kb: KnowledgeBase | KnowledgeHolder,
     *,
     secrets: Secrets | None = None,
+    reloader: Reloader | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
-    `secrets` default to none at all (an open webhook); `lessons serve` passes the environment's.
+    `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
+    passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`.
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
+    if reloader is None:
+        reloader = Reloader(holder, settings.lessons.paths, options=settings.search,
+                            max_file_bytes=settings.lessons.max_file_bytes)
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.extensions["lessons"] = holder
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
     register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     return app

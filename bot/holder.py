@@ -14,6 +14,8 @@ class KnowledgeHolder:
         self._kb = kb
         self._lock = threading.Lock()
         self.last_error: str = ""
+        #: The outcome of the latest reload (a `bot.reload.ReloadResult`), shown by /healthz.
+        self.last_reload = None
 
     @property
     def kb(self) -> KnowledgeBase:

@@ -28,7 +28,8 @@ def _json(name: str, description: str) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     words = {400: "Bad request: see `error` and `detail`", 401: "Missing or wrong bearer token",
-             404: "Not found", 405: "Method not allowed", 413: "Body over the size limit",
+             403: "Forbidden: the feature is off on this server", 404: "Not found",
+             405: "Method not allowed", 429: "Too many requests: try again shortly", 413: "Body over the size limit",
              415: "Unsupported content type", 500: "Server error (logged, no traceback sent)"}
     return {str(code): _json("Error", words[code]) for code in codes}
 
@@ -116,6 +117,14 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
             "parameters": [{"name": "lesson_id", "in": "path", "required": True, "schema": {"type": "string"}}],
             "responses": {"200": _json("Lesson", "The lesson"), **_errors(404, 405, 500)},
         }},
+        "/admin/reload": {"post": {
+            "summary": "Reload the lessons now; a failed reload keeps the lessons that were serving",
+            "description": "Needs `Authorization: Bearer <ADMIN_TOKEN>`; 403 when the server has no "
+                           "ADMIN_TOKEN; at most one reload a second (429).",
+            "security": [{"bearer": []}],
+            "responses": {"200": _json("Reload", "Reloaded"), "503": _json("Reload", "Reload failed; still serving"),
+                          **_errors(401, 403, 405, 429, 500)},
+        }},
         "/healthz": {"get": {
             "summary": "Liveness, and how many lessons are loaded",
             "responses": {"200": _json("Health", "Serving"), **_errors(405, 500)},
@@ -156,10 +165,15 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
                 "WebhookAnswer": _object([*ANSWER_REQUIRED, "text"], {
                     **ANSWER_PROPERTIES, "text": _string("the answer as ready-to-post Markdown")}),
                 "Lesson": LESSON,
-                "Health": _object(["status", "lessons", "loaded_at", "skipped"], {
+                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload"], {
                     "status": {"type": "string", "enum": ["ok"]}, "lessons": {"type": "integer"},
                     "loaded_at": {"type": "number", "description": "Unix time of the last load"},
-                    "skipped": {"type": "integer", "description": "files skipped at the last load"}}),
+                    "skipped": {"type": "integer", "description": "files skipped at the last load"},
+                    "reload": {"type": ["object", "null"], "description": "the last reload (null before any)"}}),
+                "Reload": _object(["ok", "lessons", "skipped", "error", "seconds", "at"], {
+                    "ok": {"type": "boolean"}, "lessons": {"type": "integer", "description": "lessons serving now"},
+                    "skipped": {"type": "integer"}, "error": _string("why the reload kept the old lessons"),
+                    "seconds": {"type": "number"}, "at": {"type": "number", "description": "Unix time"}}),
                 "Error": _object(["error", "detail"], {
                     "error": _string("a short machine-readable code, e.g. invalid_json"),
                     "detail": _string("what went wrong, in words")}),

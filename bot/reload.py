@@ -82,7 +82,7 @@ class Reloader:
                                       seconds=time.perf_counter() - started, at=self.clock())
                 log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
                          len(kb), len(old), result.skipped, result.seconds)
-            self.last = result
+            self.last = self.holder.last_reload = result
             return result
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:

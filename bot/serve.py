@@ -30,18 +30,23 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
     from .app import create_app
     from .cli import UsageError, load_kb
+    from .holder import KnowledgeHolder
+    from .logs import setup_logging
+    from .reload import Reloader, Watcher, install_sighup
 
     server = dataclasses.replace(
         settings.server,
         host=args.host or settings.server.host,
         port=settings.server.port if args.port is None else args.port,
     )
-    logging.basicConfig(level=settings.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    kb = load_kb(args.lessons, settings, err)
-    for problem in kb.report.problems():
-        log.warning("skipped %s", problem)
     secrets = Secrets.from_env()
-    app = create_app(settings, kb, secrets=secrets)
+    setup_logging(settings.logging.level, settings.logging.format, secrets.values(), stream=err)
+    paths = list(args.lessons or settings.lessons.paths)
+    holder = KnowledgeHolder(load_kb(paths, settings, err))
+    for problem in holder.kb.report.problems():
+        log.warning("skipped %s", problem)
+    reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
+    app = create_app(settings, holder, secrets=secrets, reloader=reloader)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
@@ -53,9 +58,19 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     except OSError as error:
         raise UsageError(listen_error(server.host, server.port, error)) from None
     for host, port in _addresses(wsgi):
-        log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(kb), _url_host(host), port, server.threads)
+        log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
+                 server.threads)
+    if install_sighup(reloader):
+        log.info("SIGHUP reloads the lessons")
+    watcher = None
+    if args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch:
+        watcher = Watcher(reloader, settings.lessons.watch_interval)
+        watcher.start()
+        log.info("watching the lesson folders every %.1fs", settings.lessons.watch_interval)
     with _stop_on_signals() as stopped:
         wsgi.run()  # returns after Stop/KeyboardInterrupt, once the worker threads have finished
+    if watcher is not None:
+        watcher.stop()
     wsgi.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0

@@ -73,9 +73,11 @@ class WebDoor:
         return current_app.send_static_file("index.html")
 
     def healthz(self) -> Response:
-        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`."""
-        kb = self.holder.kb
-        return jsonify(status="ok", lessons=len(kb), loaded_at=kb.loaded_at, skipped=len(kb.report.skipped))
+        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
+        reload's outcome (`reload`, null before the first), so a failed reload is visible."""
+        kb, last = self.holder.kb, self.holder.last_reload
+        return jsonify(status="ok", lessons=len(kb), loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
+                       reload=last.to_dict() if last is not None else None)
 
     def webhook(self) -> Response:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""

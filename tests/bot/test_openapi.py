@@ -34,13 +34,16 @@ CALLS = [
     ("get", "/static/app.js", {}),
     ("get", "/static/missing.css", {}),
     ("get", "/openapi.json", {}),
+    ("post", "/admin/reload", {"headers": {"Authorization": "Bearer admin"}}),
+    ("post", "/admin/reload", {"headers": {"Authorization": "Bearer wrong"}}),
+    ("get", "/admin/reload", {}),
     ("put", "/openapi.json", {}),
 ]
 
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app(Settings(), KnowledgeBase.from_paths([]), secrets=Secrets(webhook_token="t"))
+    return create_app(Settings(), KnowledgeBase.from_paths([]), secrets=Secrets(webhook_token="t", admin_token="admin"))
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +110,8 @@ def operation_path(spec: dict, path: str) -> str:
     raise AssertionError(f"{bare} is not described")
 
 
-TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool}
+TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float), "boolean": bool,
+         "null": type(None)}
 
 
 def assert_matches(spec: dict, value, schema: dict, where: str = "$") -> None:
@@ -115,8 +119,9 @@ def assert_matches(spec: dict, value, schema: dict, where: str = "$") -> None:
     if "$ref" in schema:
         schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
     if "type" in schema:
-        assert isinstance(value, TYPES[schema["type"]]), f"{where}: expected {schema['type']}, got {value!r}"
-        assert not (schema["type"] in ("integer", "number") and isinstance(value, bool)), where
+        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        assert isinstance(value, tuple(TYPES[k] for k in kinds)), f"{where}: expected {kinds}, got {value!r}"
+        assert not (set(kinds) <= {"integer", "number"} and isinstance(value, bool)), where
     if "enum" in schema:
         assert value in schema["enum"], where
     if isinstance(value, dict):
