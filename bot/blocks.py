@@ -76,6 +76,8 @@ def bold_spans(text: str, spans: Sequence[tuple[int, int]], limit: int) -> str:
     last = 0
     for start, end in sorted((int(s), int(e)) for s, e in spans if isinstance(s, int) and isinstance(e, int)):
         if last <= start < end <= len(text):
+            if clean and not text[clean[-1][1]:start].strip():
+                start = clean.pop()[0]  # "*social insurance*", not "*social* *insurance*"
             clean.append((start, end))
             last = end
     pieces: list[str] = []
@@ -180,7 +182,9 @@ def card(hit: Hit, number: int) -> list[dict[str, Any]]:
     if hit.summary_field:
         context.append(f"From the lesson's {fit(FIELD_LABELS.get(hit.summary_field, hit.summary_field), 60)}")
     if lesson.eval_url or lesson.eval_title:
-        label = lesson.eval_title or f"evaluation {lesson.eval_number}"
+        label = lesson.eval_title
+        if not label or label == lesson.title:  # most lesson titles repeat their evaluation's
+            label = f"evaluation {lesson.eval_number}" if lesson.eval_number else "the evaluation"
         context.append("Evaluation: " + link(lesson.eval_url, label, 400))
     if context:
         blocks.append({"type": "context", "elements": [_mrkdwn(" · ".join(context))]})
