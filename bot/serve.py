@@ -29,6 +29,13 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         log.warning("skipped %s", problem)
     secrets = Secrets.from_env()
     app = create_app(settings, kb, secrets=secrets)
+    from .slack import start_slack
+
+    socket_mode = start_slack(app, settings, secrets)
     log.info("serving %d lessons on http://%s:%d/", len(kb), server.host, server.port)
-    waitress.serve(app, host=server.host, port=server.port, threads=server.threads, ident="lessons")
+    try:
+        waitress.serve(app, host=server.host, port=server.port, threads=server.threads, ident="lessons")
+    finally:
+        if socket_mode is not None:
+            socket_mode.close()
     return 0

@@ -361,3 +361,34 @@ def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: 
 
     flask_app.add_url_rule(path, "slack_events", slack_events, methods=["POST"])
     flask_app.extensions["slack"] = slack_app
+
+
+# -- lessons serve ---------------------------------------------------------------------------------
+
+def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
+    """Say in one log line whether Slack is on; connect Socket Mode when SLACK_APP_TOKEN is set.
+
+    Returns the Socket Mode handler (close it at shutdown) or None. A Socket Mode connection
+    failure is logged and never stops the web door.
+    """
+    slack_app = flask_app.extensions.get("slack")
+    if slack_app is not None:
+        log.info("Slack is on: events, %s and buttons at POST %s", settings.slack.command, EVENTS_PATH)
+    if not secrets.slack_app_token or not secrets.slack_bot_token:
+        if slack_app is None:
+            log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        return None
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if slack_app is None:
+        slack_app = build_slack_app(settings, flask_app.extensions["lessons"], secrets=secrets)
+    handler = SocketModeHandler(slack_app, secrets.slack_app_token)
+    try:
+        handler.connect()
+    except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
+        log.error("Slack Socket Mode could not connect: %s: %s", type(error).__name__,
+                  (str(error).splitlines() or [""])[0])
+        handler.close()
+        return None
+    log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
+    return handler

@@ -3,6 +3,7 @@ through the real slack_sdk clients against a fake Slack Web API on 127.0.0.1."""
 from __future__ import annotations
 
 import json
+import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -12,7 +13,7 @@ from bot.app import create_app
 from bot.blocks import ACTION_MORE, ACTION_SHARE, encode_value
 from bot.config import Secrets, Settings
 from bot.holder import KnowledgeHolder
-from bot.slack import build_slack_app
+from bot.slack import RecentKeys, build_slack_app, clean_text, start_slack
 from knowledge import KnowledgeBase
 
 from ..conftest import lesson_page
@@ -356,3 +357,43 @@ def test_hostile_lesson_text_is_escaped_in_what_the_bot_posts(fake, make_lessons
     assert len(posted.body["blocks"]) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in posted.body["blocks"] if b["type"] == "section")
     door.drain()
+
+
+def test_dm_more_after_the_last_page_says_that_was_everything(door, fake):
+    door.event(dm(HERDERS, ts="1700000100.000100"), event_id="Ev1")
+    fake.wait_for("chat.postMessage")
+    door.event(dm("more", ts="1700000200.000200"), event_id="Ev2")
+    second = fake.wait_for("chat.postMessage", count=2)[1]
+    assert "That was everything" in second.text
+
+
+def test_recent_keys_forget_after_the_ttl_and_stay_bounded():
+    now = [0.0]
+    recent = RecentKeys(max_size=3, ttl=10, clock=lambda: now[0])
+    assert recent.claim("a") and not recent.claim("a")
+    now[0] = 11
+    assert recent.claim("a")
+    for key in "bcde":
+        recent.claim(key)
+    assert len(recent._seen) <= 3
+
+
+@pytest.mark.parametrize("text, expected", [
+    (f"<@{BOT_USER}> herders &amp; insurance", "herders & insurance"),
+    ("see <https://x.org|this> in <#C1|general> <!here> &lt;b&gt;", "see this in general <b>"),
+    ("<@U2|ana> TVET", "TVET"),
+])
+def test_clean_text(text, expected):
+    assert clean_text(text, BOT_USER) == expected
+
+
+def test_start_slack_logs_off_on_and_survives_a_socket_mode_failure(fake, bundled, caplog):
+    caplog.set_level(logging.INFO, logger="lessons.slack")
+    off = create_app(Settings(), bundled, secrets=Secrets())
+    assert start_slack(off, Settings(), Secrets()) is None
+    assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
+    secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
+    app = create_app(Settings(), bundled, secrets=secrets)  # no signing secret: Socket Mode only
+    assert start_slack(app, Settings(), secrets) is None  # the fake refuses apps.connections.open
+    assert "Socket Mode could not connect" in caplog.text
+    assert fake.received("apps.connections.open")
