@@ -6,8 +6,10 @@ import json
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.app import create_app
 from bot.blocks import ACTION_MORE, ACTION_SHARE, encode_value
@@ -20,6 +22,7 @@ from ..conftest import lesson_page
 from .fake_slack import (BOT_ID, BOT_TOKEN, BOT_USER, SECRET, FakeSlack, action_body, command_body, event_body,
                          sign)
 
+REPO = Path(__file__).resolve().parents[2]
 HERDERS = "lessons on social insurance for herders"
 HERDERS_URL = "https://webapps.ilo.org/ievaldiscovery/lessons/252474"
 
@@ -397,3 +400,18 @@ def test_start_slack_logs_off_on_and_survives_a_socket_mode_failure(fake, bundle
     assert start_slack(app, Settings(), secrets) is None  # the fake refuses apps.connections.open
     assert "Socket Mode could not connect" in caplog.text
     assert fake.received("apps.connections.open")
+
+
+def test_manifest_matches_what_the_bot_listens_to():
+    manifest = yaml.safe_load((REPO / "slack-app-manifest.yaml").read_text(encoding="utf-8"))
+    features, settings = manifest["features"], manifest["settings"]
+    assert [c["command"] for c in features["slash_commands"]] == [Settings().slack.command]
+    assert features["app_home"] == {"home_tab_enabled": True, "messages_tab_enabled": True,
+                                    "messages_tab_read_only_enabled": False}
+    events = settings["event_subscriptions"]["bot_events"]
+    assert set(events) == {"app_mention", "message.im", "app_home_opened"}  # no message.channels
+    assert {"commands", "chat:write", "app_mentions:read", "im:history"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    assert settings["interactivity"]["is_enabled"] is True
+    for url in (settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],
+                features["slash_commands"][0]["url"]):
+        assert url.endswith("/slack/events")
