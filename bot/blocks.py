@@ -265,10 +265,9 @@ def answer_message(
 
 def _fallback(answer: Answer) -> str:
     """The notification / screen-reader text: the headline and the titles."""
-    lines = [escape(headline(answer))]
-    lines += [f"{n}. {escape(hit.lesson.display_title)}" for n, hit in enumerate(answer.hits, answer.offset + 1)]
-    text = "\n".join(lines)
-    return text if len(text) <= MAX_FALLBACK_CHARS else text[: MAX_FALLBACK_CHARS - 1].rsplit("&", 1)[0] + "…"
+    lines = [headline(answer)]
+    lines += [f"{n}. {hit.lesson.display_title[:300]}" for n, hit in enumerate(answer.hits, answer.offset + 1)]
+    return fit("\n".join(lines), MAX_FALLBACK_CHARS) or "Lessons"
 
 
 def text_message(text: str) -> dict[str, Any]:

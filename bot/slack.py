@@ -184,7 +184,8 @@ def build_slack_app(
                 page = last_page(channel, thread_ts, context)
             except SlackApiError as error:
                 log.warning("cannot read the conversation to continue an answer: %s", error.response.get("error"))
-                page = None
+                post(channel, text_message("Use the *More results* button under the answer."), thread_ts)
+                return
             if page:
                 post(channel, answer_for(page[0], page[1]), thread_ts)
             elif page is False:

@@ -7,6 +7,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
 
 from bot.blocks import (ACTION_MORE, ACTION_SHARE, MAX_BLOCKS, MAX_BUTTON_VALUE, MAX_SECTION_CHARS,
                         answer_message, bold_spans, decode_value, encode_value, escape, fit, header_line,
@@ -53,6 +55,8 @@ def rendered(node) -> list[str]:
 def assert_within_limits(message: dict) -> None:
     assert message["text"].strip()
     assert len(message["blocks"]) <= MAX_BLOCKS
+    for block in message["blocks"]:
+        Block.parse(block).validate_json()  # slack_sdk's own Block Kit validators
     for block in message["blocks"]:
         if block["type"] == "section":
             assert 0 < len(block["text"]["text"]) <= MAX_SECTION_CHARS
@@ -246,6 +250,7 @@ def test_home_view_says_what_the_bot_knows():
     kb = KnowledgeBase.from_paths([])
     view = home_view(kb, "/lessons")
     assert view["type"] == "home" and len(view["blocks"]) <= 100
+    View(**view).validate_json()
     text = json.dumps(view, ensure_ascii=False)
     assert f"*{len(kb)} lessons*" in text and "Asia and the Pacific" in text and "Top themes" in text
     assert "loaded 20" in text and "/lessons" in text

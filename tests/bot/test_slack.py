@@ -415,3 +415,15 @@ def test_manifest_matches_what_the_bot_listens_to():
     for url in (settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],
                 features["slash_commands"][0]["url"]):
         assert url.endswith("/slack/events")
+
+
+def test_more_in_a_mention_thread_continues_the_answer_there(door, fake):
+    door.event({"type": "app_mention", "channel": "C0CHAN", "user": "U0USER",
+                "text": f"<@{BOT_USER}> social", "ts": "1700000600.000600"}, event_id="EvM1")
+    fake.wait_for("chat.postMessage")
+    door.event({"type": "app_mention", "channel": "C0CHAN", "user": "U0USER", "text": f"<@{BOT_USER}> more",
+                "ts": "1700000700.000700", "thread_ts": "1700000600.000600"}, event_id="EvM2")
+    second = fake.wait_for("chat.postMessage", count=2)[1]
+    assert second.body["thread_ts"] == "1700000600.000600"
+    assert "*6. " in second.text
+    assert fake.received("conversations.replies")
