@@ -171,13 +171,14 @@ def card(hit: Hit, number: int) -> list[dict[str, Any]]:
     """One lesson: linked title, where and what, the summary with the query's words in bold,
     which part of the lesson it comes from, and the evaluation."""
     lesson = hit.lesson
-    lines = [f"*{number}. {link(lesson.url, lesson.display_title, 400)}*"]
+    # At most 1,000 (URL) + 300 + 400 + 1,000 characters: within a section's 3,000.
+    lines = [f"*{number}. {link(lesson.url, lesson.display_title, 300)}*"]
     where = " · ".join(part for part in (lesson.country, lesson.region, ", ".join(lesson.theme_names)) if part)
     if where:
-        lines.append(fit(where, 500))
+        lines.append(fit(where, 400))
     if hit.summary:
-        lines.append(">" + bold_spans(hit.summary.replace("\n", " "), hit.highlights, 1200))
-    blocks: list[dict[str, Any]] = [{"type": "section", "text": _mrkdwn("\n".join(lines)[:MAX_SECTION_CHARS])}]
+        lines.append(">" + bold_spans(hit.summary.replace("\n", " "), hit.highlights, 1000))
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": _mrkdwn("\n".join(lines))}]
     context = []
     if hit.summary_field:
         context.append(f"From the lesson's {fit(FIELD_LABELS.get(hit.summary_field, hit.summary_field), 60)}")
@@ -313,8 +314,8 @@ def home_view(kb: KnowledgeBase, command: str = "/lessons", top: int = 8, now: f
         {"type": "header", "text": {"type": "plain_text", "text": "Lessons learned from ILO evaluations"}},
         {"type": "section", "text": _mrkdwn(
             f"I know *{len(kb):,} lessons* from *{countries:,} countries*, loaded {loaded}.")},
-        {"type": "section", "text": _mrkdwn(f"*Regions:* {regions}"[:MAX_SECTION_CHARS])},
-        {"type": "section", "text": _mrkdwn(f"*Top themes:*\n{themes}"[:MAX_SECTION_CHARS])},
+        {"type": "section", "text": _mrkdwn(f"*Regions:* {regions}")},
+        {"type": "section", "text": _mrkdwn(f"*Top themes:*\n{themes}")},
         {"type": "divider"},
         {"type": "section", "text": _mrkdwn(help_text(command))},
     ]

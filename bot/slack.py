@@ -99,6 +99,27 @@ def clean_text(text: str, bot_user_id: str | None = None) -> str:
     return " ".join(unescape(text).split())
 
 
+def continuation(messages: list[Mapping[str, Any]], ours: set[str]) -> tuple[str, int] | bool | None:
+    """The (query, offset) the bot's latest answer among `messages` (newest first) continues
+    with: its More results button, else its metadata. False when that answer was complete,
+    None when the bot has not answered here."""
+    for message in messages:
+        if not ({message.get("bot_id"), message.get("user")} & ours):
+            continue
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if isinstance(element, dict) and element.get("action_id") == ACTION_MORE:
+                    page = decode_value(element.get("value"))
+                    if page:
+                        return page
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == METADATA_EVENT:
+            payload = metadata.get("event_payload") or {}
+            page = decode_value(payload)
+            return page if page and payload.get("total", 0) > page[1] else False
+    return None
+
+
 def _ignorable(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
     """Edits, joins and other subtypes, any bot's messages (ours included), and Slackbot."""
     user = event.get("user")
@@ -148,9 +169,8 @@ def build_slack_app(
         client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                 unfurl_media=False, **message)
 
-    def last_page(channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> tuple[str, int] | None | bool:
-        """The (query, offset) the bot's latest answer here would continue with; False when that
-        answer was the last page, None when there is no answer to continue."""
+    def last_page(channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> tuple[str, int] | bool | None:
+        """Where a typed "more" continues, read from the conversation (see `continuation`)."""
         if thread_ts:
             history = client.conversations_replies(channel=channel, ts=thread_ts, limit=50,
                                                    include_all_metadata=True)
@@ -158,22 +178,7 @@ def build_slack_app(
         else:
             history = client.conversations_history(channel=channel, limit=30, include_all_metadata=True)
             messages = history.get("messages") or []
-        for message in messages:
-            if not (message.get("bot_id") and message.get("bot_id") == context.get("bot_id")
-                    or message.get("user") and message.get("user") == context.get("bot_user_id")):
-                continue
-            for block in message.get("blocks") or []:
-                for element in block.get("elements") or []:
-                    if isinstance(element, dict) and element.get("action_id") == ACTION_MORE:
-                        page = decode_value(element.get("value"))
-                        if page:
-                            return page
-            metadata = message.get("metadata") or {}
-            if metadata.get("event_type") == METADATA_EVENT:
-                payload = metadata.get("event_payload") or {}
-                page = decode_value(payload)
-                return page if page and payload.get("total", 0) > page[1] else False
-        return None
+        return continuation(messages, {context.get("bot_id"), context.get("bot_user_id")} - {None})
 
     def reply(text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> None:
         """Answer a message: help, the next page of the last answer, or the question itself."""

@@ -254,3 +254,13 @@ def test_home_view_says_what_the_bot_knows():
     text = json.dumps(view, ensure_ascii=False)
     assert f"*{len(kb)} lessons*" in text and "Asia and the Pacific" in text and "Top themes" in text
     assert "loaded 20" in text and "/lessons" in text
+
+
+def test_longest_fields_still_fit_one_section():
+    url = "https://webapps.ilo.org/" + "a" * 970
+    long = "&" * 5000
+    h = Hit(lesson(1, url=url, title=long, eval_url=url, eval_title=long, locations=((long, long),),
+                   themes=((long, long),)), 0.5, long, "context", ((0, 4000),))
+    message = answer_message(answer([h], total=1))
+    assert_within_limits(message)
+    assert f"<{url}|" in sections(message)[1]

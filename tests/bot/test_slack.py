@@ -15,7 +15,7 @@ from bot.app import create_app
 from bot.blocks import ACTION_MORE, ACTION_SHARE, encode_value
 from bot.config import Secrets, Settings
 from bot.holder import KnowledgeHolder
-from bot.slack import RecentKeys, build_slack_app, clean_text, start_slack
+from bot.slack import RecentKeys, build_slack_app, clean_text, continuation, start_slack
 from knowledge import KnowledgeBase
 
 from ..conftest import lesson_page
@@ -427,3 +427,17 @@ def test_more_in_a_mention_thread_continues_the_answer_there(door, fake):
     assert second.body["thread_ts"] == "1700000600.000600"
     assert "*6. " in second.text
     assert fake.received("conversations.replies")
+
+
+def test_continuation_prefers_the_button_then_metadata_of_the_bot_s_latest_answer():
+    more = {"type": "actions", "elements": [{"action_id": ACTION_MORE, "value": encode_value("q", 10)}]}
+    answered = {"bot_id": BOT_ID, "metadata": {"event_type": "lessons_answer",
+                                               "event_payload": {"q": "q", "o": 5, "total": 20}}}
+    done = {"bot_id": BOT_ID, "metadata": {"event_type": "lessons_answer",
+                                           "event_payload": {"q": "q", "o": 5, "total": 5}}}
+    person = {"user": "U0USER", "blocks": [more]}
+    ours = {BOT_ID, BOT_USER}
+    assert continuation([person, {"bot_id": BOT_ID, "blocks": [more]}, answered], ours) == ("q", 10)
+    assert continuation([answered], ours) == ("q", 5)
+    assert continuation([done, answered], ours) is False
+    assert continuation([person, {"bot_id": "B0OTHER", "blocks": [more]}], ours) is None
