@@ -141,7 +141,7 @@ def build_slack_app(
     `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
     `listener_executor` runs listeners after the ack (bolt's default pool when None).
     """
-    command = settings.slack.command
+    command_name = settings.slack.command
     recent = recent or RecentKeys()
     client = client or web_client(secrets)
     app = App(
@@ -183,7 +183,7 @@ def build_slack_app(
     def reply(text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> None:
         """Answer a message: help, the next page of the last answer, or the question itself."""
         if text.lower() in HELP_WORDS:
-            post(channel, help_message(command), thread_ts)
+            post(channel, help_message(command_name), thread_ts)
         elif text.lower().strip(" .!") in MORE_WORDS:
             try:
                 page = last_page(channel, thread_ts, context)
@@ -228,12 +228,12 @@ def build_slack_app(
         ack()
         query = clean_text(command.get("text", ""))
         if query.lower() in HELP_WORDS:
-            respond(response_type="ephemeral", **help_message(settings.slack.command))
+            respond(response_type="ephemeral", **help_message(command_name))
             return
         message = answer_for(query, asked=True, share=True)
         respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
 
-    app.command(command)(on_command)
+    app.command(command_name)(on_command)
 
     # -- direct messages and mentions -------------------------------------------------------
 
@@ -292,15 +292,15 @@ def build_slack_app(
 
     # -- App Home ------------------------------------------------------------------------------
 
-    def on_home(event, client):
+    def on_home(event):
         """The Home tab: what the bot knows and how to ask."""
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
-        client.views_publish(user_id=event["user"], view=home_view(holder.kb, command))
+        client.views_publish(user_id=event["user"], view=home_view(holder.kb, command_name))
 
     app.event("app_home_opened")(on_home)
 
-    def on_error(error, logger):
+    def on_error(error):
         log.error("Slack listener failed: %s: %s", type(error).__name__, error)
 
     app.error(on_error)
@@ -312,7 +312,7 @@ def build_slack_app(
 def signature_ok(secret: str, body: bytes, timestamp: str, signature: str,
                  now: Callable[[], float] = time.time) -> bool:
     """Slack's v0 request signature, checked in constant time, within five minutes of now."""
-    if not secret or not signature or not timestamp.isascii() or not timestamp.isdigit():
+    if not (secret and signature.isascii() and timestamp.isascii() and timestamp.isdigit()):
         return False
     if abs(now() - int(timestamp)) > MAX_CLOCK_SKEW:
         return False

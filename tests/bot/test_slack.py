@@ -312,10 +312,13 @@ def test_stale_request_gets_401(door, fake):
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("timestamp", ["abc", "", "1e9", "١٢٣"])
-def test_bad_timestamp_gets_401_not_500(door, timestamp):
+@pytest.mark.parametrize("timestamp, signature", [
+    ("abc", "v0=00"), ("", "v0=00"), ("1e9", "v0=00"), ("١٢٣", "v0=00"), (None, "v0=é"), (None, ""),
+])
+def test_bad_timestamp_or_signature_gets_401_not_500(door, timestamp, signature):
     response = door.client.post("/slack/events", data="{}", headers={
-        "Content-Type": "application/json", "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": "v0=00"})
+        "Content-Type": "application/json", "X-Slack-Signature": signature,
+        "X-Slack-Request-Timestamp": str(int(time.time())) if timestamp is None else timestamp})
     assert response.status_code == 401
 
 
