@@ -177,7 +177,8 @@ def action_body(action_id: str, value: str, response_url: str, *, ephemeral: boo
                 user: str = "U0USER", channel: str = "C0CHAN") -> str:
     """A block_actions click's form body (`payload=` JSON)."""
     payload = {
-        "type": "block_actions", "team": {"id": TEAM, "domain": "test"},
+        "type": "block_actions", "team": {"id": TEAM, "domain": "test"}, "enterprise": None,
+        "is_enterprise_install": False,
         "user": {"id": user, "username": "ana", "team_id": TEAM}, "api_app_id": "A0APP",
         "token": "legacy", "trigger_id": "1.2.3", "response_url": response_url,
         "container": {"type": "message", "message_ts": "1700000000.000001", "channel_id": channel,

@@ -2,6 +2,8 @@
 through the real slack_sdk clients against a fake Slack Web API on 127.0.0.1."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 import re
@@ -11,6 +13,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import create_app
 from bot.blocks import ACTION_MORE, ACTION_SHARE, encode_value
@@ -328,6 +332,9 @@ def test_bad_timestamp_or_signature_gets_401_not_500(door, timestamp, signature)
     ("[" * 5000 + "]" * 5000, "application/json"),
     ("payload=%7Bnot+json", "application/x-www-form-urlencoded"),
     ("payload=%5B%5D", "application/x-www-form-urlencoded"),
+    ('{"type": "event_callback", "event": null}', "application/json"),  # bolt's parser: 500
+    ('{"event": {"user": false}}', "application/json"),
+    ('{"type": "block_actions", "actions": "x"}', "application/json"),
 ])
 def test_malformed_signed_body_gets_400(door, body, content_type):
     response = door.send(body, content_type)
@@ -461,3 +468,29 @@ def test_continuation_prefers_the_button_then_metadata_of_the_bot_s_latest_answe
     assert continuation([answered], ours) == ("q", 5)
     assert continuation([done, answered], ours) is False
     assert continuation([person, {"bot_id": "B0OTHER", "blocks": [more]}], ours) is None
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+                           max_leaves=12)
+slack_like = st.fixed_dictionaries({}, optional={
+    "type": st.sampled_from(["event_callback", "block_actions", "url_verification", "x"]) | st.text(max_size=5),
+    "event": json_values | st.fixed_dictionaries({}, optional={
+        "type": st.sampled_from(["message", "app_mention", "app_home_opened"]), "channel_type": st.just("im"),
+        "text": json_values, "user": json_values, "channel": json_values, "ts": json_values}),
+    "event_id": json_values, "actions": json_values, "user": json_values, "command": json_values,
+    "challenge": json_values, "container": json_values, "response_url": json_values})
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(st.binary(max_size=300), slack_like.map(lambda d: json.dumps(d).encode())),
+       signed=st.booleans())
+def test_no_request_body_gets_a_500(door, body, signed):
+    headers = {"Content-Type": "application/json"}
+    if signed:
+        ts = str(int(time.time()))
+        digest = hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + body, hashlib.sha256).hexdigest()
+        headers.update({"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + digest})
+    response = door.client.post("/slack/events", data=body, headers=headers)
+    assert response.status_code < 500
+    assert response.status_code == 401 or signed
