@@ -44,6 +44,7 @@ class FakeSlack:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.history: dict[str, list[dict[str, Any]]] = {}
+        self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 Retry-After: 1
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -63,10 +64,14 @@ class FakeSlack:
                     for key in ("blocks", "metadata", "view"):
                         if isinstance(body.get(key), str):
                             body[key] = json.loads(body[key])
-                answer = fake.answer(self.path, body)
+                limited = body.get("channel") in fake.rate_limit_once
+                fake.rate_limit_once.discard(body.get("channel"))
+                answer = {"ok": False, "error": "ratelimited"} if limited else fake.answer(self.path, body)
                 fake.record(Call(self.path, body, dict(self.headers)))
                 data = json.dumps(answer).encode()
-                self.send_response(200)
+                self.send_response(429 if limited else 200)
+                if limited:
+                    self.send_header("Retry-After", "1")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

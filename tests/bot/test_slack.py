@@ -58,7 +58,7 @@ class Door:
         settings = settings or Settings()
         secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url)
         self.executor = ThreadPoolExecutor(max_workers=4)
-        holder = KnowledgeHolder(kb)
+        self.holder = holder = KnowledgeHolder(kb)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, listener_executor=self.executor)
         self.flask = create_app(settings, holder, secrets=secrets, slack_app=self.bolt)
         self.client = self.flask.test_client()
@@ -494,3 +494,19 @@ def test_no_request_body_gets_a_500(door, body, signed):
     response = door.client.post("/slack/events", data=body, headers=headers)
     assert response.status_code < 500
     assert response.status_code == 401 or signed
+
+
+def test_rate_limited_post_is_retried_after_slacks_retry_after(door, fake):
+    fake.rate_limit_once.add("D0DM")
+    door.event(dm(HERDERS))
+    posts = fake.wait_for("chat.postMessage", count=2)
+    assert HERDERS_URL in posts[1].text
+
+
+def test_a_reload_is_seen_by_the_next_slack_request(door, fake, make_lessons):
+    root = make_lessons({"77": lesson_page("77", "Camel herders cooperative - Final evaluation",
+                                           description="Camel herders pooled their insurance.")})
+    door.holder.swap(KnowledgeBase.from_paths([root]))
+    door.send(command_body("camel herders", fake.response_url()))
+    (posted,) = fake.wait_for("/response/")
+    assert "lessons/77|" in posted.text and HERDERS_URL not in posted.text
