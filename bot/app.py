@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 
@@ -20,11 +21,15 @@ def create_app(
     *,
     secrets: Secrets | None = None,
     reloader: Reloader | None = None,
+    slack_app: Any = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
-    `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
-    passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`.
+    `secrets` default to none at all (an open webhook, reload over HTTP off, Slack off);
+    `lessons serve` passes the environment's. `reloader` defaults to reloading
+    `settings.lessons.paths`. Slack's `POST /slack/events` is mounted when `secrets` carry the
+    bot token and signing secret; `slack_app` passes a ready slack-bolt App instead (tests use it
+    to pick the executor).
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
@@ -37,4 +42,12 @@ def create_app(
 
     register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
+
+    if secrets and secrets.slack_bot_token and secrets.slack_signing_secret:
+        from .slack import build_slack_app, mount_slack  # slack-bolt is only imported when Slack is on
+
+        if slack_app is None:
+            slack_app = build_slack_app(settings, holder, secrets=secrets)
+        mount_slack(app, slack_app, signing_secret=secrets.slack_signing_secret)
+
     return app

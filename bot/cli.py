@@ -31,7 +31,17 @@ EXAMPLES = {
   lessons stats --lessons ./lessons --json""",
     "serve": """examples:
   lessons serve
-  lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons""",
+  lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons
+  SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... lessons serve
+
+Slack switches on from the environment (never from config.yaml):
+  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET  serve Slack over HTTP: events, the slash command and
+                                          buttons at POST /slack/events
+  SLACK_APP_TOKEN (xapp-..., with SLACK_BOT_TOKEN)
+                                          also connect by Socket Mode: no public URL needed
+  SLACK_API_URL                           Slack Web API base URL (default https://slack.com/api/)
+Without them the web door still runs and the log says "Slack is off".
+See slack-app-manifest.yaml and the README's Slack section.""",
 }
 
 

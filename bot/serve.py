@@ -33,6 +33,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     from .holder import KnowledgeHolder
     from .logs import setup_logging
     from .reload import Reloader, Watcher, install_sighup
+    from .slack import start_slack
 
     server = dataclasses.replace(
         settings.server,
@@ -57,6 +58,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         )
     except OSError as error:
         raise UsageError(listen_error(server.host, server.port, error)) from None
+    socket_mode = start_slack(app, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
                  server.threads)
@@ -71,6 +73,8 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
         wsgi.run()  # returns after Stop/KeyboardInterrupt, once the worker threads have finished
     if watcher is not None:
         watcher.stop()
+    if socket_mode is not None:
+        socket_mode.close()
     wsgi.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0

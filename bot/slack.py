@@ -1,0 +1,433 @@
+"""The Slack door: `/lessons`, direct messages, @mentions, buttons and the App Home tab.
+
+`build_slack_app` registers every listener inside the factory (no module-level `App`), and
+`mount_slack` serves it at `POST /slack/events` on the Flask app. Listeners only turn a Slack
+request into a question and post what `blocks.py` renders; the query and page of every
+follow-up travel inside the buttons (and message metadata), so any process can serve a click.
+
+The one piece of process memory is `RecentKeys`, a small bounded cache of event ids and message
+timestamps already answered. It makes de-duplication best-effort per process: Slack's retries
+and the double delivery of a mention are dropped by the process that saw the first copy.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Executor
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qsl
+
+from flask import Flask, Response, jsonify, request
+from slack_bolt import App, BoltResponse
+from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from knowledge import QueryError
+
+from .blocks import (ACTION_MORE, ACTION_NARROW, ACTION_SHARE, METADATA_EVENT, answer_message, decode_value,
+                     error_message, help_message, home_view, text_message, unescape)
+from .config import Secrets, Settings
+from .holder import KnowledgeHolder
+
+log = logging.getLogger("lessons.slack")
+
+DEFAULT_API_URL = "https://slack.com/api/"
+EVENTS_PATH = "/slack/events"
+# Slack rejects requests signed more than five minutes away from now (replay protection).
+MAX_CLOCK_SKEW = 300
+
+HELP_WORDS = {"", "help", "?", "usage", "hi", "hello"}
+MORE_WORDS = {"more", "more results", "next", "show more"}
+
+
+class RecentKeys:
+    """A bounded set of recently seen keys that forget after `ttl` seconds; thread-safe.
+
+    Slack retries an event for about six minutes, so the default keeps ten minutes.
+    """
+
+    def __init__(self, max_size: int = 10_000, ttl: float = 600.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_size, self.ttl, self.clock = max_size, ttl, clock
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def claim(self, key: str) -> bool:
+        """True the first time `key` is seen (within the TTL), False for a repeat."""
+        now = self.clock()
+        with self._lock:
+            while self._seen and (len(self._seen) >= self.max_size
+                                  or next(iter(self._seen.values())) < now - self.ttl):
+                self._seen.popitem(last=False)
+            if key in self._seen:
+                return False
+            self._seen[key] = now
+            return True
+
+
+def web_client(secrets: Secrets) -> WebClient:
+    """The Web API client: the bot token, `SLACK_API_URL` (default Slack's), and retries on 429."""
+    base_url = secrets.slack_api_url or DEFAULT_API_URL
+    client = WebClient(token=secrets.slack_bot_token or None,
+                       base_url=base_url if base_url.endswith("/") else base_url + "/")
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    return client
+
+
+def clean_text(text: str, bot_user_id: str | None = None) -> str:
+    """A Slack message's text as a plain question: mentions of the bot and special forms
+    (`<!here>`, `<@U…>`) dropped, links and channels reduced to their label, entities undone."""
+
+    def plain(match: re.Match[str]) -> str:
+        inner = match.group(1)
+        target, _, label = inner.partition("|")
+        if target.startswith(("@", "!")):
+            return ""
+        if target.startswith("#"):
+            return label or ""
+        return label or target
+
+    text = re.sub(r"<([^<>]*)>", plain, text or "")
+    return " ".join(unescape(text).split())
+
+
+def continuation(messages: list[Mapping[str, Any]], ours: set[str]) -> tuple[str, int] | bool | None:
+    """The (query, offset) the bot's latest answer among `messages` (newest first) continues
+    with: its More results button, else its metadata. False when that answer was complete,
+    None when the bot has not answered here."""
+    for message in messages:
+        if not ({message.get("bot_id"), message.get("user")} & ours):
+            continue
+        for block in message.get("blocks") or []:
+            for element in block.get("elements") or []:
+                if isinstance(element, dict) and element.get("action_id") == ACTION_MORE:
+                    page = decode_value(element.get("value"))
+                    if page:
+                        return page
+        metadata = message.get("metadata") or {}
+        if metadata.get("event_type") == METADATA_EVENT:
+            payload = metadata.get("event_payload") or {}
+            page = decode_value(payload)
+            return page if page and payload.get("total", 0) > page[1] else False
+    return None
+
+
+def _ignorable(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
+    """Edits, joins and other subtypes, any bot's messages (ours included), and Slackbot."""
+    user = event.get("user")
+    return bool(event.get("subtype") or event.get("bot_id") or event.get("bot_profile")
+                or not user or user == bot_user_id or user == "USLACKBOT")
+
+
+def build_slack_app(
+    settings: Settings,
+    holder: KnowledgeHolder,
+    *,
+    secrets: Secrets,
+    client: WebClient | None = None,
+    recent: RecentKeys | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
+    """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
+
+    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
+    `listener_executor` runs listeners after the ack (bolt's default pool when None).
+    """
+    command_name = settings.slack.command
+    recent = recent or RecentKeys()
+    client = client or web_client(secrets)
+    app = App(
+        name="lessons",
+        client=client,
+        signing_secret=secrets.slack_signing_secret,
+        request_verification_enabled=bool(secrets.slack_signing_secret),
+        # auth.test runs on the first request instead of at start-up, so a Slack outage
+        # cannot stop the web door from starting.
+        token_verification_enabled=False,
+        listener_executor=listener_executor,
+        logger=log,
+    )
+
+    def answer_for(query: str, offset: int = 0, **options: Any) -> dict[str, Any]:
+        kb = holder.kb
+        try:
+            answer = kb.ask(query, offset=offset)
+        except QueryError as error:
+            return error_message(str(error))
+        return answer_message(answer, narrow=settings.slack.narrowing_buttons,
+                              max_query_chars=kb.options.max_query_chars, **options)
+
+    def post(channel: str, message: Mapping[str, Any], thread_ts: str | None = None) -> None:
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                unfurl_media=False, **message)
+
+    def last_page(channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> tuple[str, int] | bool | None:
+        """Where a typed "more" continues, read from the conversation (see `continuation`)."""
+        if thread_ts:
+            history = client.conversations_replies(channel=channel, ts=thread_ts, limit=50,
+                                                   include_all_metadata=True)
+            messages = list(reversed(history.get("messages") or []))
+        else:
+            history = client.conversations_history(channel=channel, limit=30, include_all_metadata=True)
+            messages = history.get("messages") or []
+        return continuation(messages, {context.get("bot_id"), context.get("bot_user_id")} - {None})
+
+    def reply(text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> None:
+        """Answer a message: help, the next page of the last answer, or the question itself."""
+        if text.lower() in HELP_WORDS:
+            post(channel, help_message(command_name), thread_ts)
+        elif text.lower().strip(" .!") in MORE_WORDS:
+            try:
+                page = last_page(channel, thread_ts, context)
+            except SlackApiError as error:
+                log.warning("cannot read the conversation to continue an answer: %s", error.response.get("error"))
+                post(channel, text_message("Use the *More results* button under the answer."), thread_ts)
+                return
+            if page:
+                post(channel, answer_for(page[0], page[1]), thread_ts)
+            elif page is False:
+                post(channel, text_message("That was everything I found. Ask another question!"), thread_ts)
+            else:
+                post(channel, text_message("There is no answer to continue here yet: ask me a question first, "
+                                           "or use the *More results* button under an answer."), thread_ts)
+        else:
+            post(channel, answer_for(text), thread_ts)
+
+    # -- retries and repeats ----------------------------------------------------------------
+
+    def skip_repeats(body: dict, request, next: Callable[[], None]) -> BoltResponse | None:  # noqa: A002
+        """Ack and drop an event already seen here, and Slack's timeout retries: bolt acks events
+        before the listener runs, so a timeout retry means the first copy is being answered."""
+        if body.get("type") == "event_callback":
+            event_id = str(body.get("event_id") or "")
+            reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
+            retried = (request.headers.get("x-slack-retry-num") or [""])[0]
+            if event_id and not recent.claim("event:" + event_id):
+                log.info("dropped repeated Slack event %s (retry %s)", event_id, retried or "-")
+                return BoltResponse(status=200, body="")
+            if retried and reason == "http_timeout":
+                log.info("dropped Slack retry %s of event %s (http_timeout)", retried, event_id)
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    app.use(skip_repeats)
+
+    # -- the slash command ----------------------------------------------------------------
+
+    def on_command(ack, respond, command):
+        """`/lessons QUESTION`: a private answer restating the question, with a Share button."""
+        ack()
+        query = clean_text(command.get("text", ""))
+        if query.lower() in HELP_WORDS:
+            respond(response_type="ephemeral", **help_message(command_name))
+            return
+        message = answer_for(query, asked=True, share=True)
+        respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
+
+    app.command(command_name)(on_command)
+
+    # -- direct messages and mentions -------------------------------------------------------
+
+    def on_message(event, context):
+        """A direct message is a question (or `help`, or `more`). Channel messages are left to
+        `app_mention`, so a mention is answered once."""
+        if event.get("channel_type") != "im" or _ignorable(event, context.get("bot_user_id")):
+            return
+        if not recent.claim(f"message:{event.get('channel')}:{event.get('ts')}"):
+            return
+        reply(clean_text(event.get("text", ""), context.get("bot_user_id")), event["channel"],
+              event.get("thread_ts"), context)
+
+    def on_mention(event, context):
+        """`@lessons QUESTION` in a channel: answered in a thread under the mention."""
+        if _ignorable(event, context.get("bot_user_id")):
+            return
+        if not recent.claim(f"message:{event.get('channel')}:{event.get('ts')}"):
+            return
+        thread_ts = event.get("thread_ts") or event.get("ts")
+        reply(clean_text(event.get("text", ""), context.get("bot_user_id")), event["channel"], thread_ts, context)
+
+    app.event("message")(on_message)
+    app.event("app_mention")(on_mention)
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    def on_page(ack, body, action, respond):
+        """"More results" and the narrowing buttons: the page named in the button, in place."""
+        ack()
+        page = decode_value(action.get("value"))
+        if page is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **error_message("this button no longer works; please ask again."))
+            return
+        private = bool((body.get("container") or {}).get("is_ephemeral"))
+        message = answer_for(page[0], page[1], asked=private, share=private)
+        respond(replace_original=True, text=message["text"], blocks=message["blocks"])
+
+    def on_share(ack, body, action, respond):
+        """"Share in channel": the same answer posted for everyone, and the private copy removed."""
+        ack()
+        page = decode_value(action.get("value"))
+        if page is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **error_message("this button no longer works; please ask again."))
+            return
+        user = str((body.get("user") or {}).get("id") or "")
+        message = answer_for(page[0], page[1], buttons=False, shared_by=user)
+        respond(response_type="in_channel", replace_original=False, text=message["text"], blocks=message["blocks"])
+        respond(delete_original=True)
+
+    app.action(ACTION_MORE)(on_page)
+    app.action(re.compile(rf"^{ACTION_NARROW}_\d+$"))(on_page)
+    app.action(ACTION_SHARE)(on_share)
+
+    # -- App Home ------------------------------------------------------------------------------
+
+    def on_home(event):
+        """The Home tab: what the bot knows and how to ask."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        client.views_publish(user_id=event["user"], view=home_view(holder.kb, command_name))
+
+    app.event("app_home_opened")(on_home)
+
+    def on_error(error):
+        log.error("Slack listener failed: %s: %s", type(error).__name__, error)
+
+    app.error(on_error)
+    return app
+
+
+# -- HTTP mode ---------------------------------------------------------------------------------
+
+def signature_ok(secret: str, body: bytes, timestamp: str, signature: str,
+                 now: Callable[[], float] = time.time) -> bool:
+    """Slack's v0 request signature, checked in constant time, within five minutes of now."""
+    if not (secret and signature.isascii() and timestamp.isascii() and timestamp.isdigit()):
+        return False
+    if abs(now() - int(timestamp)) > MAX_CLOCK_SKEW:
+        return False
+    digest = hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest("v0=" + digest, signature)
+
+
+def malformed(body: bytes, content_type: str) -> str:
+    """Why slack-bolt could not parse this body ("" when it can), checked before bolt sees it."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not UTF-8"
+    if not text:
+        return "the body is empty"
+    try:
+        # The same rules as slack_bolt.request.internals.parse_body.
+        if content_type.split(";")[0].strip() == "application/json" or text.startswith("{"):
+            parsed: Any = json.loads(text)
+        elif "payload" in text:
+            payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
+            parsed = json.loads(payload) if payload is not None else {}
+        else:
+            parsed = dict(parse_qsl(text, keep_blank_values=True))
+    except (ValueError, RecursionError):
+        return "the body is not valid JSON or form data"
+    if not isinstance(parsed, dict):
+        return "the body is not a JSON object"
+    return _misshapen(parsed)
+
+
+# Where slack-bolt's own parsing (before any listener or error handler) assumes a shape.
+# Slack sends null for some of these (`"enterprise": null` in every non-Enterprise click).
+_OBJECTS = ("view", "message", "previous_message")
+_OBJECTS_OR_IDS = ("team", "user", "channel", "enterprise", "container")
+_LISTS_OF_OBJECTS = ("authorizations", "actions")
+
+
+def _misshapen(payload: Mapping[str, Any], nested: bool = False) -> str:
+    """Why bolt would crash on this payload's shape ("" when it will not)."""
+    if "event" in payload and not isinstance(payload["event"], dict):
+        return "event is not an object"
+    for key in _OBJECTS:
+        if payload.get(key) is not None and not isinstance(payload[key], dict):
+            return f"{key} is not an object"
+    for key in _OBJECTS_OR_IDS:
+        if payload.get(key) is not None and not isinstance(payload[key], (dict, str)):
+            return f"{key} is not an object or an id"
+    for key in _LISTS_OF_OBJECTS:
+        if payload.get(key) is not None and not (isinstance(payload[key], list)
+                                                 and all(isinstance(item, dict) for item in payload[key])):
+            return f"{key} is not a list of objects"
+    event = payload.get("event")
+    if not nested and isinstance(event, dict):
+        problem = _misshapen(event, nested=True)
+        if problem:
+            return "event." + problem
+    return ""
+
+
+def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: str = EVENTS_PATH) -> None:
+    """Serve events, commands and interactivity at `POST path`.
+
+    Signatures are checked here first, so a forged or stale request gets 401 without its body
+    reaching any log; a signed body bolt could not parse gets 400 instead of bolt's 500.
+    """
+    handler = SlackRequestHandler(slack_app)
+
+    def slack_events() -> Response:
+        body = request.get_data(cache=True)
+        if not signature_ok(signing_secret, body, request.headers.get("X-Slack-Request-Timestamp", ""),
+                            request.headers.get("X-Slack-Signature", "")):
+            log.warning("rejected a Slack request from %s: missing, wrong or stale signature",
+                        request.remote_addr)
+            return jsonify(error="invalid request"), 401
+        problem = malformed(body, request.headers.get("Content-Type", ""))
+        if problem:
+            log.warning("rejected a signed Slack request: %s", problem)
+            return jsonify(error="malformed request", detail=problem), 400
+        try:
+            return handler.handle(request)
+        except Exception:  # bolt choked on a signed payload of a shape Slack never sends
+            log.exception("slack-bolt could not handle a signed request (body not logged)")
+            return jsonify(error="malformed request"), 400
+
+    flask_app.add_url_rule(path, "slack_events", slack_events, methods=["POST"])
+    flask_app.extensions["slack"] = slack_app
+
+
+# -- lessons serve ---------------------------------------------------------------------------------
+
+def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
+    """Say in one log line whether Slack is on; connect Socket Mode when SLACK_APP_TOKEN is set.
+
+    Returns the Socket Mode handler (close it at shutdown) or None. A Socket Mode connection
+    failure is logged and never stops the web door.
+    """
+    slack_app = flask_app.extensions.get("slack")
+    if slack_app is not None:
+        log.info("Slack is on: events, %s and buttons at POST %s", settings.slack.command, EVENTS_PATH)
+    if not secrets.slack_app_token or not secrets.slack_bot_token:
+        if slack_app is None:
+            log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        return None
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if slack_app is None:
+        slack_app = build_slack_app(settings, flask_app.extensions["lessons"], secrets=secrets)
+    handler = SocketModeHandler(slack_app, secrets.slack_app_token)
+    try:
+        handler.connect()
+    except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
+        log.error("Slack Socket Mode could not connect: %s: %s", type(error).__name__,
+                  (str(error).splitlines() or [""])[0])
+        handler.close()
+        return None
+    log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
+    return handler

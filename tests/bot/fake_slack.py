@@ -1,0 +1,202 @@
+"""A fake Slack Web API on 127.0.0.1 for the Slack tests (the pattern of bolt-python's
+tests/mock_web_api_server): the real `slack_sdk` clients talk to it over HTTP, it answers the
+methods the bot uses, keeps each DM's history (with metadata), and records every request.
+
+Also here: signed request builders for `POST /slack/events`.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlencode
+
+from slack_sdk.signature import SignatureVerifier
+
+SECRET = "test-signing-secret"
+BOT_TOKEN = "xoxb-test-token"
+BOT_USER = "UBOT"
+BOT_ID = "BBOT"
+TEAM = "T0001"
+
+
+@dataclass
+class Call:
+    """One request the fake received: the path and its decoded body."""
+
+    path: str
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """Everything the bot posted, as one string to search (text and blocks)."""
+        return json.dumps(self.body, ensure_ascii=False)
+
+
+class FakeSlack:
+    """Start with `FakeSlack()`, stop with `.close()`; `.api_url` is the SLACK_API_URL to use."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.history: dict[str, list[dict[str, Any]]] = {}
+        self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 Retry-After: 1
+        self._ts = itertools.count(1)
+        self._changed = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep the test output quiet
+                pass
+
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode("utf-8")
+                if "json" in (self.headers.get("Content-Type") or ""):
+                    body = json.loads(raw or "{}")
+                else:
+                    body = dict(parse_qsl(raw, keep_blank_values=True))
+                    for key in ("blocks", "metadata", "view"):
+                        if isinstance(body.get(key), str):
+                            body[key] = json.loads(body[key])
+                limited = body.get("channel") in fake.rate_limit_once
+                fake.rate_limit_once.discard(body.get("channel"))
+                answer = {"ok": False, "error": "ratelimited"} if limited else fake.answer(self.path, body)
+                fake.record(Call(self.path, body, dict(self.headers)))
+                data = json.dumps(answer).encode()
+                self.send_response(429 if limited else 200)
+                if limited:
+                    self.send_header("Retry-After", "1")
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.api_url = self.url + "/api/"
+
+    def response_url(self, name: str = "r1") -> str:
+        """A response_url that points back at this fake."""
+        return f"{self.url}/response/{name}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- what the fake answers ---------------------------------------------------------------
+
+    def answer(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        method = path.removeprefix("/api/")
+        if method == "auth.test":
+            return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "lessons",
+                    "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+        if method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            message = {"type": "message", "ts": ts, "bot_id": BOT_ID, "user": BOT_USER,
+                       "text": body.get("text", ""), "blocks": body.get("blocks") or []}
+            if body.get("metadata"):
+                message["metadata"] = body["metadata"]
+            if body.get("thread_ts"):
+                message["thread_ts"] = body["thread_ts"]
+            with self._changed:
+                self.history.setdefault(body.get("channel", ""), []).insert(0, message)
+            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message": message}
+        if method in ("conversations.history", "conversations.replies"):
+            messages = list(self.history.get(body.get("channel", ""), []))
+            if method == "conversations.replies":
+                messages = [m for m in reversed(messages) if m.get("thread_ts") == body.get("ts")]
+            return {"ok": True, "messages": messages, "has_more": False}
+        if method in ("chat.postEphemeral", "chat.update", "views.publish"):
+            return {"ok": True, "ts": "1700000000.999999"}
+        if path.startswith("/response/"):
+            return {"ok": True}
+        return {"ok": False, "error": "unknown_method"}
+
+    def add_user_message(self, channel: str, text: str, ts: str) -> None:
+        """Put a person's message into a channel's history (as Slack would keep it)."""
+        with self._changed:
+            self.history.setdefault(channel, []).insert(0, {"type": "message", "user": "U0USER",
+                                                           "text": text, "ts": ts})
+
+    # -- what the tests look at --------------------------------------------------------------
+
+    def record(self, call: Call) -> None:
+        with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    def received(self, path: str) -> list[Call]:
+        """Every call to `path` ("chat.postMessage", or "/response/..." for response_url posts)."""
+        with self._changed:
+            return [c for c in self.calls if _matches(c.path, path)]
+
+    def wait_for(self, path: str, count: int = 1, timeout: float = 10.0,
+                 where: Callable[[Call], bool] = lambda call: True) -> list[Call]:
+        """Wait (bounded) until `count` calls to `path` satisfying `where` arrived; returns them."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                found = [c for c in self.calls if _matches(c.path, path) and where(c)]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    seen = [c.path for c in self.calls]
+                    raise AssertionError(f"expected {count} call(s) to {path}; the fake saw {seen}")
+                self._changed.wait(left)
+
+
+def _matches(seen: str, wanted: str) -> bool:
+    return seen.startswith(wanted) if wanted.startswith("/") else seen == "/api/" + wanted
+
+
+# -- signed requests --------------------------------------------------------------------------
+
+def sign(body: str, secret: str = SECRET, timestamp: int | None = None,
+         content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
+    """Headers Slack would send with `body`, signed with `secret` at `timestamp` (default now)."""
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    return {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": signature}
+
+
+def command_body(text: str, response_url: str, command: str = "/lessons", user: str = "U0USER",
+                 channel: str = "C0CHAN") -> str:
+    """A slash command's form body."""
+    return urlencode({"token": "legacy", "team_id": TEAM, "team_domain": "test", "channel_id": channel,
+                      "channel_name": "general", "user_id": user, "user_name": "ana", "command": command,
+                      "text": text, "api_app_id": "A0APP", "response_url": response_url,
+                      "trigger_id": "1.2.3"})
+
+
+def action_body(action_id: str, value: str, response_url: str, *, ephemeral: bool = True,
+                user: str = "U0USER", channel: str = "C0CHAN") -> str:
+    """A block_actions click's form body (`payload=` JSON)."""
+    payload = {
+        "type": "block_actions", "team": {"id": TEAM, "domain": "test"}, "enterprise": None,
+        "is_enterprise_install": False,
+        "user": {"id": user, "username": "ana", "team_id": TEAM}, "api_app_id": "A0APP",
+        "token": "legacy", "trigger_id": "1.2.3", "response_url": response_url,
+        "container": {"type": "message", "message_ts": "1700000000.000001", "channel_id": channel,
+                      "is_ephemeral": ephemeral},
+        "channel": {"id": channel, "name": "general"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b1", "value": value,
+                     "text": {"type": "plain_text", "text": "x"}, "action_ts": "1700000001.000000"}],
+    }
+    return urlencode({"payload": json.dumps(payload)})
+
+
+def event_body(event: dict[str, Any], event_id: str = "Ev0001") -> str:
+    """An Events API `event_callback` JSON body."""
+    return json.dumps({"token": "legacy", "team_id": TEAM, "api_app_id": "A0APP", "event": event,
+                       "type": "event_callback", "event_id": event_id, "event_time": int(time.time()),
+                       "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}]})
