@@ -171,6 +171,9 @@ def _candidates(paths: Iterable[str | os.PathLike[str]], out: _Collector) -> Ite
 
 
 def _walk(folder: Path, out: _Collector) -> Iterator[str]:
+    """Lesson files under a folder. A link inside it may only point inside it: a lesson folder
+    must not become a way to read /etc/passwd."""
+    base = os.path.realpath(folder)
     for root, dirs, files in os.walk(folder, onerror=lambda e: out.skipped.append(
             Skipped(str(e.filename), f"cannot list folder: {e.strerror}"))):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
@@ -183,7 +186,9 @@ def _walk(folder: Path, out: _Collector) -> Iterator[str]:
             except OSError as error:
                 out.skipped.append(Skipped(full, f"cannot open: {error.strerror or error}"))
                 continue
-            if stat.S_ISREG(mode):
+            if os.path.islink(full) and os.path.commonpath([base, os.path.realpath(full)]) != base:
+                out.skipped.append(Skipped(full, "link points outside the lesson folder"))
+            elif stat.S_ISREG(mode):
                 yield full
             else:
                 out.skipped.append(Skipped(full, "not a regular file"))

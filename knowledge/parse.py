@@ -7,6 +7,7 @@ shape) count as keys, because prose lines may end with a colon too.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -51,6 +52,12 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, list[str]]:
     """Bytes → text: UTF-8 (BOM stripped), else cp1252/Latin-1 with a warning; binary is refused."""
     if not data.strip():
         raise LessonFileError(source, "empty file")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise LessonFileError(source, "starts with a UTF-16 byte-order mark but is not UTF-16 text") from None
+        return text.replace("\r\n", "\n").replace("\r", "\n"), ["saved as UTF-16; UTF-8 is expected"]
     if b"\x00" in data[:65536]:
         raise LessonFileError(source, "binary file, not text (contains NUL bytes)")
     warnings: list[str] = []
