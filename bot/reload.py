@@ -132,29 +132,19 @@ class Watcher:
     Polling (rather than inotify) works the same on every platform and on network shares.
     """
 
-    def __init__(self, reloader: Reloader, interval: float = 2.0) -> None:
+    def __init__(self, reloader: Reloader, interval: float = 2.0,
+                 seen: frozenset[tuple[str, int, int]] | None = None) -> None:
+        """`seen` is the state the serving lessons were loaded from; take it with `snapshot()`
+        *before* that load, so a file written during the load is not missed."""
         self.reloader = reloader
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._seen = self.snapshot()
-
-    def snapshot(self) -> frozenset[tuple[str, int, int]]:
-        """(path, mtime, size) of every lesson file under the watched paths."""
-        entries = set()
-        for root in self.reloader.paths:
-            candidates = [root] if root.is_file() else _walk_txt(root)
-            for path in candidates:
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                entries.add((str(path), st.st_mtime_ns, st.st_size))
-        return frozenset(entries)
+        self._seen = snapshot(reloader.paths) if seen is None else seen
 
     def check(self) -> ReloadResult | None:
         """Reload when anything changed since the last look; returns the reload's result, if any."""
-        now = self.snapshot()
+        now = snapshot(self.reloader.paths)
         if now == self._seen:
             return None
         self._seen = now
@@ -175,6 +165,20 @@ class Watcher:
                 self.check()
             except Exception:  # the watcher must outlive any one bad look at the disk
                 log.exception("watching the lesson folders failed; will look again")
+
+
+def snapshot(paths: Sequence[str | os.PathLike[str]]) -> frozenset[tuple[str, int, int]]:
+    """(path, mtime, size) of every lesson file under `paths` (the bundled lessons when empty)."""
+    entries = set()
+    for root in [Path(p) for p in paths] or [BUNDLED_LESSONS]:
+        candidates = [root] if root.is_file() else _walk_txt(root)
+        for path in candidates:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            entries.add((str(path), st.st_mtime_ns, st.st_size))
+    return frozenset(entries)
 
 
 def _walk_txt(root: Path):

@@ -32,7 +32,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     from .cli import UsageError, load_kb
     from .holder import KnowledgeHolder
     from .logs import setup_logging
-    from .reload import Reloader, Watcher, install_sighup
+    from .reload import Reloader, Watcher, install_sighup, snapshot
     from .slack import start_slack
 
     server = dataclasses.replace(
@@ -43,6 +43,8 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     secrets = Secrets.from_env()
     setup_logging(settings.logging.level, settings.logging.format, secrets.values(), stream=err)
     paths = list(args.lessons or settings.lessons.paths)
+    watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
+    before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
     holder = KnowledgeHolder(load_kb(paths, settings, err))
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
@@ -65,8 +67,8 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
     watcher = None
-    if args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch:
-        watcher = Watcher(reloader, settings.lessons.watch_interval)
+    if watch:
+        watcher = Watcher(reloader, settings.lessons.watch_interval, seen=before_load)
         watcher.start()
         log.info("watching the lesson folders every %.1fs", settings.lessons.watch_interval)
     with _stop_on_signals() as stopped:
