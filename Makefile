@@ -17,7 +17,8 @@ install: $(STAMP)  ## create .venv and install the package with its test tools
 run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (Slack too when its tokens are set)
 	$(BIN)/lessons serve
 
-test: $(STAMP)  ## run the whole test suite
+test: $(STAMP)  ## run the whole test suite (installs Debian's Chromium for the browser test when missing)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
 clean:
