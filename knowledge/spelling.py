@@ -1,0 +1,60 @@
+"""Typo tolerance: the known word nearest a misspelt one, from a precomputed deletion index.
+
+The edit budget is Meilisearch's: no correction under 5 letters, one edit from 5, two from 9.
+One-edit candidates come from a deletion neighbourhood (the SymSpell idea) built once, so a
+query never scans the vocabulary; only a 9+ letter word with no one-edit neighbour is compared
+with the words of similar length.
+"""
+from __future__ import annotations
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+
+def edit_budget(word: str) -> int:
+    """How many edits a query word of this length may be corrected by (0, 1 or 2)."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class SpellingIndex:
+    """Known words with their frequencies, and the index that finds near misses fast."""
+
+    def __init__(self, words: list[str], counts: list[int]) -> None:
+        self.words = words
+        self.counts = counts
+        self.ids = {w: i for i, w in enumerate(words)}
+        self._deleted: dict[str, list[int]] = {}
+        self._by_length: dict[int, list[str]] = {}
+        for i, word in enumerate(words):
+            if len(word) < 4:
+                continue
+            self._by_length.setdefault(len(word), []).append(word)
+            for variant in _deletes(word):
+                self._deleted.setdefault(variant, []).append(i)
+
+    def _candidates(self, word: str) -> set[str]:
+        """Known words one edit (insert, delete, substitute, transpose) from `word`."""
+        found: set[int] = set(self._deleted.get(word, ()))
+        for variant in _deletes(word):
+            if variant in self.ids:
+                found.add(self.ids[variant])
+            found.update(self._deleted.get(variant, ()))
+        return {self.words[i] for i in found}
+
+    def nearest(self, word: str, budget: int | None = None, limit: int = 1) -> list[tuple[str, int]]:
+        """Up to `limit` known (word, edits) within the budget, fewest edits then commonest first."""
+        budget = edit_budget(word) if budget is None else budget
+        if budget <= 0:
+            return []
+        scored = [(OSA.distance(word, c), c) for c in self._candidates(word)]
+        scored = [(d, c) for d, c in scored if 0 < d <= min(budget, 1)]
+        if not scored and budget >= 2:
+            pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_length.get(n, ())]
+            scored = [(int(d), c) for c, d, _ in process.extract(word, pool, scorer=OSA.distance,
+                                                                   score_cutoff=budget, limit=50) if d > 0]
+        scored.sort(key=lambda dc: (dc[0], -self.counts[self.ids[dc[1]]], dc[1]))
+        return [(c, d) for d, c in scored[:limit]]
