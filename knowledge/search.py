@@ -17,7 +17,7 @@ from types import MappingProxyType
 import numpy as np
 
 from .answer import Answer, Hit
-from .index import FIELDS, InvertedIndex, field_bit
+from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
 from .places import PLACE_NOUNS, Places
 from .query import parse_query
@@ -50,6 +50,8 @@ class Concept:
     label: str
     alternatives: list[tuple[tuple[int, ...], float]] = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
+    #: How sure the search is that this is what was typed (below 1 for a typo correction).
+    certainty: float = 1.0
 
 
 @dataclass
@@ -139,7 +141,7 @@ class Searcher:
         return [c for c in concepts if c.alternatives], corrections, unknown
 
     def _concept(self, label: str, term: Term, weight: float) -> Concept:
-        concept = Concept(label)
+        concept = Concept(label, certainty=weight)
         for alternative, w in [(term, weight), *((t, weight * self.options.synonym_weight)
                                                 for t in self.thesaurus.equivalents(term))]:
             ids = tuple(self.index.term_id(s) for s in alternative)
@@ -181,10 +183,11 @@ class Searcher:
             matched, scores = matched[keep], scores[keep]
         if not len(matched):
             notice = ("No lesson matches the filters." if not u.concepts else
+                      f"No lesson mentions {_quoted(u.unknown)}, and none matches enough of the rest." if u.unknown else
                       "No lesson matches enough of the question.")
             return Answer(query=query, filters=u.filters, corrections=corrections, notice=notice,
-                          suggestions=self._suggest(u.unknown) or tuple(c.label for c in u.concepts
-                                                                        if self._alone(c))[:5])
+                          suggestions=tuple(dict.fromkeys([*self._suggest(u.unknown), *(used for _, used in corrections),
+                                                           *(c.label for c in u.concepts if c.certainty == 1.0)]))[:5])
         ranked, total, grouped = self._rank(matched, scores, u, offset + limit)
         page = ranked[offset:offset + limit]
         stems = {s for c in u.concepts for s in c.stems}
@@ -216,12 +219,13 @@ class Searcher:
             weights.append(max(idf, 0.1))
             docs_parts.append(docs)
             score_parts.append(values)
-            cover_parts.append(np.full(len(docs), weights[-1], dtype=np.float32))
+            cover_parts.append(np.full(len(docs), weights[-1] * concept.certainty, dtype=np.float32))
             concept_hits.append(docs)
         all_docs = np.concatenate(docs_parts)
         total = np.bincount(all_docs, weights=np.concatenate(score_parts), minlength=n)
         cover = np.bincount(all_docs, weights=np.concatenate(cover_parts), minlength=n)
-        share = cover / sum(weights)
+        # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
+        share = cover / (sum(weights) + len(u.unknown) * idf_of(n, 0))
         ok = share >= self.options.min_coverage - 1e-6
         if allowed is not None:
             ok &= allowed
@@ -359,9 +363,6 @@ class Searcher:
 
     def _popular_themes(self) -> tuple[str, ...]:
         return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
-
-    def _alone(self, concept: Concept) -> bool:
-        return any(len(ids) == 1 and self.index.df[ids[0]] > 0 for ids, _ in concept.alternatives)
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""

@@ -5,7 +5,7 @@ import re
 from typing import Mapping
 
 from .record import Lesson
-from .text import stem, word_spans
+from .text import WORD, fold, stem, word_spans
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
@@ -22,13 +22,19 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
     winner is followed by the next sentence when both fit in `limit` characters.
     """
     prose = lesson.prose()
+    prefixes = [s[:4] for s in weights]
     best: tuple[float, int, int] | None = None
     candidates: list[tuple[str, list[str]]] = []
     for order, name in enumerate(FALLBACK_ORDER):
-        sentences = _sentences(prose.get(name, ""))
+        text = prose.get(name, "")
+        sentences, folded = _sentences(text), _sentences(fold(text))
+        if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
+            folded = [fold(sentence) for sentence in sentences]
         candidates.append((name, sentences))
-        for position, sentence in enumerate(sentences):
-            found = {s for _, _, w in word_spans(sentence) for s in [stem(w)] if s in weights}
+        for position, sentence in enumerate(folded):
+            # A stem is (nearly always) a prefix of its words: skip sentences holding none of them.
+            found = ({s for w in WORD.findall(sentence) for s in [stem(w)] if s in weights}
+                     if any(p in sentence for p in prefixes) else set())
             score = sum(weights[s] for s in found) + (0.5 if found and name == intent else 0.0)
             rank = (score, -order, -position)
             if len(sentence) >= 20 and (best is None or rank > best):
