@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -18,6 +19,10 @@ from .spelling import SpellingIndex
 from .text import STOP_WORDS, WORD, fold, stem_all
 
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
+_SEP = "\x01"
+_TOKEN_OR_SEP = re.compile(r"[^\W_]+|\x01")
+_CHUNK = 2000
+
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
 
 
@@ -39,21 +44,25 @@ class InvertedIndex:
                  b: float = 0.75) -> None:
         n_docs, n_fields = len(lessons), len(FIELDS)
         self.n_docs = n_docs
-        surface: dict[str, int] = {}
-        token_ids: list[int] = []
-        lengths = np.zeros(n_docs * n_fields, dtype=np.int64)
-        digests = []
-        add = surface.setdefault
-        slot = 0
-        for lesson in lessons:
-            texts = field_texts(lesson)
-            for text in texts:
-                tokens = WORD.findall(fold(text)) if text else ()
-                token_ids.extend([add(t, len(surface)) for t in tokens])
-                lengths[slot] = len(tokens)
-                slot += 1
-            digests.append(hashlib.blake2b(fold(" ".join(texts[4:])).encode(), digest_size=8).digest())
-
+        surface: dict[str, int] = {_SEP: 0}
+        chunks, digests = [], []
+        for first in range(0, n_docs, _CHUNK):
+            texts = []
+            for lesson in lessons[first:first + _CHUNK]:
+                fields = field_texts(lesson)
+                texts += fields
+                digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
+            # Fold and split a whole chunk at once; _SEP marks where each field's text ends.
+            tokens = _TOKEN_OR_SEP.findall(fold(_SEP.join(texts) + _SEP))
+            for word in sorted(set(tokens).difference(surface)):
+                surface[word] = len(surface)
+            chunks.append(np.fromiter(map(surface.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+        all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+        separators = np.flatnonzero(all_ids == 0)
+        lengths = np.diff(np.concatenate(([-1], separators))) - 1
+        token_ids = all_ids[all_ids != 0] - 1
+        del surface[_SEP]
+        surface = {w: i - 1 for w, i in surface.items()}
         words = list(surface)
         stems = stem_all(words)
         stem_ids: dict[str, int] = {}
@@ -64,7 +73,7 @@ class InvertedIndex:
         self.stems_by_id = list(stem_ids)
         n_terms = len(stem_ids)
 
-        ids = np.asarray(token_ids, dtype=np.int64)
+        ids = token_ids.astype(np.int64)
         surface_counts = np.bincount(ids, minlength=len(words)) if len(ids) else np.zeros(len(words), np.int64)
         keep_words = [i for i, w in enumerate(words) if surface_to_stem[i] >= 0 and w.isalpha()]
         self.spelling = SpellingIndex([words[i] for i in keep_words], [int(surface_counts[i]) for i in keep_words])

@@ -5,7 +5,7 @@ import re
 from typing import Mapping
 
 from .record import Lesson
-from .text import WORD, fold, stem, word_spans
+from .text import WORD, fold, stem, stem_all, word_spans
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
@@ -22,9 +22,10 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
     winner is followed by the next sentence when both fit in `limit` characters.
     """
     prose = lesson.prose()
-    prefixes = [s[:4] for s in weights]
-    best: tuple[float, int, int] | None = None
+    wanted = set(weights)
     candidates: list[tuple[str, list[str]]] = []
+    words: list[str] = []
+    owners: list[tuple[int, int, int, int]] = []  # (field order, sentence, first word, end word)
     for order, name in enumerate(FALLBACK_ORDER):
         text = prose.get(name, "")
         sentences, folded = _sentences(text), _sentences(fold(text))
@@ -32,13 +33,17 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
             folded = [fold(sentence) for sentence in sentences]
         candidates.append((name, sentences))
         for position, sentence in enumerate(folded):
-            # A stem is (nearly always) a prefix of its words: skip sentences holding none of them.
-            found = ({s for w in WORD.findall(sentence) for s in [stem(w)] if s in weights}
-                     if any(p in sentence for p in prefixes) else set())
-            score = sum(weights[s] for s in found) + (0.5 if found and name == intent else 0.0)
-            rank = (score, -order, -position)
-            if len(sentence) >= 20 and (best is None or rank > best):
-                best = rank
+            found = WORD.findall(sentence)
+            owners.append((order, position, len(words), len(words) + len(found)))
+            words += found
+    stems = stem_all(words)
+    best: tuple[float, int, int] | None = None
+    for order, position, first, end in owners:
+        found = wanted.intersection(stems[first:end])
+        score = sum(weights[s] for s in found) + (0.5 if found and FALLBACK_ORDER[order] == intent else 0.0)
+        rank = (score, -order, -position)
+        if len(candidates[order][1][position]) >= 20 and (best is None or rank > best):
+            best = rank
     if best is None:
         return "", "", ()
     name, sentences = candidates[-best[1]]

@@ -9,6 +9,13 @@ import Stemmer
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
                          "–": "-", "—": "-", "´": "'", "`": "'"})
+_PUNCTUATION = re.compile("[" + "".join(chr(c) for c in _QUOTES) + "]")
+
+
+def _plain(match: re.Match) -> str:
+    return _QUOTES[ord(match.group())]
+
+
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 #: A word: letters and digits; apostrophes and hyphens split words ("cox's" → "cox", "s").
 WORD = re.compile(r"[^\W_]+")
@@ -36,7 +43,9 @@ _stemmer = Stemmer.Stemmer("english")
 
 def fold(text: str) -> str:
     """Lower-case, accent-free, NFKC text for matching ("Côte d’Ivoire" → "cote d'ivoire")."""
-    text = text.translate(_QUOTES).casefold()
+    if text.isascii():
+        return text.lower()
+    text = _PUNCTUATION.sub(_plain, text).casefold()
     if not text.isascii():
         text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
         text = unicodedata.normalize("NFKC", text).replace("ı", "i")
