@@ -21,6 +21,7 @@ from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
 from .places import PLACE_NOUNS, Places
 from .query import parse_query
+from .spelling import SpellingIndex
 from .record import Lesson
 from .summary import summarize
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
@@ -85,6 +86,14 @@ class Searcher:
                          for name in ("country", "region", "theme", "category", "eval")}
         self._n_places = np.array([max(len(lesson.locations), 1) for lesson in lessons], dtype=np.int32)
         self._eval_of = _Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
+        #: Words a question may use that need no lesson to hold them: filler, intent, place names.
+        self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | INTENT_WORDS["challenges"]
+                                      | INTENT_WORDS["success"] | {w for pair in _SUCCESS_PAIRS | _CHALLENGE_PAIRS
+                                                                   for w in pair}
+                                      | {w for name in self.places.names for w in name}
+                                      | self.thesaurus.words)
+        self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
+                                             [1] * len([w for w in self._query_words if w.isalpha()]))
         self._is_duplicate = self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32)
 
     # -- understanding ------------------------------------------------------------------------
@@ -93,52 +102,72 @@ class Searcher:
         """Filters, concepts, intent, corrections and unknown words of a raw query."""
         parsed = parse_query(raw)
         typed = WORD.findall(fold(parsed.text))
-        intent, intent_words = _intent(typed)
-        places = self.places.find(typed)
+        words, certainty, corrections, unknown = self._spell(typed)
+        intent, intent_words = _intent(words)
+        places = self.places.find(words)
         in_place = {i for start, end, *_ in places for i in range(start, end)}
-        content = [w for i, w in enumerate(typed) if i not in in_place and _is_content(w, i, intent_words)]
+        content = [i for i, w in enumerate(words)
+                   if i not in in_place and i not in unknown and _is_content(w, i, intent_words)]
         if places:
-            content = [w for w in content if w not in PLACE_NOUNS]
+            content = [i for i in content if words[i] not in PLACE_NOUNS]
         filters = tuple(parsed.filters)
         place_only = bool(places) and not content and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        concepts, corrections, unknown = self._concepts(content)
+        concepts = self._concepts([words[i] for i in content], [certainty[i] for i in content])
+        unknown |= {i for i in content if words[i] in {c.label for c in concepts if not c.alternatives}}
+        concepts = [c for c in concepts if c.alternatives]
         if not place_only:
-            for _, _, name, value in places:
-                concepts.append(self._place_concept(value))
+            for start, end, name, value in places:
+                concepts.append(self._place_concept(value, min(certainty[start:end])))
         excluded = tuple(t for w in parsed.excluded for t in [self.index.term_id(stem(fold(w)))] if t >= 0)
-        stop_only = not typed and not filters or (bool(typed) and not content and not places)
+        stop_only = not typed and not filters or (bool(typed) and not content and not places and not unknown)
         preferred = () if place_only else tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        return Understanding(concepts, filters, excluded, parsed.phrases, intent, corrections, unknown,
-                             stop_only and not filters, place_only, preferred)
+        return Understanding(concepts, filters, excluded, parsed.phrases, intent, corrections,
+                             [typed[i] for i in sorted(unknown)], stop_only and not filters, place_only, preferred)
 
-    def _concepts(self, content: list[str]) -> tuple[list[Concept], list[tuple[str, str]], list[str]]:
+    def _known(self, word: str) -> bool:
+        """True for a word the search understands as typed (no spelling correction needed)."""
+        return (word in self._query_words or word.isdigit() or self.index.term_id(stem(word)) >= 0
+                or (stem(word),) in self.thesaurus)
+
+    def _spell(self, typed: list[str]) -> tuple[list[str], list[float], list[tuple[str, str]], set[int]]:
+        """(words with typos corrected, certainty of each, corrections made, positions of unknown words)."""
+        words, certainty, corrections, unknown = [], [], [], set()
+        for i, word in enumerate(typed):
+            if self._known(word):
+                words.append(word)
+                certainty.append(1.0)
+                continue
+            near = sorted(self.index.spelling.nearest(word) + self._query_spelling.nearest(word),
+                          key=lambda we: we[1])
+            if near:
+                fixed, edits = near[0]
+                corrections.append((word, fixed))
+                words.append(fixed)
+                certainty.append(self.options.typo_penalty ** edits)
+            else:
+                words.append(word)
+                certainty.append(0.0)
+                unknown.add(i)
+        return words, certainty, corrections, unknown
+
+    def _concepts(self, content: list[str], certainty: list[float]) -> list[Concept]:
         """Group content words into concepts: thesaurus phrases first, then single words."""
         stems = [stem(w) for w in content]
-        concepts, corrections, unknown = [], [], []
+        concepts = []
         i = 0
         while i < len(content):
             for n in range(min(self.thesaurus.longest, len(content) - i), 1, -1):
                 term = tuple(stems[i:i + n])
                 if term in self.thesaurus:
-                    concepts.append(self._concept(" ".join(content[i:i + n]), term, 1.0))
+                    concepts.append(self._concept(" ".join(content[i:i + n]), term, min(certainty[i:i + n])))
                     i += n
                     break
             else:
-                word, term = content[i], (stems[i],)
-                if self.index.term_id(term[0]) >= 0 or term in self.thesaurus:
-                    concepts.append(self._concept(word, term, 1.0))
-                else:
-                    near = self.index.spelling.nearest(word)
-                    if near:
-                        fixed, edits = near[0]
-                        corrections.append((word, fixed))
-                        concepts.append(self._concept(word, (stem(fixed),), self.options.typo_penalty ** edits))
-                    else:
-                        unknown.append(word)
+                concepts.append(self._concept(content[i], (stems[i],), certainty[i]))
                 i += 1
-        return [c for c in concepts if c.alternatives], corrections, unknown
+        return concepts
 
     def _concept(self, label: str, term: Term, weight: float) -> Concept:
         concept = Concept(label, certainty=weight)
@@ -150,9 +179,9 @@ class Searcher:
                 concept.stems.update(alternative)
         return concept
 
-    def _place_concept(self, value: str) -> Concept:
+    def _place_concept(self, value: str, certainty: float) -> Concept:
         words = [w for w in WORD.findall(fold(value)) if w not in STOP_WORDS]
-        return self._concept(value, tuple(stem(w) for w in words), 1.0)
+        return self._concept(value, tuple(stem(w) for w in words), certainty)
 
     # -- ranking ------------------------------------------------------------------------------
 
@@ -166,7 +195,9 @@ class Searcher:
         if u.stop_only:
             return Answer(query=query, notice="The question has only common words; name a topic, a place or a theme.",
                           suggestions=self._popular_themes())
-        if u.unknown and not u.concepts and not u.place_only:
+        # Unknown words beside nothing but as many (or fewer) corrected guesses: too weak to answer.
+        if u.unknown and not u.place_only and all(c.certainty < 1.0 for c in u.concepts) \
+                and len(u.unknown) >= len(u.concepts):
             return Answer(query=query, corrections=corrections, filters=u.filters,
                           notice=f"No lesson mentions {_quoted(u.unknown)}.",
                           suggestions=self._suggest(u.unknown))
@@ -222,7 +253,7 @@ class Searcher:
             weights.append(max(idf, 0.1))
             docs_parts.append(docs)
             score_parts.append(values)
-            cover_parts.append(np.full(len(docs), weights[-1] * concept.certainty, dtype=np.float32))
+            cover_parts.append(np.full(len(docs), weights[-1], dtype=np.float32))
             concept_hits.append(docs)
         all_docs = np.concatenate(docs_parts)
         total = np.bincount(all_docs, weights=np.concatenate(score_parts), minlength=n)

@@ -46,9 +46,17 @@ class SpellingIndex:
         return {self.words[i] for i in found}
 
     def nearest(self, word: str, budget: int | None = None, limit: int = 1) -> list[tuple[str, int]]:
-        """Up to `limit` known (word, edits) within the budget, fewest edits then commonest first."""
+        """Up to `limit` known (word, edits) within the budget, fewest edits then commonest first.
+
+        A 4-letter word may still be a 5-letter word with a letter dropped ("chid" for "child"):
+        the budget is then that of the word meant, so those are offered at one edit.
+        """
         budget = edit_budget(word) if budget is None else budget
         if budget <= 0:
+            if len(word) == 4:
+                found = sorted({self.words[i] for i in self._deleted.get(word, ())},
+                               key=lambda w: (-self.counts[self.ids[w]], w))
+                return [(w, 1) for w in found[:limit]]
             return []
         scored = [(OSA.distance(word, c), c) for c in self._candidates(word)]
         scored = [(d, c) for d, c in scored if 0 < d <= min(budget, 1)]

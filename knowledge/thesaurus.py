@@ -32,10 +32,15 @@ class Thesaurus:
 
     def __init__(self, groups: Iterable[Iterable[str]]) -> None:
         self._equivalents: dict[Term, set[Term]] = {}
+        #: Every folded word of the thesaurus (a query may use them though no lesson does).
+        self.words: frozenset[str] = frozenset()
+        found: set[str] = set()
         for group in groups:
+            found.update(w for member in group for w in words(member) if w not in STOP_WORDS)
             terms = {term_of(member) for member in group} - {()}
             for term in terms:
                 self._equivalents.setdefault(term, set()).update(terms - {term})
+        self.words = frozenset(found)
         self.longest = max((len(t) for t in self._equivalents), default=1)
 
     @classmethod
