@@ -21,7 +21,7 @@ from .text import STOP_WORDS, WORD, fold, stem_all
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
 _SEP = "\x01"
 _TOKEN_OR_SEP = re.compile(r"[^\W_]+|\x01")
-_CHUNK = 2000
+_CHUNK = 500
 
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
 
@@ -44,7 +44,8 @@ class InvertedIndex:
                  b: float = 0.75) -> None:
         n_docs, n_fields = len(lessons), len(FIELDS)
         self.n_docs = n_docs
-        surface: dict[str, int] = {_SEP: 0}
+        # Raw tokens → ids chunk by chunk; each distinct raw token is folded once, afterwards.
+        raw: dict[str, int] = {_SEP: 0}
         chunks, digests = [], []
         for first in range(0, n_docs, _CHUNK):
             texts = []
@@ -52,17 +53,21 @@ class InvertedIndex:
                 fields = field_texts(lesson)
                 texts += fields
                 digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
-            # Fold and split a whole chunk at once; _SEP marks where each field's text ends.
-            tokens = _TOKEN_OR_SEP.findall(fold(_SEP.join(texts) + _SEP))
-            for word in sorted(set(tokens).difference(surface)):
-                surface[word] = len(surface)
-            chunks.append(np.fromiter(map(surface.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+            # _SEP marks where each field's text ends.
+            tokens = _TOKEN_OR_SEP.findall(_SEP.join(texts) + _SEP)
+            for word in sorted(set(tokens).difference(raw)):
+                raw[word] = len(raw)
+            chunks.append(np.fromiter(map(raw.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+            del tokens, texts
         all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+        del chunks
         separators = np.flatnonzero(all_ids == 0)
         lengths = np.diff(np.concatenate(([-1], separators))) - 1
-        token_ids = all_ids[all_ids != 0] - 1
-        del surface[_SEP]
-        surface = {w: i - 1 for w, i in surface.items()}
+        surface: dict[str, int] = {}
+        raw_to_surface = np.array([-1] + [surface.setdefault(fold(w), len(surface)) for w in list(raw)[1:]],
+                                  dtype=np.int32)
+        token_ids = raw_to_surface[all_ids[all_ids != 0]]
+        del all_ids, raw
         words = list(surface)
         stems = stem_all(words)
         stem_ids: dict[str, int] = {}

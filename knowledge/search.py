@@ -53,6 +53,8 @@ class Concept:
     stems: set[str] = field(default_factory=set)
     #: How sure the search is that this is what was typed (below 1 for a typo correction).
     certainty: float = 1.0
+    #: A place named in the question (the lessons located there rank first).
+    place: bool = False
 
 
 @dataclass
@@ -181,7 +183,9 @@ class Searcher:
 
     def _place_concept(self, value: str, certainty: float) -> Concept:
         words = [w for w in WORD.findall(fold(value)) if w not in STOP_WORDS]
-        return self._concept(value, tuple(stem(w) for w in words), certainty)
+        concept = self._concept(value, tuple(stem(w) for w in words), certainty)
+        concept.place = True
+        return concept
 
     # -- ranking ------------------------------------------------------------------------------
 
@@ -222,7 +226,7 @@ class Searcher:
             return Answer(query=query, filters=u.filters, corrections=corrections, notice=notice,
                           suggestions=tuple(dict.fromkeys([*self._suggest(u.unknown), *(used for _, used in corrections),
                                                            *(c.label for c in u.concepts if c.certainty == 1.0)]))[:5])
-        ranked, total, grouped = self._rank(matched, scores, u, offset + limit)
+        ranked, total, grouped = self._rank(matched, scores, u, offset + limit, concept_hits)
         page = ranked[offset:offset + limit]
         stems = {s for c in u.concepts for s in c.stems}
         weights = {s: float(self.index.idf[self.index.term_id(s)]) for s in stems if self.index.term_id(s) >= 0}
@@ -302,7 +306,8 @@ class Searcher:
         complete = (counts[keep] / len(ids)) ** 2
         return uniq[keep], (sums[keep] / len(ids) * complete).astype(np.float32), fields[keep], counts[keep]
 
-    def _rank(self, matched: np.ndarray, scores: np.ndarray, u: Understanding, wanted: int):
+    def _rank(self, matched: np.ndarray, scores: np.ndarray, u: Understanding, wanted: int,
+              concept_hits: list[np.ndarray]):
         """The page's leaders best first as (lesson, score), the total, and what was folded into each."""
         first = np.zeros(len(matched), dtype=bool)
         if u.preferred:
@@ -436,14 +441,15 @@ class _Facet:
         flat = [ids.setdefault(v, len(ids)) for vs in values for v in vs]
         self.names = list(ids)
         self.folded = [fold(v) for v in self.names]
+        self.alphabetical = np.argsort(np.argsort(self.folded, kind="stable"), kind="stable")
         self.value = np.array(flat, dtype=np.int32)
         self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
         self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
 
     def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among `docs`, as (value, count), commonest first."""
+        """The `size` commonest values among `docs`, as (value, count), commonest first, ties A-Z."""
         counts = np.bincount(self.value[_gather(self.start, docs)], minlength=len(self.names))
-        order = np.lexsort((np.arange(len(counts)), -counts))[:size]
+        order = np.lexsort((self.alphabetical, -counts))[:size]
         return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
 
     def mask(self, value_ids: list[int], n: int) -> np.ndarray:
