@@ -394,7 +394,9 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        return MappingProxyType({name: facet.counts(matched, FACET_SIZE) for name, facet in self._facets.items()})
+        mask = np.zeros(len(self.lessons), dtype=bool)
+        mask[matched] = True
+        return MappingProxyType({name: facet.counts(mask, FACET_SIZE) for name, facet in self._facets.items()})
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
         """Known words nearest the unknown ones (up to two edits), commonest first."""
@@ -404,7 +406,7 @@ class Searcher:
         return tuple(dict.fromkeys(found))[:5]
 
     def _popular_themes(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
+        return tuple(v for v, _ in self._facets["theme"].counts(np.ones(len(self.lessons), dtype=bool), 5))
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
@@ -446,9 +448,9 @@ class _Facet:
         self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
         self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
 
-    def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among `docs`, as (value, count), commonest first, ties A-Z."""
-        counts = np.bincount(self.value[_gather(self.start, docs)], minlength=len(self.names))
+    def counts(self, mask: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons in `mask`, as (value, count), commonest first, ties A-Z."""
+        counts = np.bincount(self.value[mask[self.owner]], minlength=len(self.names))
         order = np.lexsort((self.alphabetical, -counts))[:size]
         return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
 
@@ -460,14 +462,6 @@ class _Facet:
 
     def first_value(self, docs: np.ndarray) -> np.ndarray:
         return self.value[self.start[docs]]
-
-
-def _gather(start: np.ndarray, docs: np.ndarray) -> np.ndarray:
-    """Positions of every item of `docs` in a CSR layout, concatenated."""
-    lengths = start[docs + 1] - start[docs]
-    if not len(lengths):
-        return np.zeros(0, dtype=np.int64)
-    return np.repeat(start[docs] - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
 
 
 def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
