@@ -83,10 +83,11 @@ class Searcher:
         self.thesaurus = Thesaurus.bundled(options.synonyms)
         self.places = Places((c for lesson in lessons for c in lesson.countries),
                              (r for lesson in lessons for r in lesson.regions))
-        self._facets = {name: _Facet([_facet_values(lesson, name) for lesson in lessons]) for name in FACETS}
-        self._filters = {name: _Facet([_filter_values(lesson, name) for lesson in lessons])
-                         for name in ("country", "region", "theme", "category", "eval")}
-        self._n_places = np.array([max(len(lesson.locations), 1) for lesson in lessons], dtype=np.int32)
+        values = [_lesson_values(lesson) for lesson in lessons]
+        self._filters = {name: _Facet([v[i] for v in values])
+                         for i, name in enumerate(("country", "region", "theme", "category", "eval"))}
+        self._facets = {name: self._filters[name] for name in FACETS}
+        self._n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
         self._eval_of = _Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
         #: Words a question may use that need no lesson to hold them: filler, intent, place names.
         self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | INTENT_WORDS["challenges"]
@@ -220,7 +221,7 @@ class Searcher:
             keep = ~np.isin(matched, banned)
             matched, scores = matched[keep], scores[keep]
         if not len(matched):
-            notice = ("No lesson matches the filters." if not u.concepts else
+            notice = ("No lesson matches the filters." if not u.concepts or (allowed is not None and not allowed.any()) else
                       f"No lesson mentions {_quoted(u.unknown)}, and none matches enough of the rest." if u.unknown else
                       "No lesson matches enough of the question.")
             return Answer(query=query, filters=u.filters, corrections=corrections, notice=notice,
@@ -476,20 +477,13 @@ def _has(docs: np.ndarray, doc: int) -> bool:
     return i < len(docs) and int(docs[i]) == doc
 
 
-def _facet_values(lesson: Lesson, name: str) -> tuple[str, ...]:
-    if name == "theme":
-        return tuple(dict.fromkeys(t for t, _ in lesson.themes if t))
-    return lesson.countries if name == "country" else lesson.regions
-
-
-def _filter_values(lesson: Lesson, name: str) -> tuple[str, ...]:
-    if name == "theme":
-        return tuple(dict.fromkeys(t for t, _ in lesson.themes if t))
-    if name == "category":
-        return tuple(dict.fromkeys(c for _, c in lesson.themes if c))
-    if name == "eval":
-        return (lesson.eval_number,) if lesson.eval_number else ()
-    return lesson.countries if name == "country" else lesson.regions
+def _lesson_values(lesson: Lesson) -> tuple[tuple[str, ...], ...]:
+    """A lesson's countries, regions, themes, categories and evaluation, each without repeats."""
+    countries = tuple(dict.fromkeys(c for c, _ in lesson.locations if c))
+    regions = tuple(dict.fromkeys(r for _, r in lesson.locations if r))
+    themes = tuple(dict.fromkeys(t for t, _ in lesson.themes if t))
+    categories = tuple(dict.fromkeys(c for _, c in lesson.themes if c))
+    return countries, regions, themes, categories, (lesson.eval_number,) if lesson.eval_number else ()
 
 
 def _intent(words: list[str]) -> tuple[str, set[int]]:
