@@ -248,7 +248,9 @@ class Searcher:
     def _score(self, u: Understanding, allowed: np.ndarray | None):
         """(matched lessons, their scores, per-concept matching lessons) before the final ranking."""
         n = len(self.lessons)
-        docs_parts, score_parts, cover_parts, count_parts, concept_hits = [], [], [], [], []
+        total = np.zeros(n, dtype=np.float32)
+        cover = np.zeros(n, dtype=np.float32)
+        concept_hits = []
         intent = np.zeros(n, dtype=bool) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
         weights = []
@@ -256,20 +258,18 @@ class Searcher:
             docs, values = self._concept_scores(concept, intent, bit)
             idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
             weights.append(max(idf, 0.1))
-            docs_parts.append(docs)
-            score_parts.append(values)
-            cover_parts.append(np.full(len(docs), weights[-1], dtype=np.float32))
+            # Each concept lists a lesson at most once, so plain fancy-index additions are exact.
+            total[docs] += values
+            cover[docs] += weights[-1]
             concept_hits.append(docs)
-        all_docs = np.concatenate(docs_parts)
-        total = np.bincount(all_docs, weights=np.concatenate(score_parts), minlength=n)
-        cover = np.bincount(all_docs, weights=np.concatenate(cover_parts), minlength=n)
         # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
-        share = cover / (sum(weights) + len(u.unknown) * idf_of(n, 0))
-        ok = share >= self.options.min_coverage - 1e-6
+        need = (self.options.min_coverage - 1e-6) * (sum(weights) + len(u.unknown) * idf_of(n, 0))
+        ok = cover >= need
         if allowed is not None:
             ok &= allowed
         matched = np.flatnonzero(ok)
-        scores = total[matched] * share[matched] ** self.options.coverage_power
+        share = cover[matched].astype(np.float64) / (sum(weights) + len(u.unknown) * idf_of(n, 0))
+        scores = total[matched] * share ** self.options.coverage_power
         if intent is not None:
             scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
         return matched, scores, concept_hits
@@ -395,9 +395,7 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        mask = np.zeros(len(self.lessons), dtype=bool)
-        mask[matched] = True
-        return MappingProxyType({name: facet.counts(mask, FACET_SIZE) for name, facet in self._facets.items()})
+        return MappingProxyType({name: facet.counts(matched, FACET_SIZE) for name, facet in self._facets.items()})
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
         """Known words nearest the unknown ones (up to two edits), commonest first."""
@@ -407,7 +405,7 @@ class Searcher:
         return tuple(dict.fromkeys(found))[:5]
 
     def _popular_themes(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self._facets["theme"].counts(np.ones(len(self.lessons), dtype=bool), 5))
+        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
@@ -437,7 +435,11 @@ class Searcher:
 
 
 class _Facet:
-    """Values of one facet per lesson, as flat arrays for counting and filtering without loops."""
+    """Values of one facet per lesson, as flat arrays for counting and filtering without loops.
+
+    Most lessons have one value (one country): `primary` holds it, the few others go to `extra`,
+    so counting a match set is one gather and one bincount.
+    """
 
     def __init__(self, values: list[tuple[str, ...]]) -> None:
         ids: dict[str, int] = {}
@@ -448,10 +450,20 @@ class _Facet:
         self.value = np.array(flat, dtype=np.int32)
         self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
         self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
+        none = len(self.names)  # the bucket of lessons without a value
+        has = np.diff(self.start) > 0
+        self.primary = np.full(len(values), none, dtype=np.int32)
+        self.primary[has] = self.value[self.start[:-1][has]]
+        later = np.ones(len(self.value), dtype=bool)
+        later[self.start[:-1][has]] = False
+        self.extra_owner, self.extra_value = self.owner[later], self.value[later]
 
-    def counts(self, mask: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among the lessons in `mask`, as (value, count), commonest first, ties A-Z."""
-        counts = np.bincount(self.value[mask[self.owner]], minlength=len(self.names))
+    def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs`, as (value, count), commonest first, ties A-Z."""
+        counts = np.bincount(self.primary[docs], minlength=len(self.names) + 1)[:-1]
+        if len(self.extra_owner):
+            counts = counts + np.bincount(self.extra_value[np.isin(self.extra_owner, docs)],
+                                          minlength=len(self.names))
         order = np.lexsort((self.alphabetical, -counts))[:size]
         return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
 
