@@ -79,32 +79,40 @@ class InvertedIndex:
         self.stems_by_id = list(stem_ids)
         n_terms = len(stem_ids)
 
-        ids = token_ids.astype(np.int64)
-        surface_counts = np.bincount(ids, minlength=len(words)) if len(ids) else np.zeros(len(words), np.int64)
+        surface_counts = np.bincount(token_ids, minlength=len(words))
         keep_words = [i for i, w in enumerate(words) if surface_to_stem[i] >= 0 and w.isalpha()]
         self.spelling = SpellingIndex([words[i] for i in keep_words], [int(surface_counts[i]) for i in keep_words])
-        self.surface_stem = {w: s for w, s in zip(words, stems)}
+        del words, stems, surface, keep_words
 
-        terms = surface_to_stem[ids] if len(ids) else np.zeros(0, np.int32)
-        slot_of_token = np.repeat(np.arange(n_docs * n_fields, dtype=np.int64), lengths)
+        # int32 per token while the arrays are long; int64 only for the combined sort key.
+        terms = surface_to_stem[token_ids]
+        slot_of_token = np.repeat(np.arange(n_docs * n_fields, dtype=np.int32), lengths)
         keep = terms >= 0
-        terms, slot_of_token = terms[keep].astype(np.int64), slot_of_token[keep]
-        docs_of_token, field_of_token = np.divmod(slot_of_token, n_fields)
+        terms, slot_of_token = terms[keep], slot_of_token[keep]
+        del token_ids, keep
+        docs_of_token, field_of_token = np.divmod(slot_of_token, np.int32(n_fields))
 
         # The token stream per lesson (stop words out) for proximity and related lessons.
-        self.stream = terms.astype(np.int32)
+        self.stream = terms
         self.stream_field = field_of_token.astype(np.int8)
         self.stream_start = np.concatenate(([0], np.cumsum(np.bincount(docs_of_token, minlength=n_docs))))
 
         # Field lengths without stop words, and their averages over lessons that have the field.
         kept_len = np.bincount(slot_of_token, minlength=n_docs * n_fields).reshape(n_docs, n_fields)
+        del slot_of_token
         present = np.maximum((kept_len > 0).sum(axis=0), 1)
         avg_len = np.maximum(kept_len.sum(axis=0) / present, 1.0)
 
         # tf per (term, doc, field), sorted term-major.
-        key = (terms * n_docs + docs_of_token) * n_fields + field_of_token
-        key, tf = np.unique(key, return_counts=True)
+        key = (terms.astype(np.int64) * n_docs + docs_of_token) * n_fields + field_of_token
+        del docs_of_token, field_of_token
+        key.sort()
+        starts = np.flatnonzero(np.diff(key, prepend=-1)) if len(key) else np.zeros(0, np.int64)
+        tf = np.diff(np.append(starts, len(key)))
+        key = key[starts]
+        del starts
         rest, field = np.divmod(key, n_fields)
+        del key
         term, doc = np.divmod(rest, n_docs)
         w = np.array([float(weights.get(name, 1.0)) for name in FIELDS], dtype=np.float64)
         norm = 1.0 - b + b * kept_len[doc, field] / avg_len[field]
