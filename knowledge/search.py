@@ -56,6 +56,11 @@ class Concept:
     #: A place named in the question (the lessons located there rank first).
     place: bool = False
 
+    @property
+    def terms(self) -> np.ndarray:
+        """Every term id of every alternative, sorted."""
+        return np.array(sorted({t for ids, _ in self.alternatives for t in ids}), dtype=np.int32)
+
 
 @dataclass
 class Understanding:
@@ -349,7 +354,7 @@ class Searcher:
         positions = np.repeat(start - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
         tokens, fields = self.index.stream[positions], self.index.stream_field[positions]
         owner = np.repeat(np.arange(len(docs)), lengths)
-        member = [_member(tokens, np.unique([t for ids, _ in c.alternatives for t in ids])) for c in concepts]
+        member = [_member(tokens, c.terms) for c in concepts]
         together = np.zeros(len(docs))
         pairs = 0
         for a, b in zip(member, member[1:]):
@@ -395,7 +400,9 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        return MappingProxyType({name: facet.counts(matched, FACET_SIZE) for name, facet in self._facets.items()})
+        mask = np.zeros(len(self.lessons), dtype=bool)
+        mask[matched] = True
+        return MappingProxyType({name: facet.counts(matched, mask, FACET_SIZE) for name, facet in self._facets.items()})
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
         """Known words nearest the unknown ones (up to two edits), commonest first."""
@@ -405,7 +412,7 @@ class Searcher:
         return tuple(dict.fromkeys(found))[:5]
 
     def _popular_themes(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
+        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), np.ones(len(self.lessons), dtype=bool), 5))
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
@@ -458,12 +465,11 @@ class _Facet:
         later[self.start[:-1][has]] = False
         self.extra_owner, self.extra_value = self.owner[later], self.value[later]
 
-    def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among the lessons `docs`, as (value, count), commonest first, ties A-Z."""
+    def counts(self, docs: np.ndarray, mask: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs` (also given as a `mask`), commonest first, ties A-Z."""
         counts = np.bincount(self.primary[docs], minlength=len(self.names) + 1)[:-1]
         if len(self.extra_owner):
-            counts = counts + np.bincount(self.extra_value[np.isin(self.extra_owner, docs)],
-                                          minlength=len(self.names))
+            counts = counts + np.bincount(self.extra_value[mask[self.extra_owner]], minlength=len(self.names))
         order = np.lexsort((self.alphabetical, -counts))[:size]
         return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
 
