@@ -33,8 +33,11 @@ class SpellingIndex:
             if len(word) < 4:
                 continue
             self._by_length.setdefault(len(word), []).append(word)
-            for variant in _deletes(word):
-                self._deleted.setdefault(variant, []).append(i)
+            # A 4-letter word is only ever reached from a 5-letter typo by deleting the typo's
+            # extra letter, which looks the word up directly: its own deletions are not needed.
+            if len(word) >= 5:
+                for variant in _deletes(word):
+                    self._deleted.setdefault(variant, []).append(i)
 
     def _candidates(self, word: str) -> set[str]:
         """Known words one edit (insert, delete, substitute, transpose) from `word`."""
