@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -19,9 +18,17 @@ from .spelling import SpellingIndex
 from .text import STOP_WORDS, WORD, fold, stem_all
 
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
-_SEP = "\x01"
-# The same words as text.WORD, with a faster first try for plain ASCII words.
-_TOKEN_OR_SEP = re.compile(r"[a-zA-Z0-9]+(?![^\W_])|[^\W_]+|\x01")
+_SEP_JOIN = " \x01 "
+_SEP_TOKEN = b"\x01"
+#: Every ASCII byte that is not a letter or digit becomes a space (the separator byte stays).
+_ASCII_BREAKS = bytes(b if (chr(b).isalnum() or b == 1 or b >= 128) else 32 for b in range(256))
+
+
+def _raw_words(token: bytes) -> list[str]:
+    """The folded words of one space-free raw token (ASCII tokens are one word already)."""
+    if token.isascii():
+        return [token.decode("ascii").lower()]
+    return WORD.findall(fold(token.decode("utf-8", "replace")))
 _CHUNK = 500
 
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
@@ -45,8 +52,10 @@ class InvertedIndex:
                  b: float = 0.75) -> None:
         n_docs, n_fields = len(lessons), len(FIELDS)
         self.n_docs = n_docs
-        # Raw tokens → ids chunk by chunk; each distinct raw token is folded once, afterwards.
-        raw: dict[str, int] = {_SEP: 0}
+        # Raw tokens → ids chunk by chunk, split on ASCII punctuation and spaces at C speed
+        # (bytes.translate + split); each distinct raw token is then folded and split into words
+        # once ("d’Ivoire" → "d", "ivoire"), so the tokens are exactly text.words() of the text.
+        raw: dict[bytes, int] = {_SEP_TOKEN: 0}
         chunks, digests = [], []
         for first in range(0, n_docs, _CHUNK):
             texts = []
@@ -54,21 +63,30 @@ class InvertedIndex:
                 fields = field_texts(lesson)
                 texts += fields
                 digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
-            # _SEP marks where each field's text ends.
-            tokens = _TOKEN_OR_SEP.findall(_SEP.join(texts) + _SEP)
-            for word in sorted(set(tokens).difference(raw)):
-                raw[word] = len(raw)
+            data = (_SEP_JOIN.join(texts) + _SEP_JOIN).encode("utf-8", "surrogatepass").translate(_ASCII_BREAKS)
+            tokens = data.split()
+            for token in set(tokens).difference(raw):
+                raw[token] = len(raw)
             chunks.append(np.fromiter(map(raw.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
-            del tokens, texts
+            del tokens, texts, data
         all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
         del chunks
-        separators = np.flatnonzero(all_ids == 0)
-        lengths = np.diff(np.concatenate(([-1], separators))) - 1
+        # Each raw token → its words (usually one; none or several when folding splits it).
         surface: dict[str, int] = {}
-        raw_to_surface = np.array([-1] + [surface.setdefault(fold(w), len(surface)) for w in list(raw)[1:]],
-                                  dtype=np.int32)
-        token_ids = raw_to_surface[all_ids[all_ids != 0]]
-        del all_ids, raw
+        raw_words = [[]] + [[surface.setdefault(w, len(surface)) for w in _raw_words(t)] for t in list(raw)[1:]]
+        count = np.array([len(ws) for ws in raw_words], dtype=np.int64)
+        count[0] = 1  # the field separator stays one token
+        flat = np.array([-1] + [w for ws in raw_words[1:] for w in ws], dtype=np.int32)
+        start = np.concatenate(([0], np.cumsum(count)[:-1]))
+        del raw, raw_words
+        per_token = count[all_ids]
+        positions = np.repeat(start[all_ids] - np.concatenate(([0], np.cumsum(per_token)[:-1])), per_token)
+        expanded = flat[positions + np.arange(len(positions))]
+        del all_ids, per_token, positions
+        separators = np.flatnonzero(expanded < 0)
+        lengths = np.diff(np.concatenate(([-1], separators))) - 1
+        token_ids = expanded[expanded >= 0]
+        del expanded
         words = list(surface)
         stems = stem_all(words)
         stem_ids: dict[str, int] = {}
