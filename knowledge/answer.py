@@ -22,7 +22,7 @@ class Hit:
     summary: str = ""
     summary_field: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
-    #: The query's words (or phrases) this lesson matched, as the user typed them.
+    #: The query's words (or phrases) this lesson matched, as understood (typos corrected).
     matched_terms: tuple[str, ...] = ()
     #: Ids of lessons folded into this hit: near-duplicates, or (when grouping by evaluation)
     #: the other matching lessons of the same evaluation.

@@ -39,7 +39,7 @@ INTENT_WORDS = {
 _SUCCESS_PAIRS = frozenset({("what", "worked"), ("worked", "well"), ("good", "practice"), ("best", "practice"),
                             ("good", "practices"), ("best", "practices"), ("what", "works"), ("works", "well")})
 _CHALLENGE_PAIRS = frozenset({("went", "wrong"), ("go", "wrong"), ("goes", "wrong"), ("did", "not"),
-                              ("didn't", "work"), ("lessons", "failed")})
+                              ("not", "work"), ("not", "worked")})
 FACETS = ("country", "region", "theme")
 FACET_SIZE = 10
 
