@@ -7,6 +7,7 @@ with the words of similar length.
 """
 from __future__ import annotations
 
+import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -27,25 +28,33 @@ class SpellingIndex:
         self.words = words
         self.counts = counts
         self.ids = {w: i for i, w in enumerate(words)}
-        self._deleted: dict[str, list[int]] = {}
         self._by_length: dict[int, list[str]] = {}
-        for i, word in enumerate(words):
-            if len(word) < 4:
-                continue
-            self._by_length.setdefault(len(word), []).append(word)
-            # A 4-letter word is only ever reached from a 5-letter typo by deleting the typo's
-            # extra letter, which looks the word up directly: its own deletions are not needed.
-            if len(word) >= 5:
-                for variant in _deletes(word):
-                    self._deleted.setdefault(variant, []).append(i)
+        for word in words:
+            if len(word) >= 4:
+                self._by_length.setdefault(len(word), []).append(word)
+        # The deletion neighbourhood as two sorted numpy arrays (hash of a one-letter deletion →
+        # word), a tenth of the memory of a dict of lists; a hash collision only adds a candidate
+        # that the edit-distance check then drops. A 4-letter word is only ever reached from a
+        # 5-letter typo by deleting the typo's extra letter, which looks it up in `ids` directly.
+        pairs = [(hash(w[:j] + w[j + 1:]), i) for i, w in enumerate(words) if len(w) >= 5 for j in range(len(w))]
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        owners = np.array([i for _, i in pairs], dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._owners = keys[order], owners[order]
+
+    def _deleted(self, variants: list[str]) -> set[int]:
+        """Ids of the words that one deletion turns into any of `variants`."""
+        if not len(self._keys) or not variants:
+            return set()
+        hashes = np.array([hash(v) for v in variants], dtype=np.int64)
+        lo, hi = np.searchsorted(self._keys, hashes, "left"), np.searchsorted(self._keys, hashes, "right")
+        return {int(i) for a, b in zip(lo.tolist(), hi.tolist()) if b > a for i in self._owners[a:b]}
 
     def _candidates(self, word: str) -> set[str]:
         """Known words one edit (insert, delete, substitute, transpose) from `word`."""
-        found: set[int] = set(self._deleted.get(word, ()))
-        for variant in _deletes(word):
-            if variant in self.ids:
-                found.add(self.ids[variant])
-            found.update(self._deleted.get(variant, ()))
+        variants = _deletes(word)
+        found = self._deleted([word, *variants])
+        found.update(self.ids[v] for v in variants if v in self.ids)
         return {self.words[i] for i in found}
 
     def nearest(self, word: str, budget: int | None = None, limit: int = 1) -> list[tuple[str, int]]:
@@ -57,7 +66,7 @@ class SpellingIndex:
         budget = edit_budget(word) if budget is None else budget
         if budget <= 0:
             if len(word) == 4:
-                found = sorted({self.words[i] for i in self._deleted.get(word, ())},
+                found = sorted({self.words[i] for i in self._deleted([word])},
                                key=lambda w: (-self.counts[self.ids[w]], w))
                 return [(w, 1) for w in found[:limit]]
             return []
