@@ -35,6 +35,8 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
         "summary_field": hit.summary_field,
         "highlights": [list(span) for span in hit.highlights],
         "score": round(hit.score, 4),
+        "matched_terms": list(hit.matched_terms),
+        "grouped": list(hit.grouped),
     }
 
 
@@ -67,12 +69,25 @@ def headline(answer: Answer) -> str:
     line = f"{first}–{last} of {answer.total} {noun}" if answer.offset else f"{len(answer.hits)} of {answer.total} {noun}"
     parts = [f"{name}: {value}" for name, value in answer.filters]
     parts += [f"{typed} → {used}" for typed, used in answer.corrections]
-    return " · ".join([line, *parts])
+    text = " · ".join([line, *parts])
+    return f"{text}\n{answer.notice}" if answer.notice else text
+
+
+def facets_line(answer: Answer, size: int = 3) -> str:
+    """The commonest countries, regions and themes among the matches, on one line."""
+    parts = []
+    for name, counts in answer.facets.items():
+        if counts:
+            parts.append(f"{name}: " + ", ".join(f"{value} ({n})" for value, n in counts[:size]))
+    return "Most matches — " + "; ".join(parts) if parts else ""
 
 
 def answer_to_text(answer: Answer, width: int = 100) -> str:
     """The answer as readable plain text for a terminal."""
-    lines = [headline(answer), ""]
+    lines = [headline(answer)]
+    if answer.hits and facets_line(answer):
+        lines.append(textwrap.fill(facets_line(answer), width=width))
+    lines.append("")
     for number, hit in enumerate(answer.hits, answer.offset + 1):
         lesson = hit.lesson
         lines.append(f"{number}. {lesson.display_title}")

@@ -13,7 +13,8 @@ class Hit:
     """One matching lesson, why it matched, and the words of it that answer the query.
 
     `highlights` are (start, end) character spans in `summary` of the matched words, so each
-    door can mark them up in its own syntax (mrkdwn, Markdown, HTML).
+    door can mark them up in its own syntax (mrkdwn, Markdown, HTML). `summary_field` names the
+    prose field the summary was taken from ("challenges", "success", ...).
     """
 
     lesson: Lesson
@@ -21,6 +22,11 @@ class Hit:
     summary: str = ""
     summary_field: str = ""
     highlights: tuple[tuple[int, int], ...] = ()
+    #: The query's words (or phrases) this lesson matched, as understood (typos corrected).
+    matched_terms: tuple[str, ...] = ()
+    #: Ids of lessons folded into this hit: near-duplicates, or (when grouping by evaluation)
+    #: the other matching lessons of the same evaluation.
+    grouped: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

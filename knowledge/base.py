@@ -88,6 +88,15 @@ class KnowledgeBase:
         """The best `limit` hits for `query`, best first (the short form of `ask`)."""
         return list(self.ask(query, limit=min(limit, self.options.max_limit)).hits)
 
+    def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
+        """Up to `limit` other lessons most like this one, best first ([] for an unknown id).
+
+        Near-duplicates of the lesson are left out; each hit's summary shows the shared words.
+        """
+        if limit < 1:
+            return []
+        return self._searcher.related(str(lesson_id), min(limit, self.options.max_limit))
+
     def stats(self) -> dict[str, Counter[str]]:
         """How many lessons each region, country and theme has."""
         counts: dict[str, Counter[str]] = {"region": Counter(), "country": Counter(), "theme": Counter()}

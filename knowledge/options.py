@@ -5,6 +5,20 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping
 
+#: How much a word found in each field counts (BM25F field weights).
+DEFAULT_FIELD_WEIGHTS = MappingProxyType({
+    "title": 3.0,
+    "theme": 2.5,
+    "category": 1.0,
+    "place": 2.5,
+    "comments": 1.0,
+    "challenges": 1.0,
+    "success": 1.0,
+    "context": 0.7,
+    "description": 1.0,
+    "administrative_issues": 0.5,
+})
+
 
 @dataclass(frozen=True)
 class SearchOptions:
@@ -16,7 +30,24 @@ class SearchOptions:
     max_limit: int = 50
     #: Longer queries are refused with a clear message rather than searched.
     max_query_chars: int = 500
-    #: Lowest rapidfuzz score (0-100) a lesson needs to count as a match.
-    min_score: float = 60.0
     #: Extra synonyms: a word or acronym → the words it also means (added to the bundled thesaurus).
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    #: BM25F weight of each field: title, theme, category, place, and the six prose fields.
+    field_weights: Mapping[str, float] = field(default_factory=lambda: DEFAULT_FIELD_WEIGHTS)
+    #: BM25 term-frequency saturation (k1) and length normalisation (b).
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    #: Share of the query's concepts (0-1, rarer words weigh more) a lesson must match to count as a match.
+    min_coverage: float = 0.3
+    #: How strongly matching more of the query's concepts outranks matching one of them often.
+    coverage_power: float = 2.0
+    #: Score multiplier per typo corrected in a matched word (1 edit: x0.7, 2 edits: x0.49).
+    typo_penalty: float = 0.7
+    #: Score multiplier for a match through a synonym or acronym rather than the word typed.
+    synonym_weight: float = 0.8
+    #: Bonus (a share of the score) when query words stand next to each other in the lesson.
+    proximity_bonus: float = 0.3
+    #: Bonus when the query's words are in the field its intent asks for (challenges or success).
+    intent_bonus: float = 0.3
+    #: Show one hit per evaluation (the best), naming the other lessons of it.
+    group_by_evaluation: bool = False

@@ -6,10 +6,10 @@ Syntax: ``country:Mongolia``, ``region:"Arab States"``, ``theme:``, ``category:`
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .record import Lesson
+from .text import _QUOTES, fold
 
 FILTER_NAMES = ("country", "region", "theme", "category", "eval")
 _TOKEN = re.compile(
@@ -17,17 +17,6 @@ _TOKEN = re.compile(
     r'|(?P<phrase>"(?P<phrase_text>[^"]*)"?)'
     r'|(?P<word>\S+)'
 )
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
-                         "–": "-", "—": "-"})
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free, NFKC text for matching ("Côte d’Ivoire" → "cote d'ivoire")."""
-    text = unicodedata.normalize("NFKD", text.translate(_QUOTES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return unicodedata.normalize("NFKC", text).casefold().replace("ı", "i")
-
-
 @dataclass(frozen=True)
 class Query:
     """A parsed question: free text, filters as (name, value), excluded words and exact phrases."""

@@ -46,7 +46,7 @@ def test_search_json_ranks_the_herders_lesson_in_the_top_three_on_the_bundled_sa
 
 
 def test_search_text_shows_title_country_themes_summary_and_links():
-    code, out, _ = run("search", HERDERS, "--limit", "1")
+    code, out, _ = run("search", HERDERS, "--limit", "3")  # two lessons are equally good answers
     assert code == 0
     assert "Extending Social Protection to Herders" in out
     assert "Mongolia · Asia and the Pacific" in out

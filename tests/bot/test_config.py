@@ -25,10 +25,10 @@ def test_overrides_are_typed_and_relative_paths_follow_the_config_file(tmp_path)
     (tmp_path / "lessons").mkdir()
     config = tmp_path / "c.yaml"
     config.write_text("lessons:\n  paths: [lessons]\nserver:\n  port: 9001\n"
-                      "search:\n  min_score: 70\n  synonyms:\n    osh: [occupational safety and health]\n")
+                      "search:\n  min_coverage: 0.7\n  synonyms:\n    osh: [occupational safety and health]\n")
     settings = load_settings(config)
     assert settings.server.port == 9001
-    assert settings.search.min_score == 70.0 and isinstance(settings.search.min_score, float)
+    assert settings.search.min_coverage == 0.7 and isinstance(settings.search.min_coverage, float)
     assert dict(settings.search.synonyms) == {"osh": ("occupational safety and health",)}
     assert settings.lessons.paths == (str(tmp_path / "lessons"),)
     assert settings.server.host == "127.0.0.1"  # untouched keys keep their default

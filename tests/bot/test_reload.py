@@ -96,8 +96,11 @@ def test_successful_reload_clears_the_last_error(served):
 
 
 def test_queries_during_swaps_always_see_one_whole_knowledge_base(make_lessons):
-    v1 = make_lessons({str(i): lesson_page(str(i), description="version one herders") for i in range(10)}, "v1")
-    v2 = make_lessons({str(i): lesson_page(str(i), description="version two herders") for i in range(20, 35)}, "v2")
+    def page(i: int, version: str) -> str:
+        return lesson_page(str(i), f"Study {i} - Final evaluation", description=f"Version {version}: herders, case {i}.")
+
+    v1 = make_lessons({str(i): page(i, "one") for i in range(10)}, "v1")
+    v2 = make_lessons({str(i): page(i, "two") for i in range(20, 35)}, "v2")
     kb1, kb2 = KnowledgeBase.from_paths([v1]), KnowledgeBase.from_paths([v2])
     holder = KnowledgeHolder(kb1)
     errors: list[str] = []

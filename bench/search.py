@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Speed and memory of the search at 10k, 100k (and, when asked, 1M) synthetic lessons.
+
+For each size: load time (parse the files), index build time, memory the index adds above the
+records, and p50/p95 latency of `kb.ask(query, limit=5)` (hits with their summaries) over a few
+hundred 2-6 word queries, a fifth with one typo. bm25s and tantivy are measured in the same run
+as references when installed (`.venv/bin/pip install -e '.[bench]'`), and skipped otherwise.
+Each engine runs in its own process so memory figures do not mix.
+
+    .venv/bin/python bench/search.py                    # 10k and 100k → bench/results/search.md
+    .venv/bin/python bench/search.py --sizes 1000000 --queries 100
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+
+def rss_mb() -> float:
+    """Resident memory of this process, in MB (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096 / 2**20
+
+
+def peak_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def make_queries(lessons, count: int, seed: int = 11) -> list[str]:
+    """2-6 words drawn from random lessons' own titles and prose; every fifth has one typo."""
+    from knowledge.text import STOP_WORDS, words
+    rng = random.Random(seed)
+    queries = []
+    while len(queries) < count:
+        lesson = rng.choice(lessons)
+        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
+        if len(pool) < 2:
+            continue
+        chosen = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
+        if len(queries) % 5 == 4:
+            long = [i for i, w in enumerate(chosen) if len(w) >= 5]
+            if long:
+                i = rng.choice(long)
+                chosen[i] = typo(chosen[i], rng)
+        queries.append(" ".join(chosen))
+    return queries
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One edit: drop, double, swap or replace a letter (not the first)."""
+    i = rng.randrange(1, len(word))
+    kind = rng.choice(("drop", "swap", "replace", "insert"))
+    if kind == "drop":
+        return word[:i] + word[i + 1:]
+    if kind == "swap" and i < len(word) - 1:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    if kind == "insert":
+        return word[:i] + rng.choice("aeiourstn") + word[i:]
+    return word[:i] + rng.choice([c for c in "aeiourstnl" if c != word[i]]) + word[i + 1:]
+
+
+def timed(fn, queries, rounds: int = 2) -> tuple[float, float]:
+    """(p50, p95) in ms; each query timed as the best of `rounds` runs."""
+    times = []
+    for q in queries:
+        best = float("inf")
+        for _ in range(rounds):
+            t0 = time.perf_counter()
+            fn(q)
+            best = min(best, time.perf_counter() - t0)
+        times.append(best * 1000)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+
+
+def run_one(engine: str, n: int, n_queries: int) -> dict:
+    """Measure one engine at one size (runs inside its own process)."""
+    from knowledge import KnowledgeBase, load_lessons
+    folder = HERE / "corpora" / str(n)
+    gen_s = None
+    if not (folder / f".complete-{n}-7").exists():
+        t0 = time.perf_counter()
+        generate.write(n, folder)
+        gen_s = time.perf_counter() - t0
+    gc.collect()
+    base = rss_mb()
+    t0 = time.perf_counter()
+    lessons, report = load_lessons([folder])
+    load_s = time.perf_counter() - t0
+    gc.collect()
+    after_load = rss_mb()
+    queries = make_queries(lessons, n_queries)
+    result = {"engine": engine, "n": len(lessons), "load_s": round(load_s, 2),
+              "records_mb": round(after_load - base)}
+    t0 = time.perf_counter()
+    if engine == "lessons":
+        kb = KnowledgeBase(lessons)
+        search = lambda q: kb.ask(q, limit=5)  # noqa: E731
+        rank_only = lambda q: kb._searcher.ask(q, 5, explain=False)  # noqa: E731
+    elif engine == "bm25s":
+        import bm25s
+        import Stemmer
+        stemmer = Stemmer.Stemmer("english")
+        corpus = [" ".join((l.title, " ".join(l.theme_names), l.country, l.region, *l.prose().values()))
+                  for l in lessons]
+        retriever = bm25s.BM25()
+        retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
+                        show_progress=False)
+        del corpus
+        search = lambda q: retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer,  # noqa: E731
+                                                             show_progress=False), k=5, show_progress=False)
+    elif engine == "tantivy":
+        import tantivy
+        builder = tantivy.SchemaBuilder()
+        builder.add_text_field("title", stored=False, tokenizer_name="en_stem")
+        builder.add_text_field("body", stored=False, tokenizer_name="en_stem")
+        builder.add_integer_field("doc", stored=True)
+        index = tantivy.Index(builder.build())
+        writer = index.writer(heap_size=200_000_000, num_threads=2)
+        for i, l in enumerate(lessons):
+            writer.add_document(tantivy.Document(title=l.title, doc=i, body=" ".join(
+                (" ".join(l.theme_names), l.country, l.region, *l.prose().values()))))
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        searcher = index.searcher()
+        import re
+        clean = re.compile(r"[^\w\s]")
+        search = lambda q: searcher.search(index.parse_query(clean.sub(" ", q), ["title", "body"]), 5)  # noqa: E731
+    else:
+        raise SystemExit(f"unknown engine {engine}")
+    build_s = time.perf_counter() - t0
+    gc.collect()
+    result["build_s"] = round(build_s, 2)
+    result["index_mb"] = round(rss_mb() - after_load)
+    result["peak_mb"] = round(peak_mb())
+    for q in queries[:20]:
+        search(q)  # warm caches
+    p50, p95 = timed(search, queries)
+    if engine == "lessons":
+        r50, r95 = timed(rank_only, queries)
+        result.update(rank_p50_ms=round(r50, 2), rank_p95_ms=round(r95, 2))
+    typo_q = queries[4::5]
+    t50, t95 = timed(search, typo_q)
+    result.update(p50_ms=round(p50, 2), p95_ms=round(p95, 2), typo_p50_ms=round(t50, 2), typo_p95_ms=round(t95, 2),
+                  queries=len(queries))
+    if gen_s is not None:
+        result["generated_s"] = round(gen_s, 1)
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--engines", nargs="+", default=["lessons", "bm25s", "tantivy"])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "search.json")
+    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "N"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one[0], int(args.one[1]), args.queries)))
+        return 0
+    rows = json.loads(args.out.read_text()) if args.out.exists() else []
+    for n in args.sizes:
+        for engine in args.engines:
+            if engine != "lessons":
+                try:
+                    __import__(engine)
+                except ImportError:
+                    print(f"{engine}: not installed, skipped (pip install -e '.[bench]')", file=sys.stderr)
+                    continue
+            done = subprocess.run([sys.executable, __file__, "--one", engine, str(n), "--queries", str(args.queries)],
+                                  capture_output=True, text=True)
+            if done.returncode:
+                print(f"{engine} at {n}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+                continue
+            row = json.loads(done.stdout.strip().splitlines()[-1])
+            print(json.dumps(row), flush=True)
+            rows = [r for r in rows if not (r["engine"] == engine and r["n"] == row["n"])] + [row]
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(rows, indent=1) + "\n")
+    write_markdown(rows, args.out.with_suffix(".md"))
+    return 0
+
+
+def write_markdown(rows: list[dict], path: Path) -> None:
+    """The results as a Markdown table, smallest corpus first."""
+    lines = ["# Search speed (bench/search.py)", "",
+             "kb.ask(query, limit=5) for this project (hits with summaries); retrieve top 5 for bm25s and tantivy.",
+             "Latency: p50/p95 over the queries, each the best of 2 runs; typo: the fifth of queries with one typo.",
+             "Memory: resident MB the index adds above the parsed records.", "",
+             "rank only: the same without building the hits' summaries.", "",
+             "| engine | lessons | load s | build s | index MB | peak MB | p50 ms | p95 ms | typo p50/p95 ms | rank only p50/p95 ms |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in sorted(rows, key=lambda r: (r["n"], r["engine"])):
+        lines.append(f"| {r['engine']} | {r['n']:,} | {r['load_s']} | {r['build_s']} | +{r['index_mb']} | {r['peak_mb']} "
+                     f"| {r['p50_ms']} | {r['p95_ms']} | {r['typo_p50_ms']}/{r['typo_p95_ms']} "
+                     f"| {r.get('rank_p50_ms', '–')}/{r.get('rank_p95_ms', '–')} |")
+    path.write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

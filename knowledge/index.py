@@ -1,0 +1,185 @@
+"""The inverted index: BM25F impacts of each stem in each lesson, in flat numpy arrays.
+
+Postings are stored term-major in one array (CSR): for term t, lessons `docs[start[t]:start[t+1]]`
+with float32 `impacts` (the term's BM25F score in that lesson, field weights folded in) and a
+`fields` bit mask saying which fields held it. A token stream per lesson (stems in page order,
+stop words left out) serves the proximity bonus and `related()`.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from .record import PROSE_FIELDS, Lesson
+from .spelling import SpellingIndex
+from .text import STOP_WORDS, WORD, fold, stem_all
+
+#: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
+_SEP_JOIN = " \x01 "
+_SEP_TOKEN = b"\x01"
+#: Every ASCII byte that is not a letter or digit becomes a space (the separator byte stays).
+_ASCII_BREAKS = bytes(b if (chr(b).isalnum() or b == 1 or b >= 128) else 32 for b in range(256))
+
+
+def _raw_words(token: bytes) -> list[str]:
+    """The folded words of one space-free raw token (ASCII tokens are one word already)."""
+    if token.isascii():
+        return [token.decode("ascii").lower()]
+    return WORD.findall(fold(token.decode("utf-8", "replace")))
+_CHUNK = 500
+
+FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
+
+
+def field_texts(lesson: Lesson) -> list[str]:
+    """The text of each indexed field of a lesson, in `FIELDS` order."""
+    title = lesson.title
+    if lesson.eval_title and fold(lesson.eval_title) != fold(lesson.title):
+        title = f"{title}\n{lesson.eval_title}"
+    themes = "\n".join(dict.fromkeys(t for t, _ in lesson.themes if t))
+    categories = "\n".join(dict.fromkeys(c for _, c in lesson.themes if c))
+    return [title, themes, categories, "\n".join((*lesson.countries, *lesson.regions)),
+            *(getattr(lesson, name) for name in PROSE_FIELDS)]
+
+
+class InvertedIndex:
+    """Stems → lessons with precomputed impacts; built once, read by every query."""
+
+    def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float = 1.2,
+                 b: float = 0.75) -> None:
+        n_docs, n_fields = len(lessons), len(FIELDS)
+        self.n_docs = n_docs
+        # Raw tokens → ids chunk by chunk, split on ASCII punctuation and spaces at C speed
+        # (bytes.translate + split); each distinct raw token is then folded and split into words
+        # once ("d’Ivoire" → "d", "ivoire"), so the tokens are exactly text.words() of the text.
+        raw: dict[bytes, int] = {_SEP_TOKEN: 0}
+        chunks, digests = [], []
+        for first in range(0, n_docs, _CHUNK):
+            texts = []
+            for lesson in lessons[first:first + _CHUNK]:
+                fields = field_texts(lesson)
+                texts += fields
+                digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
+            data = (_SEP_JOIN.join(texts) + _SEP_JOIN).encode("utf-8", "surrogatepass").translate(_ASCII_BREAKS)
+            tokens = data.split()
+            for token in set(tokens).difference(raw):
+                raw[token] = len(raw)
+            chunks.append(np.fromiter(map(raw.__getitem__, tokens), dtype=np.int32, count=len(tokens)))
+            del tokens, texts, data
+        all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
+        del chunks
+        # Each raw token → its words (usually one; none or several when folding splits it).
+        surface: dict[str, int] = {}
+        raw_words = [[]] + [[surface.setdefault(w, len(surface)) for w in _raw_words(t)] for t in list(raw)[1:]]
+        count = np.array([len(ws) for ws in raw_words], dtype=np.int64)
+        count[0] = 1  # the field separator stays one token
+        flat = np.array([-1] + [w for ws in raw_words[1:] for w in ws], dtype=np.int32)
+        start = np.concatenate(([0], np.cumsum(count)[:-1]))
+        del raw, raw_words
+        per_token = count[all_ids]
+        positions = np.repeat(start[all_ids] - np.concatenate(([0], np.cumsum(per_token)[:-1])), per_token)
+        expanded = flat[positions + np.arange(len(positions))]
+        del all_ids, per_token, positions
+        separators = np.flatnonzero(expanded < 0)
+        lengths = np.diff(np.concatenate(([-1], separators))) - 1
+        token_ids = expanded[expanded >= 0]
+        del expanded
+        words = list(surface)
+        stems = stem_all(words)
+        stem_ids: dict[str, int] = {}
+        surface_to_stem = np.array(
+            [-1 if w in STOP_WORDS else stem_ids.setdefault(s, len(stem_ids)) for w, s in zip(words, stems)],
+            dtype=np.int32)
+        self.stem_ids = stem_ids
+        self.stems_by_id = list(stem_ids)
+        n_terms = len(stem_ids)
+
+        surface_counts = np.bincount(token_ids, minlength=len(words))
+        keep_words = [i for i, w in enumerate(words) if surface_to_stem[i] >= 0 and w.isalpha()]
+        self.spelling = SpellingIndex([words[i] for i in keep_words], [int(surface_counts[i]) for i in keep_words])
+        del words, stems, surface, keep_words
+
+        # int32 per token while the arrays are long; int64 only for the combined sort key.
+        terms = surface_to_stem[token_ids]
+        slot_of_token = np.repeat(np.arange(n_docs * n_fields, dtype=np.int32), lengths)
+        keep = terms >= 0
+        terms, slot_of_token = terms[keep], slot_of_token[keep]
+        del token_ids, keep
+        docs_of_token, field_of_token = np.divmod(slot_of_token, np.int32(n_fields))
+
+        # The token stream per lesson (stop words out) for proximity and related lessons.
+        self.stream = terms
+        self.stream_field = field_of_token.astype(np.int8)
+        self.stream_start = np.concatenate(([0], np.cumsum(np.bincount(docs_of_token, minlength=n_docs))))
+
+        # Field lengths without stop words, and their averages over lessons that have the field.
+        kept_len = np.bincount(slot_of_token, minlength=n_docs * n_fields).reshape(n_docs, n_fields)
+        del slot_of_token
+        present = np.maximum((kept_len > 0).sum(axis=0), 1)
+        avg_len = np.maximum(kept_len.sum(axis=0) / present, 1.0)
+
+        # tf per (term, doc, field), sorted term-major.
+        key = (terms.astype(np.int64) * n_docs + docs_of_token) * n_fields + field_of_token
+        del docs_of_token, field_of_token
+        key.sort()
+        starts = np.flatnonzero(np.diff(key, prepend=-1)) if len(key) else np.zeros(0, np.int64)
+        tf = np.diff(np.append(starts, len(key)))
+        key = key[starts]
+        del starts
+        rest, field = np.divmod(key, n_fields)
+        del key
+        term, doc = np.divmod(rest, n_docs)
+        w = np.array([float(weights.get(name, 1.0)) for name in FIELDS], dtype=np.float64)
+        norm = 1.0 - b + b * kept_len[doc, field] / avg_len[field]
+        contribution = w[field] * tf / norm
+
+        # Combine the fields of each (term, doc): BM25F pseudo-frequency, then saturation and idf.
+        boundary = np.flatnonzero(np.diff(rest, prepend=-1)) if len(rest) else np.zeros(0, np.int64)
+        pseudo_tf = np.add.reduceat(contribution, boundary) if len(rest) else np.zeros(0)
+        bits = np.left_shift(1, field).astype(np.int32)
+        self.fields = (np.bitwise_or.reduceat(bits, boundary) if len(rest) else np.zeros(0, np.int32)).astype(np.int16)
+        self.docs = doc[boundary].astype(np.int32)
+        post_terms = term[boundary]
+        self.df = np.bincount(post_terms, minlength=n_terms)
+        self.idf = np.log(1.0 + (n_docs - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        self.impacts = (self.idf[post_terms] * pseudo_tf * (k1 + 1) / (k1 + pseudo_tf)).astype(np.float32)
+        self.start = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
+
+        # Lessons with the same prose are near-duplicates: each points at the first of its kind.
+        first: dict[bytes, int] = {}
+        self.duplicate_of = np.array([first.setdefault(d, i) for i, d in enumerate(digests)], dtype=np.int32)
+
+    def term_id(self, stem: str) -> int:
+        """The id of a stem, or -1 when no lesson has it."""
+        return self.stem_ids.get(stem, -1)
+
+    def postings(self, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lesson numbers, impacts, field bits) of one term; empty arrays for -1."""
+        if term < 0:
+            empty = np.zeros(0, np.int32)
+            return empty, np.zeros(0, np.float32), np.zeros(0, np.int16)
+        lo, hi = self.start[term], self.start[term + 1]
+        return self.docs[lo:hi], self.impacts[lo:hi], self.fields[lo:hi]
+
+    def doc_stream(self, doc: int) -> np.ndarray:
+        """The stems of one lesson in page order (stop words left out)."""
+        return self.stream[self.stream_start[doc]:self.stream_start[doc + 1]]
+
+    def memory_bytes(self) -> int:
+        """Bytes held by the numpy arrays (the dictionaries and spelling index not counted)."""
+        arrays = (self.docs, self.impacts, self.fields, self.start, self.df, self.idf, self.stream,
+                  self.stream_field, self.stream_start, self.duplicate_of)
+        return int(sum(a.nbytes for a in arrays))
+
+
+def field_bit(name: str) -> int:
+    """The bit of a field in the `fields` masks."""
+    return 1 << FIELDS.index(name)
+
+
+def idf_of(n_docs: int, df: int) -> float:
+    """The BM25 idf of a term found in `df` of `n_docs` lessons."""
+    return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))

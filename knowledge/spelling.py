@@ -1,0 +1,80 @@
+"""Typo tolerance: the known word nearest a misspelt one, from a precomputed deletion index.
+
+The edit budget is Meilisearch's: no correction under 5 letters, one edit from 5, two from 9.
+One-edit candidates come from a deletion neighbourhood (the SymSpell idea) built once, so a
+query never scans the vocabulary; only a 9+ letter word with no one-edit neighbour is compared
+with the words of similar length.
+"""
+from __future__ import annotations
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+
+def edit_budget(word: str) -> int:
+    """How many edits a query word of this length may be corrected by (0, 1 or 2)."""
+    return 0 if len(word) < 5 else 1 if len(word) < 9 else 2
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+class SpellingIndex:
+    """Known words with their frequencies, and the index that finds near misses fast."""
+
+    def __init__(self, words: list[str], counts: list[int]) -> None:
+        self.words = words
+        self.counts = counts
+        self.ids = {w: i for i, w in enumerate(words)}
+        self._by_length: dict[int, list[str]] = {}
+        for word in words:
+            if len(word) >= 4:
+                self._by_length.setdefault(len(word), []).append(word)
+        # The deletion neighbourhood as two sorted numpy arrays (hash of a one-letter deletion →
+        # word), a tenth of the memory of a dict of lists; a hash collision only adds a candidate
+        # that the edit-distance check then drops. A 4-letter word is only ever reached from a
+        # 5-letter typo by deleting the typo's extra letter, which looks it up in `ids` directly.
+        pairs = [(hash(w[:j] + w[j + 1:]), i) for i, w in enumerate(words) if len(w) >= 5 for j in range(len(w))]
+        keys = np.array([k for k, _ in pairs], dtype=np.int64)
+        owners = np.array([i for _, i in pairs], dtype=np.int32)
+        order = np.argsort(keys, kind="stable")
+        self._keys, self._owners = keys[order], owners[order]
+
+    def _deleted(self, variants: list[str]) -> set[int]:
+        """Ids of the words that one deletion turns into any of `variants`."""
+        if not len(self._keys) or not variants:
+            return set()
+        hashes = np.array([hash(v) for v in variants], dtype=np.int64)
+        lo, hi = np.searchsorted(self._keys, hashes, "left"), np.searchsorted(self._keys, hashes, "right")
+        return {int(i) for a, b in zip(lo.tolist(), hi.tolist()) if b > a for i in self._owners[a:b]}
+
+    def _candidates(self, word: str) -> set[str]:
+        """Known words one edit (insert, delete, substitute, transpose) from `word`."""
+        variants = _deletes(word)
+        found = self._deleted([word, *variants])
+        found.update(self.ids[v] for v in variants if v in self.ids)
+        return {self.words[i] for i in found}
+
+    def nearest(self, word: str, budget: int | None = None, limit: int = 1) -> list[tuple[str, int]]:
+        """Up to `limit` known (word, edits) within the budget, fewest edits then commonest first.
+
+        A 4-letter word may still be a 5-letter word with a letter dropped ("chid" for "child"):
+        the budget is then that of the word meant, so those are offered at one edit.
+        """
+        budget = edit_budget(word) if budget is None else budget
+        if budget <= 0:
+            if len(word) == 4:
+                found = sorted({self.words[i] for i in self._deleted([word])},
+                               key=lambda w: (-self.counts[self.ids[w]], w))
+                return [(w, 1) for w in found[:limit]]
+            return []
+        scored = [(OSA.distance(word, c), c) for c in self._candidates(word)]
+        scored = [(d, c) for d, c in scored if 0 < d <= min(budget, 1)]
+        if not scored and budget >= 2:
+            pool = [w for n in range(len(word) - 2, len(word) + 3) for w in self._by_length.get(n, ())]
+            scored = [(int(d), c) for c, d, _ in process.extract(word, pool, scorer=OSA.distance,
+                                                                   score_cutoff=budget, limit=50) if d > 0]
+        scored.sort(key=lambda dc: (dc[0], -self.counts[self.ids[dc[1]]], dc[1]))
+        return [(c, d) for d, c in scored[:limit]]

@@ -1,0 +1,73 @@
+"""Text normalisation shared by the index and the query: folding, words, stems and stop words."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
+                         "–": "-", "—": "-", "´": "'", "`": "'"})
+_PUNCTUATION = re.compile("[" + "".join(chr(c) for c in _QUOTES) + "]")
+
+
+def _plain(match: re.Match) -> str:
+    return _QUOTES[ord(match.group())]
+
+
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+#: A word: letters and digits; apostrophes and hyphens split words ("cox's" → "cox", "s").
+WORD = re.compile(r"[^\W_]+")
+
+#: Common English words that carry no topic of their own; never searched for on their own.
+STOP_WORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being
+below between both but by can could did do does doing down during each either else few for from
+further had has have having he her here hers herself him himself his how i if in into is it its
+itself just me more most my myself neither no nor not now of off on once only or other our ours
+ourselves out over own per same she should so some such than that the their theirs them
+themselves then there these they this those through to too under until up upon very via was we
+were what when where which while who whom whose why will with within without would you your yours
+yourself yourselves s t d ll m re ve vs versus etc eg ie use used using
+""".split())
+
+#: Words that frame a question rather than say what it is about ("show me lessons on ...").
+QUERY_FILLER = frozenset("""
+show tell find give search looking please anything something everything know lesson lessons
+learned learnt example examples regarding concerning
+""".split())
+
+_stemmer = Stemmer.Stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, NFKC text for matching ("Côte d’Ivoire" → "cote d'ivoire")."""
+    if text.isascii():
+        return text.lower()
+    text = _PUNCTUATION.sub(_plain, text).casefold()
+    if not text.isascii():
+        text = _COMBINING.sub("", unicodedata.normalize("NFKD", text))
+        text = unicodedata.normalize("NFKC", text).replace("ı", "i")
+    return text
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    return WORD.findall(fold(text))
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The Snowball (Porter2) English stem of one folded word."""
+    return _stemmer.stemWord(word)
+
+
+def stem_all(folded_words: list[str]) -> list[str]:
+    """Stems of many folded words at once (faster than one by one)."""
+    return _stemmer.stemWords(folded_words)
+
+
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded word) for each word of an unfolded text, spans in the original text."""
+    return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
