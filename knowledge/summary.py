@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Mapping
 
 from .record import Lesson
@@ -13,17 +14,22 @@ _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)
 FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
 
 
-def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
-              limit: int = MAX_SUMMARY_CHARS) -> tuple[str, str, tuple[tuple[int, int], ...]]:
-    """(summary, field it came from, spans of the query's words in it) for one lesson.
+@dataclass(frozen=True)
+class Sentences:
+    """A lesson's prose cut into sentences, each with the set of its word stems.
 
-    `weights` maps each query stem to how much finding it is worth; the sentence with the most
-    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
-    winner is followed by the next sentence when both fit in `limit` characters.
+    The query-independent half of a summary: the search computes it once per lesson and keeps
+    it (see `Searcher`), so answering only intersects small sets.
     """
+
+    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (field, its sentences) in FALLBACK_ORDER
+    stems: tuple[tuple[int, int, frozenset[str]], ...]  # (field order, sentence, stems); 20+ chars only
+
+
+def sentences_of(lesson: Lesson) -> Sentences:
+    """Cut a lesson's prose fields into sentences and stem each sentence's words."""
     prose = lesson.prose()
-    wanted = set(weights)
-    candidates: list[tuple[str, list[str]]] = []
+    fields: list[tuple[str, tuple[str, ...]]] = []
     words: list[str] = []
     owners: list[tuple[int, int, int, int]] = []  # (field order, sentence, first word, end word)
     for order, name in enumerate(FALLBACK_ORDER):
@@ -31,22 +37,41 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
         sentences, folded = _sentences(text), _sentences(fold(text))
         if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
             folded = [fold(sentence) for sentence in sentences]
-        candidates.append((name, sentences))
+        fields.append((name, tuple(sentences)))
         for position, sentence in enumerate(folded):
+            if len(sentences[position]) < 20:  # too short to stand as a summary
+                continue
             found = WORD.findall(sentence)
             owners.append((order, position, len(words), len(words) + len(found)))
             words += found
     stems = stem_all(words)
+    return Sentences(tuple(fields), tuple((order, position, frozenset(stems[first:end]))
+                                          for order, position, first, end in owners))
+
+
+def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
+              limit: int = MAX_SUMMARY_CHARS,
+              sentences: Sentences | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    """(summary, field it came from, spans of the query's words in it) for one lesson.
+
+    `weights` maps each query stem to how much finding it is worth; the sentence with the most
+    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
+    winner is followed by the next sentence when both fit in `limit` characters. Pass the
+    lesson's `sentences` when they are already cut.
+    """
+    cut = sentences or sentences_of(lesson)
+    wanted = weights.keys()
     best: tuple[float, int, int] | None = None
-    for order, position, first, end in owners:
-        found = wanted.intersection(stems[first:end])
+    for order, position, stems in cut.stems:
+        found = stems & wanted
         score = sum(weights[s] for s in found) + (0.5 if found and FALLBACK_ORDER[order] == intent else 0.0)
         rank = (score, -order, -position)
-        if len(candidates[order][1][position]) >= 20 and (best is None or rank > best):
+        if best is None or rank > best:
             best = rank
     if best is None:
         return "", "", ()
-    name, sentences = candidates[-best[1]]
+    name, sentences_ = cut.fields[-best[1]]
+    sentences = list(sentences_)
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
