@@ -68,7 +68,9 @@ def start_server(lessons: list[str], port: int, threads: int) -> subprocess.Pope
            "--host", "127.0.0.1", "--port", str(port)]
     for path in lessons:
         cmd += ["--lessons", path]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # The log goes to a file: an unread pipe fills up and then blocks the server on its next log line.
+    log = open(config.parent / "serve.log", "w+")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
@@ -76,7 +78,8 @@ def start_server(lessons: list[str], port: int, threads: int) -> subprocess.Pope
                 return proc, json.load(response)
         except OSError:
             if proc.poll() is not None:
-                raise SystemExit(f"server exited: {proc.stderr.read()[-2000:]}")
+                log.seek(0)
+                raise SystemExit(f"server exited: {log.read()[-2000:]}")
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start in 300 s")

@@ -93,4 +93,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
+    # waitress warns once per queued request while every thread is busy: under load that is a
+    # flood of identical lines that itself slows the server. Its errors still come through.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     return handler

@@ -115,20 +115,14 @@ _MARKDOWN_SPECIAL = set("\\`*_[]()<>#|~!")
 #: zero-width space after the "@" keeps the words readable but never a mention.
 _ZWSP = "\u200b"
 _WHITESPACE = re.compile(r"\s")
+_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SPECIAL})
+_MENTION = re.compile(r"@(?=[^\W]|_)")
 
 
 def markdown_escape(text: str) -> str:
     """Plain text as Markdown that shows exactly this text: markup, HTML and mentions disarmed."""
-    text = _WHITESPACE.sub(" ", text)  # keeps offsets, so highlight spans still fit
-    out = []
-    for index, char in enumerate(text):
-        if char in _MARKDOWN_SPECIAL:
-            out.append("\\" + char)
-        elif char == "@" and index + 1 < len(text) and (text[index + 1].isalnum() or text[index + 1] == "_"):
-            out.append("@" + _ZWSP)
-        else:
-            out.append(char)
-    return "".join(out)
+    text = _WHITESPACE.sub(" ", text)  # one space per whitespace character, like the page shows
+    return _MENTION.sub("@" + _ZWSP, text.translate(_ESCAPES))
 
 
 def markdown_link(label: str, url: str) -> str:
