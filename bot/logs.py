@@ -17,7 +17,8 @@ from typing import Iterable, TextIO
 SECRET_PATTERNS = (
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),                     # Slack bot/user/app-level tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),                            # Slack app-level (Socket Mode) tokens
-    re.compile(r"https://hooks\.slack\.com/[^\s\"'<>]+"),         # response_url and incoming webhooks
+    # response_url and incoming webhooks: the whole URL, whatever its scheme or host prefix
+    re.compile(r"[^\s\"'<>]*hooks\.slack\.com/[^\s\"'<>,]*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),                     # Authorization headers
     re.compile(r"(?i)(\"?(?:token|signing_secret|client_secret)\"?\s*[:=]\s*\"?)[^\s\"',&]+"),
 )
