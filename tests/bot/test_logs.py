@@ -75,3 +75,18 @@ def test_json_format_is_one_object_per_line():
 def test_bidi_override_and_bare_tokens_are_neutralised():
     assert escape_controls("a\u202eb") == "a\\u202eb"
     assert scrub("x xoxp-1-2 y", []) == "x [redacted] y"
+
+
+def test_slack_sdk_per_attempt_failures_are_debug_lines():
+    stream = io.StringIO()
+    handler = setup_logging("INFO", "text", [], stream=stream)
+    sdk = logging.getLogger("slack_sdk.web.base_client")
+    try:
+        sdk.error("Failed to send a request to Slack API server: <urlopen error refused>")
+        assert stream.getvalue() == ""  # the listener's own failure line says it once
+        sdk.setLevel(logging.DEBUG)
+        sdk.error("Failed to send a request to Slack API server: <urlopen error refused>")
+        assert " DEBUG slack_sdk.web.base_client: Failed to send" in stream.getvalue()
+    finally:
+        sdk.setLevel(logging.NOTSET)
+        logging.getLogger().removeHandler(handler)

@@ -2,6 +2,7 @@
 retries what slack_sdk's handlers retry, logs a failure once, and recovers when Slack does."""
 from __future__ import annotations
 
+import io
 import logging
 import socket
 import time
@@ -11,6 +12,7 @@ from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, 
                                                    ServerErrorRetryHandler)
 
 from bot.config import Secrets
+from bot.logs import setup_logging
 from bot.slack import API_TIMEOUT, web_client
 
 from .fake_slack import BOT_ID, BOT_USER, FakeSlack, command_body
@@ -30,13 +32,23 @@ def wait_until(condition, timeout: float = 10.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.fixture
+def served_log():
+    """What `lessons serve` would write at INFO: its own handler, into a string."""
+    stream = io.StringIO()
+    handler = setup_logging("INFO", "text", [], stream=stream)
+    yield stream
+    logging.getLogger().removeHandler(handler)
+
+
 def failures(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.getMessage().startswith("Slack listener failed")]
 
 
 # -- Slack unreachable ----------------------------------------------------------------------------
 
-def test_slack_unreachable_at_start_is_acked_the_web_door_serves_and_slack_works_once_back(bundled, caplog):
+def test_slack_unreachable_at_start_is_acked_the_web_door_serves_and_slack_works_once_back(bundled, caplog,
+                                                                                           served_log):
     caplog.set_level(logging.INFO, logger="lessons.slack")
     port = free_port()  # nothing listens here yet: every Web API call is refused
     door = Door(None, bundled, api_url=f"http://127.0.0.1:{port}/api/", auth_retry_after=0.0)
@@ -50,6 +62,10 @@ def test_slack_unreachable_at_start_is_acked_the_web_door_serves_and_slack_works
         webhook = door.client.post("/webhook", json={"text": HERDERS})
         assert webhook.status_code == 200 and HERDERS_URL in webhook.get_data(as_text=True)
         assert caplog.text.count("Slack's Web API cannot be reached") == 1
+        # Once each: the outage (a warning), and each answer that could not be sent (an error);
+        # slack_sdk's line per failed attempt is demoted to DEBUG.
+        problems = [line for line in served_log.getvalue().splitlines() if " ERROR " in line or " WARNING " in line]
+        assert len(problems) == 3 and sum("Slack listener failed" in line for line in problems) == 2, problems
 
         fake = FakeSlack(port)  # Slack is back
         try:
