@@ -105,7 +105,7 @@ class BotIdentity(Authorize):
         self.client, self.wait, self.retry_after, self.clock = client, wait, retry_after, clock
         self._ids: dict[str, Any] | None = None
         self._lookup: threading.Thread | None = None
-        self._next_try = 0.0
+        self._next_try = self._started = 0.0
         self._failing = False
         self._lock = threading.Lock()
 
@@ -122,15 +122,20 @@ class BotIdentity(Authorize):
                                bot_user_id=ids.get("user_id"), bot_id=ids.get("bot_id"), user_id=user_id)
 
     def _look_up(self) -> dict[str, Any]:
+        now = self.clock()
         with self._lock:
             if self._ids:
                 return self._ids
             lookup = self._lookup
-            if lookup is None and self.clock() >= self._next_try:
+            if lookup is None and now >= self._next_try:
                 lookup = self._lookup = threading.Thread(target=self._ask_slack, name="slack-auth-test", daemon=True)
+                self._started = now
                 lookup.start()
-        if lookup is not None:
-            lookup.join(self.wait)
+            # Only the first `wait` seconds of a lookup are waited for: a hung Slack costs
+            # the requests arriving meanwhile at most that, not one `wait` each.
+            patience = self._started + self.wait - now
+        if lookup is not None and patience > 0:
+            lookup.join(patience)
         return self._ids or {}
 
     def _ask_slack(self) -> None:

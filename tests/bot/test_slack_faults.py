@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import logging
 import socket
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
@@ -13,7 +15,7 @@ from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, 
 
 from bot.config import Secrets
 from bot.logs import setup_logging
-from bot.slack import API_TIMEOUT, web_client
+from bot.slack import API_TIMEOUT, BotIdentity, web_client
 
 from .fake_slack import BOT_ID, BOT_USER, FakeSlack, command_body
 from .test_slack import HERDERS, HERDERS_URL, Door, bundled, dm, door, fake, no_slack_environment  # noqa: F401
@@ -72,8 +74,9 @@ def test_slack_unreachable_at_start_is_acked_the_web_door_serves_and_slack_works
             door.event(dm(HERDERS, ts="1700000200.000200"), event_id="EvUp1")
             (posted,) = fake.wait_for("chat.postMessage", where=lambda c: c.body.get("channel") == "D0DM")
             assert HERDERS_URL in posted.text
+            wait_until(lambda: door.identity.ids is not None)
             assert fake.received("auth.test") and door.identity.ids["bot_id"] == BOT_ID
-            assert "Slack's Web API is reachable again" in caplog.text
+            wait_until(lambda: "Slack's Web API is reachable again" in caplog.text)
             door.drain()
         finally:
             fake.close()
@@ -98,11 +101,43 @@ def test_own_messages_are_ignored_while_the_bot_s_ids_are_unknown(fake, bundled)
 def test_auth_test_is_retried_no_sooner_than_retry_after(fake, bundled):
     fake.fail_next["auth.test"] = [500] * 50
     door = Door(fake, bundled, auth_retry_after=60.0)
-    for n in range(3):
+    door.event(dm("question 0", ts="1700000100.000100"), event_id="EvQ0")
+    fake.wait_for("auth.test", count=2)  # one lookup, and ServerErrorRetryHandler's one retry
+    for n in (1, 2):
         door.event(dm(f"question {n}", ts=f"17000001{n:02d}.000100"), event_id=f"EvQ{n}")
     fake.wait_for("chat.postMessage", count=3)
     door.drain()
-    assert len(fake.received("auth.test")) == 2  # one lookup (and ServerErrorRetryHandler's one retry)
+    assert len(fake.received("auth.test")) == 2
+
+
+class HungSlack:
+    """A Web API client whose auth.test hangs until released."""
+
+    token = "xoxb-x"
+
+    def __init__(self) -> None:
+        self.release, self.calls = threading.Event(), 0
+
+    def auth_test(self) -> dict:
+        self.calls += 1
+        self.release.wait(20)
+        return {"user_id": BOT_USER, "bot_id": BOT_ID}
+
+
+def test_a_hung_auth_test_is_waited_for_by_its_first_seconds_not_by_every_request():
+    now = [0.0]
+    slack = HungSlack()
+    identity = BotIdentity(slack, wait=30.0, clock=lambda: now[0])
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first = pool.submit(identity)  # starts the lookup and waits for it (up to 30 s)
+        while slack.calls == 0:
+            time.sleep(0.01)
+        now[0] = 31.0  # past the lookup's first `wait` seconds
+        later = pool.submit(identity).result(timeout=10)  # does not wait another 30 s
+        assert later.bot_user_id is None and later.bot_token == "xoxb-x" and slack.calls == 1
+        slack.release.set()
+        assert first.result(timeout=10).bot_user_id == BOT_USER
+    assert identity(team_id="T1").bot_id == BOT_ID and slack.calls == 1
 
 
 # -- Web API errors ---------------------------------------------------------------------------------
