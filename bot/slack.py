@@ -316,7 +316,16 @@ def build_slack_app(
         next()
         return None
 
+    def ack_first(body: dict, ack, next: Callable[[], None]) -> None:  # noqa: A002
+        """Acknowledge the slash command and button clicks at once, on the request's thread:
+        listeners run on bolt's small pool, and when a slow Web API keeps it busy their own
+        `ack()` would come after Slack's three seconds (bolt then answers 404)."""
+        if body.get("command") == command_name or body.get("type") == "block_actions":
+            ack()
+        next()
+
     app.use(skip_repeats)
+    app.use(ack_first)
 
     # -- the slash command ----------------------------------------------------------------
 

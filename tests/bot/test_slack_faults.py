@@ -13,11 +13,12 @@ import pytest
 from slack_sdk.http_retry.builtin_handlers import (ConnectionErrorRetryHandler, RateLimitErrorRetryHandler,
                                                    ServerErrorRetryHandler)
 
+from bot.blocks import ACTION_MORE, encode_value
 from bot.config import Secrets
 from bot.logs import setup_logging
 from bot.slack import API_TIMEOUT, BotIdentity, web_client
 
-from .fake_slack import BOT_ID, BOT_USER, FakeSlack, command_body
+from .fake_slack import BOT_ID, BOT_USER, FakeSlack, action_body, command_body
 from .test_slack import HERDERS, HERDERS_URL, Door, bundled, dm, door, fake, no_slack_environment  # noqa: F401
 
 
@@ -191,6 +192,18 @@ def test_slow_api_does_not_hold_the_ack_of_events_and_commands(door, fake):
     assert fake.received("chat.postMessage") == [] and fake.received("/response/slow") == []
     fake.wait_for("chat.postMessage", timeout=15)
     fake.wait_for("/response/slow", timeout=15)
+
+
+def test_commands_and_clicks_are_acked_while_slow_posts_keep_every_listener_busy(door, fake):
+    fake.delay["chat.postMessage"] = 5.0
+    for n in range(4):  # the test pool has four threads: all of them now wait on Slack
+        door.event(dm(HERDERS, ts=f"17000001{n:02d}.000100"), event_id=f"EvBusy{n}")
+    assert door.send(command_body(HERDERS, fake.response_url("queued"))).status_code == 200
+    click = action_body(ACTION_MORE, encode_value("herders", 5), fake.response_url("click"))
+    assert door.send(click).status_code == 200
+    assert fake.received("chat.postMessage") == []  # acked while every listener was still waiting
+    fake.wait_for("/response/queued", timeout=30)  # and answered once a thread was free
+    fake.wait_for("/response/click", timeout=30)
 
 
 def test_slow_auth_test_does_not_hold_the_ack(door, fake):
