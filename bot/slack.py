@@ -146,8 +146,10 @@ class BotIdentity(Authorize):
                 self._lookup, self._next_try = None, self.clock() + self.retry_after
                 first, self._failing = not self._failing, True
             if first:
-                log.warning("Slack's Web API cannot be reached (auth.test: %s); Slack requests are still "
-                            "acknowledged, answers may fail; trying again every %gs",
+                refused = isinstance(error, SlackApiError) and error.response.status_code == 200
+                log.warning("Slack's Web API %s (auth.test: %s); Slack requests are still acknowledged, "
+                            "answers may fail; trying again every %gs",
+                            "refused the bot token" if refused else "cannot be reached",
                             describe_error(error), self.retry_after)
             return
         ids = {key: answer.get(key) for key in ("user_id", "bot_id", "team_id", "team", "url")}

@@ -141,6 +141,14 @@ def test_a_hung_auth_test_is_waited_for_by_its_first_seconds_not_by_every_reques
     assert identity(team_id="T1").bot_id == BOT_ID and slack.calls == 1
 
 
+def test_a_refused_token_is_logged_as_such_and_requests_go_on(fake, bundled, caplog):
+    fake.answer = lambda path, body: {"ok": False, "error": "invalid_auth"}
+    door = Door(fake, bundled)
+    door.event(dm(HERDERS))
+    wait_until(lambda: "refused the bot token (auth.test: 200 invalid_auth)" in caplog.text)
+    door.drain()
+
+
 # -- Web API errors ---------------------------------------------------------------------------------
 
 def test_the_client_has_a_timeout_and_retries_429_500_and_connection_errors():
