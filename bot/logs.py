@@ -20,6 +20,7 @@ SECRET_PATTERNS = (
     # response_url and incoming webhooks: the whole URL, whatever its scheme or host prefix
     re.compile(r"[^\s\"'<>]*hooks\.slack\.com/[^\s\"'<>,]*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),                     # Authorization headers
+    re.compile(r"([?&]ticket=)[^\s\"'&<>]+"),                      # Socket Mode's wss:// URL (apps.connections.open)
     re.compile(r"(?i)(\"?(?:token|signing_secret|client_secret)\"?\s*[:=]\s*\"?)[^\s\"',&]+"),
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -34,11 +34,12 @@ def test_a_query_with_newlines_and_ansi_stays_on_one_escaped_line(capture):
     "posting to https://hooks.slack.com/commands/T1/123/abc",
     "Authorization: Bearer hunter2",
     'body {"token": "legacy-verification-token", "text": "hi"}',
+    'body: {"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=tkt-5ecret-1&app_id=A1"}',
 ])
 def test_secrets_never_reach_the_log(capture, text):
     logging.getLogger("slack_bolt.App").warning("%s", text)
     output = capture.getvalue()
-    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification"):
+    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification", "5ecret"):
         assert secret not in output
     assert "[redacted]" in output
 
