@@ -512,11 +512,11 @@ def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: 
 
 # -- lessons serve ---------------------------------------------------------------------------------
 
-def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
+def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
     """Say in one log line whether Slack is on; connect Socket Mode when SLACK_APP_TOKEN is set.
 
-    Returns the Socket Mode handler (close it at shutdown) or None. A Socket Mode connection
-    failure is logged and never stops the web door.
+    Returns the `SocketMode` connection (close it at shutdown) or None. A Socket Mode connection
+    failure is logged, never stops the web door, and is retried every `retry_after` seconds.
     """
     slack_app = flask_app.extensions.get("slack")
     if slack_app is not None:
@@ -529,13 +529,51 @@ def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
 
     if slack_app is None:
         slack_app = build_slack_app(settings, flask_app.extensions["lessons"], secrets=secrets)
-    handler = SocketModeHandler(slack_app, secrets.slack_app_token)
-    try:
-        handler.connect()
-    except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
-        log.error("Slack Socket Mode could not connect: %s: %s", type(error).__name__,
-                  (str(error).splitlines() or [""])[0])
-        handler.close()
-        return None
-    log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
-    return handler
+    connection = SocketMode(SocketModeHandler(slack_app, secrets.slack_app_token), retry_after)
+    connection.start()
+    return connection
+
+
+class SocketMode:
+    """A Socket Mode connection that keeps trying to connect, in the background, until it does.
+
+    Once connected, slack_sdk's client reconnects by itself; this covers a Slack that cannot be
+    reached when the process starts.
+    """
+
+    def __init__(self, handler: Any, retry_after: float = 30.0) -> None:
+        self.handler, self.retry_after = handler, retry_after
+        self.connected = threading.Event()
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Connect now; on failure log one line and keep trying every `retry_after` seconds."""
+        if self._connect(first=True):
+            return
+        self._thread = threading.Thread(target=self._keep_trying, name="slack-socket-mode", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop trying and close the connection."""
+        self._closed.set()
+        if self._thread is not None:
+            self._thread.join(timeout=API_TIMEOUT + 1)
+        self.handler.close()
+
+    def _keep_trying(self) -> None:
+        while not self._closed.wait(self.retry_after):
+            if self._connect(first=False):
+                return
+
+    def _connect(self, first: bool) -> bool:
+        try:
+            self.handler.connect()
+        except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
+            if first:
+                log.error("Slack Socket Mode could not connect: %s; trying again every %gs",
+                          describe_error(error), self.retry_after)
+            return False
+        self.connected.set()
+        log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
+        return True

@@ -429,9 +429,14 @@ def test_start_slack_logs_off_on_and_survives_a_socket_mode_failure(fake, bundle
     assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
     app = create_app(Settings(), bundled, secrets=secrets)  # no signing secret: Socket Mode only
-    assert start_slack(app, Settings(), secrets) is None  # the fake refuses apps.connections.open
-    assert "Socket Mode could not connect" in caplog.text
-    assert fake.received("apps.connections.open")
+    connection = start_slack(app, Settings(), secrets, retry_after=0.05)  # the fake refuses apps.connections.open
+    try:
+        assert "Socket Mode could not connect" in caplog.text
+        fake.wait_for("apps.connections.open", count=3)  # and it keeps trying
+        assert not connection.connected.is_set()
+    finally:
+        connection.close()
+    assert caplog.text.count("Socket Mode could not connect") == 1
 
 
 def test_manifest_matches_what_the_bot_listens_to():
