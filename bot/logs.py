@@ -17,14 +17,18 @@ from typing import Iterable, TextIO
 SECRET_PATTERNS = (
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),                     # Slack bot/user/app-level tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),                            # Slack app-level (Socket Mode) tokens
-    re.compile(r"https://hooks\.slack\.com/[^\s\"'<>]+"),         # response_url and incoming webhooks
+    # response_url and incoming webhooks: the whole URL, whatever its scheme or host prefix
+    re.compile(r"[^\s\"'<>]*hooks\.slack\.com/[^\s\"'<>,]*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),                     # Authorization headers
+    re.compile(r"([?&]ticket=)[^\s\"'&<>]+"),                      # Socket Mode's wss:// URL (apps.connections.open)
     re.compile(r"(?i)(\"?(?:token|signing_secret|client_secret)\"?\s*[:=]\s*\"?)[^\s\"',&]+"),
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 REDACTED = "[redacted]"
 #: slack-bolt logs the raw body of every request whose signature fails; we log our own line instead.
 _BOLT_BODY_DUMP = "Invalid request signature detected"
+#: slack_sdk logs each failed attempt at ERROR, retried or not; the caller logs the outcome once.
+_SDK_ATTEMPT_FAILED = "Failed to send a request to Slack API server"
 
 
 def escape_controls(text: str) -> str:
@@ -43,7 +47,8 @@ def scrub(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 class ScrubFilter(logging.Filter):
-    """Rewrites each record to a scrubbed, single-line message; drops bolt's body dumps."""
+    """Rewrites each record to a scrubbed, single-line message; drops bolt's body dumps and
+    demotes slack_sdk's per-attempt failures to DEBUG."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
@@ -57,6 +62,10 @@ class ScrubFilter(logging.Filter):
         if _BOLT_BODY_DUMP in message:
             record.msg, record.args = "Slack request rejected: invalid or stale signature", None
             return True
+        if record.name.startswith("slack_sdk") and message.startswith(_SDK_ATTEMPT_FAILED):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+                return False
         if record.exc_info and record.exc_info[1] is not None:
             # Tracebacks stay in the log (for operators) but scrubbed and escaped like the message.
             text = logging.Formatter().formatException(record.exc_info)

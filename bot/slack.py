@@ -26,9 +26,11 @@ from urllib.parse import parse_qsl
 from flask import Flask, Response, jsonify, request
 from slack_bolt import App, BoltResponse
 from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.authorize import Authorize
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler, ServerErrorRetryHandler
 
 from knowledge import QueryError
 
@@ -40,6 +42,9 @@ from .holder import KnowledgeHolder
 log = logging.getLogger("lessons.slack")
 
 DEFAULT_API_URL = "https://slack.com/api/"
+#: Seconds a Web API call may take (slack_sdk's default is 30). Listeners run after the ack,
+#: so this bounds how long a stuck call holds one of bolt's listener threads.
+API_TIMEOUT = 10.0
 EVENTS_PATH = "/slack/events"
 # Slack rejects requests signed more than five minutes away from now (replay protection).
 MAX_CLOCK_SKEW = 300
@@ -74,12 +79,104 @@ class RecentKeys:
 
 
 def web_client(secrets: Secrets) -> WebClient:
-    """The Web API client: the bot token, `SLACK_API_URL` (default Slack's), and retries on 429."""
+    """The Web API client: the bot token, `SLACK_API_URL` (default Slack's), a 10 s timeout, and
+    retries: once on a connection error (slack_sdk's default), after Retry-After on 429 (at most
+    twice), once on 500/503."""
     base_url = secrets.slack_api_url or DEFAULT_API_URL
-    client = WebClient(token=secrets.slack_bot_token or None,
+    client = WebClient(token=secrets.slack_bot_token or None, timeout=API_TIMEOUT,
                        base_url=base_url if base_url.endswith("/") else base_url + "/")
-    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=2))
+    client.retry_handlers.extend([RateLimitErrorRetryHandler(max_retry_count=2),
+                                  ServerErrorRetryHandler(max_retry_count=1)])
     return client
+
+
+class BotIdentity(Authorize):
+    """Who the bot is on Slack (`auth.test`), looked up when a request first needs it, then kept.
+
+    It is bolt's `authorize` and never raises: a request waits at most `wait` seconds for the
+    lookup. While Slack's Web API cannot be reached, requests go on with the token alone (the
+    bot's own ids unknown; its messages are still recognised by `bot_id` and `subtype`) and the
+    lookup is tried again, in the background, at most every `retry_after` seconds.
+    """
+
+    def __init__(self, client: WebClient, *, wait: float = 1.0, retry_after: float = 30.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.client, self.wait, self.retry_after, self.clock = client, wait, retry_after, clock
+        self._ids: dict[str, Any] | None = None
+        self._lookup: threading.Thread | None = None
+        self._next_try = self._started = 0.0
+        self._failing = False
+        self._lock = threading.Lock()
+
+    @property
+    def ids(self) -> dict[str, Any] | None:
+        """auth.test's answer (user_id, bot_id, team_id, team, url) once Slack gave it, else None."""
+        return self._ids
+
+    def __call__(self, *, context: Any = None, enterprise_id: str | None = None, team_id: str | None = None,
+                 user_id: str | None = None, **actor: Any) -> AuthorizeResult:
+        ids = self._ids or self._look_up()
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id or ids.get("team_id"),
+                               team=ids.get("team"), url=ids.get("url"), bot_token=self.client.token,
+                               bot_user_id=ids.get("user_id"), bot_id=ids.get("bot_id"), user_id=user_id)
+
+    def _look_up(self) -> dict[str, Any]:
+        now = self.clock()
+        with self._lock:
+            if self._ids:
+                return self._ids
+            lookup = self._lookup
+            if lookup is None and now >= self._next_try:
+                lookup = self._lookup = threading.Thread(target=self._ask_slack, name="slack-auth-test", daemon=True)
+                self._started = now
+                lookup.start()
+            # Only the first `wait` seconds of a lookup are waited for: a hung Slack costs
+            # the requests arriving meanwhile at most that, not one `wait` each.
+            patience = self._started + self.wait - now
+        if lookup is not None and patience > 0:
+            lookup.join(patience)
+        return self._ids or {}
+
+    def _ask_slack(self) -> None:
+        try:
+            answer = self.client.auth_test()
+        except Exception as error:  # noqa: BLE001 - an outage must not reach the request
+            with self._lock:
+                self._lookup, self._next_try = None, self.clock() + self.retry_after
+                first, self._failing = not self._failing, True
+            if first:
+                refused = isinstance(error, SlackApiError) and error.response.status_code == 200
+                log.warning("Slack's Web API %s (auth.test: %s); Slack requests are still acknowledged, "
+                            "answers may fail; trying again every %gs",
+                            "refused the bot token" if refused else "cannot be reached",
+                            describe_error(error), self.retry_after)
+            return
+        ids = {key: answer.get(key) for key in ("user_id", "bot_id", "team_id", "team", "url")}
+        with self._lock:
+            self._ids, self._lookup = ids, None
+            recovered, self._failing = self._failing, False
+        log.info("Slack's Web API %s: the bot is %s (%s)", "is reachable again" if recovered else "answered",
+                 ids.get("user_id"), ids.get("bot_id"))
+
+
+def describe_error(error: BaseException) -> str:
+    """One short line for a Web API failure: Slack's error code, or the exception's type and first line."""
+    if isinstance(error, SlackApiError):
+        return f"{error.response.status_code} {error.response.get('error')}"
+    return f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+
+
+class _BoltTokenWarnings(logging.Filter):
+    """Drops bolt's start-up warnings that the token "will be ignored"/"unused": `BotIdentity`
+    hands it to every request, so they would only mislead whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        return not ("`token`" in message and ("will be ignored" in message or "will be unused" in message))
+
+
+log.addFilter(_BoltTokenWarnings())
 
 
 def clean_text(text: str, bot_user_id: str | None = None) -> str:
@@ -135,11 +232,13 @@ def build_slack_app(
     client: WebClient | None = None,
     recent: RecentKeys | None = None,
     listener_executor: Executor | None = None,
+    identity: BotIdentity | None = None,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
     `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
-    `listener_executor` runs listeners after the ack (bolt's default pool when None).
+    `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
+    authorizes requests (a `BotIdentity` on `client` when None).
     """
     command_name = settings.slack.command
     recent = recent or RecentKeys()
@@ -149,9 +248,9 @@ def build_slack_app(
         client=client,
         signing_secret=secrets.slack_signing_secret,
         request_verification_enabled=bool(secrets.slack_signing_secret),
-        # auth.test runs on the first request instead of at start-up, so a Slack outage
-        # cannot stop the web door from starting.
-        token_verification_enabled=False,
+        # Not bolt's own authorization: it calls auth.test at start-up (token verification) or on
+        # the first request, and answers every request with 500 while Slack cannot be reached.
+        authorize=identity or BotIdentity(client),
         listener_executor=listener_executor,
         logger=log,
     )
@@ -219,7 +318,16 @@ def build_slack_app(
         next()
         return None
 
+    def ack_first(body: dict, ack, next: Callable[[], None]) -> None:  # noqa: A002
+        """Acknowledge the slash command and button clicks at once, on the request's thread:
+        listeners run on bolt's small pool, and when a slow Web API keeps it busy their own
+        `ack()` would come after Slack's three seconds (bolt then answers 404)."""
+        if body.get("command") == command_name or body.get("type") == "block_actions":
+            ack()
+        next()
+
     app.use(skip_repeats)
+    app.use(ack_first)
 
     # -- the slash command ----------------------------------------------------------------
 
@@ -301,7 +409,7 @@ def build_slack_app(
     app.event("app_home_opened")(on_home)
 
     def on_error(error):
-        log.error("Slack listener failed: %s: %s", type(error).__name__, error)
+        log.error("Slack listener failed: %s", describe_error(error))
 
     app.error(on_error)
     return app
@@ -404,11 +512,11 @@ def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: 
 
 # -- lessons serve ---------------------------------------------------------------------------------
 
-def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
+def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
     """Say in one log line whether Slack is on; connect Socket Mode when SLACK_APP_TOKEN is set.
 
-    Returns the Socket Mode handler (close it at shutdown) or None. A Socket Mode connection
-    failure is logged and never stops the web door.
+    Returns the `SocketMode` connection (close it at shutdown) or None. A Socket Mode connection
+    failure is logged, never stops the web door, and is retried every `retry_after` seconds.
     """
     slack_app = flask_app.extensions.get("slack")
     if slack_app is not None:
@@ -421,13 +529,51 @@ def start_slack(flask_app: Flask, settings: Settings, secrets: Secrets) -> Any:
 
     if slack_app is None:
         slack_app = build_slack_app(settings, flask_app.extensions["lessons"], secrets=secrets)
-    handler = SocketModeHandler(slack_app, secrets.slack_app_token)
-    try:
-        handler.connect()
-    except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
-        log.error("Slack Socket Mode could not connect: %s: %s", type(error).__name__,
-                  (str(error).splitlines() or [""])[0])
-        handler.close()
-        return None
-    log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
-    return handler
+    connection = SocketMode(SocketModeHandler(slack_app, secrets.slack_app_token), retry_after)
+    connection.start()
+    return connection
+
+
+class SocketMode:
+    """A Socket Mode connection that keeps trying to connect, in the background, until it does.
+
+    Once connected, slack_sdk's client reconnects by itself; this covers a Slack that cannot be
+    reached when the process starts.
+    """
+
+    def __init__(self, handler: Any, retry_after: float = 30.0) -> None:
+        self.handler, self.retry_after = handler, retry_after
+        self.connected = threading.Event()
+        self._closed = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Connect now; on failure log one line and keep trying every `retry_after` seconds."""
+        if self._connect(first=True):
+            return
+        self._thread = threading.Thread(target=self._keep_trying, name="slack-socket-mode", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Stop trying and close the connection."""
+        self._closed.set()
+        if self._thread is not None:
+            self._thread.join(timeout=API_TIMEOUT + 1)
+        self.handler.close()
+
+    def _keep_trying(self) -> None:
+        while not self._closed.wait(self.retry_after):
+            if self._connect(first=False):
+                return
+
+    def _connect(self, first: bool) -> bool:
+        try:
+            self.handler.connect()
+        except Exception as error:  # noqa: BLE001 - any failure here must leave the web door serving
+            if first:
+                log.error("Slack Socket Mode could not connect: %s; trying again every %gs",
+                          describe_error(error), self.retry_after)
+            return False
+        self.connected.set()
+        log.info("Slack Socket Mode is connected (SLACK_APP_TOKEN set)")
+        return True

@@ -31,6 +31,7 @@ class Call:
     path: str
     body: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)  # when the fake answered
 
     @property
     def text(self) -> str:
@@ -39,12 +40,20 @@ class Call:
 
 
 class FakeSlack:
-    """Start with `FakeSlack()`, stop with `.close()`; `.api_url` is the SLACK_API_URL to use."""
+    """Start with `FakeSlack()` (or `FakeSlack(port)` to come up where the bot already looks),
+    stop with `.close()`; `.api_url` is the SLACK_API_URL to use.
 
-    def __init__(self) -> None:
+    Faults: `fail_next[method]` lists the statuses of that method's next answers (429 comes with
+    Retry-After: 1); `delay[method]` makes it sleep that many seconds before answering (and
+    before the call is recorded, so a test can tell a finished call from a pending one).
+    """
+
+    def __init__(self, port: int = 0) -> None:
         self.calls: list[Call] = []
         self.history: dict[str, list[dict[str, Any]]] = {}
         self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 Retry-After: 1
+        self.fail_next: dict[str, list[int]] = {}
+        self.delay: dict[str, float] = {}
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
         fake = self
@@ -64,20 +73,29 @@ class FakeSlack:
                     for key in ("blocks", "metadata", "view"):
                         if isinstance(body.get(key), str):
                             body[key] = json.loads(body[key])
-                limited = body.get("channel") in fake.rate_limit_once
+                method = self.path.removeprefix("/api/")
+                time.sleep(fake.delay.get(method, 0))
+                status = 429 if body.get("channel") in fake.rate_limit_once else 200
                 fake.rate_limit_once.discard(body.get("channel"))
-                answer = {"ok": False, "error": "ratelimited"} if limited else fake.answer(self.path, body)
+                with fake._changed:
+                    failures = fake.fail_next.get(method) or []
+                    if failures:
+                        status = failures.pop(0)
+                if status == 200:
+                    answer = fake.answer(self.path, body)
+                else:
+                    answer = {"ok": False, "error": "ratelimited" if status == 429 else "internal_error"}
                 fake.record(Call(self.path, body, dict(self.headers)))
                 data = json.dumps(answer).encode()
-                self.send_response(429 if limited else 200)
-                if limited:
+                self.send_response(status)
+                if status == 429:
                     self.send_header("Retry-After", "1")
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()

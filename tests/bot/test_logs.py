@@ -34,11 +34,12 @@ def test_a_query_with_newlines_and_ansi_stays_on_one_escaped_line(capture):
     "posting to https://hooks.slack.com/commands/T1/123/abc",
     "Authorization: Bearer hunter2",
     'body {"token": "legacy-verification-token", "text": "hi"}',
+    'body: {"ok": true, "url": "wss://wss-primary.slack.com/link/?ticket=tkt-5ecret-1&app_id=A1"}',
 ])
 def test_secrets_never_reach_the_log(capture, text):
     logging.getLogger("slack_bolt.App").warning("%s", text)
     output = capture.getvalue()
-    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification"):
+    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification", "5ecret"):
         assert secret not in output
     assert "[redacted]" in output
 
@@ -75,3 +76,18 @@ def test_json_format_is_one_object_per_line():
 def test_bidi_override_and_bare_tokens_are_neutralised():
     assert escape_controls("a\u202eb") == "a\\u202eb"
     assert scrub("x xoxp-1-2 y", []) == "x [redacted] y"
+
+
+def test_slack_sdk_per_attempt_failures_are_debug_lines():
+    stream = io.StringIO()
+    handler = setup_logging("INFO", "text", [], stream=stream)
+    sdk = logging.getLogger("slack_sdk.web.base_client")
+    try:
+        sdk.error("Failed to send a request to Slack API server: <urlopen error refused>")
+        assert stream.getvalue() == ""  # the listener's own failure line says it once
+        sdk.setLevel(logging.DEBUG)
+        sdk.error("Failed to send a request to Slack API server: <urlopen error refused>")
+        assert " DEBUG slack_sdk.web.base_client: Failed to send" in stream.getvalue()
+    finally:
+        sdk.setLevel(logging.NOTSET)
+        logging.getLogger().removeHandler(handler)

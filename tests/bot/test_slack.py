@@ -20,7 +20,7 @@ from bot.app import create_app
 from bot.blocks import ACTION_MORE, ACTION_SHARE, encode_value
 from bot.config import Secrets, Settings
 from bot.holder import KnowledgeHolder
-from bot.slack import RecentKeys, build_slack_app, clean_text, continuation, start_slack
+from bot.slack import BotIdentity, RecentKeys, build_slack_app, clean_text, continuation, start_slack, web_client
 from knowledge import KnowledgeBase
 
 from ..conftest import lesson_page
@@ -54,12 +54,17 @@ def fake():
 class Door:
     """The Flask app with Slack mounted, plus helpers to send signed requests and to wait."""
 
-    def __init__(self, fake: FakeSlack, kb: KnowledgeBase, settings: Settings | None = None) -> None:
+    def __init__(self, fake: FakeSlack | None, kb: KnowledgeBase, settings: Settings | None = None, *,
+                 api_url: str | None = None, auth_retry_after: float = 30.0) -> None:
         settings = settings or Settings()
-        secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET, slack_api_url=fake.api_url)
+        secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
+                          slack_api_url=api_url or fake.api_url)
         self.executor = ThreadPoolExecutor(max_workers=4)
         self.holder = holder = KnowledgeHolder(kb)
-        self.bolt = build_slack_app(settings, holder, secrets=secrets, listener_executor=self.executor)
+        api = web_client(secrets)
+        self.identity = BotIdentity(api, retry_after=auth_retry_after)
+        self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
+                                    listener_executor=self.executor)
         self.flask = create_app(settings, holder, secrets=secrets, slack_app=self.bolt)
         self.client = self.flask.test_client()
         self.fake = fake
@@ -424,9 +429,14 @@ def test_start_slack_logs_off_on_and_survives_a_socket_mode_failure(fake, bundle
     assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
     app = create_app(Settings(), bundled, secrets=secrets)  # no signing secret: Socket Mode only
-    assert start_slack(app, Settings(), secrets) is None  # the fake refuses apps.connections.open
-    assert "Socket Mode could not connect" in caplog.text
-    assert fake.received("apps.connections.open")
+    connection = start_slack(app, Settings(), secrets, retry_after=0.05)  # the fake refuses apps.connections.open
+    try:
+        assert "Socket Mode could not connect" in caplog.text
+        fake.wait_for("apps.connections.open", count=3)  # and it keeps trying
+        assert not connection.connected.is_set()
+    finally:
+        connection.close()
+    assert caplog.text.count("Socket Mode could not connect") == 1
 
 
 def test_manifest_matches_what_the_bot_listens_to():

@@ -117,3 +117,30 @@ def test_serve_without_tokens_says_slack_is_off_and_serves_the_web_door(tmp_path
     finally:
         server.stop()
     assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in server.log.read_text()
+
+
+def test_serve_with_slack_unreachable_starts_serves_the_web_door_and_acks_slack(tmp_path):
+    closed = free_port()  # nothing listens there: every Web API call is refused
+    started = time.monotonic()
+    server = Server(tmp_path, {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+                               "SLACK_API_URL": f"http://127.0.0.1:{closed}/api/"})
+    try:
+        assert time.monotonic() - started < 30  # no crash loop, no wait on Slack
+        dm = {"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0USER",
+              "text": "herders", "ts": "1700000100.000100"}
+        event = event_body(dm, "EvDown")
+        assert server.post(event, sign(event, content_type="application/json")) == 200
+        body = command_body("herders", f"http://127.0.0.1:{closed}/response/x")
+        assert server.post(body, sign(body)) == 200
+        request = urllib.request.Request(server.url + "/webhook", data=json.dumps({"text": "herders"}).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert HERDERS_URL in response.read().decode()
+        deadline = time.monotonic() + 20
+        while "Slack listener failed" not in server.log.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        server.stop()
+    log = server.log.read_text()
+    assert "Slack's Web API cannot be reached" in log and "Slack listener failed" in log
+    assert "Traceback" not in log
