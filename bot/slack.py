@@ -369,13 +369,19 @@ def build_slack_app(
 
     # -- buttons ------------------------------------------------------------------------------
 
-    def on_page(ack, body, action, respond):
-        """"More results" and the narrowing buttons: the page named in the button, in place."""
-        ack()
+    def page_of(action: Mapping[str, Any], respond) -> tuple[str, int] | None:
+        """The (query, offset) a button carries, or None after telling the user it no longer works."""
         page = decode_value(action.get("value"))
         if page is None:
             respond(response_type="ephemeral", replace_original=False,
                     **error_message("this button no longer works; please ask again."))
+        return page
+
+    def on_page(ack, body, action, respond):
+        """"More results" and the narrowing buttons: the page named in the button, in place."""
+        ack()
+        page = page_of(action, respond)
+        if page is None:
             return
         private = bool((body.get("container") or {}).get("is_ephemeral"))
         message = answer_for(page[0], page[1], asked=private, share=private)
@@ -384,10 +390,8 @@ def build_slack_app(
     def on_share(ack, body, action, respond):
         """"Share in channel": the same answer posted for everyone, and the private copy removed."""
         ack()
-        page = decode_value(action.get("value"))
+        page = page_of(action, respond)
         if page is None:
-            respond(response_type="ephemeral", replace_original=False,
-                    **error_message("this button no longer works; please ask again."))
             return
         user = str((body.get("user") or {}).get("id") or "")
         message = answer_for(page[0], page[1], buttons=False, shared_by=user)

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge import BUNDLED_LESSONS
+from knowledge import BUNDLED_LESSONS, Lesson
+from knowledge.page import render_page
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
@@ -23,17 +24,10 @@ def lesson_page(
     **prose: str,
 ) -> str:
     """A lesson page in the production format, for hand-made corpora."""
-    lines = ["Back to index", title, "- eval_number:", f"- {eval_number}", "- eval_url:",
-             f"- https://webapps.ilo.org/ievaldiscovery/eval/{eval_number}", "- lessons_learned:", "- themes:"]
-    for theme, category in themes:
-        lines += ["- theme:", f"- {theme}", "- category:", f"- {category}"]
-    for name in ("comments", "challenges", "success", "context", "description", "administrative_issues"):
-        lines += [f"- {name}:", f"- {prose.get(name, 'N/A')}"]
-    lines += ["- url:", f"- https://webapps.ilo.org/ievaldiscovery/lessons/{lesson_id}", "- location:"]
-    for country, region in locations:
-        lines += ["- country:", f"- {country}", "- region:", f"- {region}"]
-    lines += ["- eval_title:", f"- {title}", "Skip to top"]
-    return "\n".join(lines) + "\n"
+    return render_page(Lesson(
+        id=lesson_id, url=f"https://webapps.ilo.org/ievaldiscovery/lessons/{lesson_id}", title=title,
+        eval_number=eval_number, eval_title=title, eval_url=f"https://webapps.ilo.org/ievaldiscovery/eval/{eval_number}",
+        themes=themes, locations=locations, **prose))
 
 
 @pytest.fixture

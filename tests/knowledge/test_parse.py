@@ -106,3 +106,13 @@ def test_url_without_a_lesson_id_is_a_clear_error():
     text = lesson_page("10").replace("https://webapps.ilo.org/ievaldiscovery/lessons/10", "not a url")
     with pytest.raises(LessonFileError, match=r"x.txt:\d+: url 'not a url' does not end with a lesson id"):
         parse_text(text, "x.txt")
+
+
+def test_every_bundled_lesson_survives_a_round_trip_through_render_page():
+    from knowledge import BUNDLED_LESSONS
+    from knowledge.page import render_page
+
+    for path in sorted(BUNDLED_LESSONS.glob("*.txt")):
+        lesson = parse_bytes(path.read_bytes(), str(path)).lesson
+        again = parse_text(render_page(lesson), str(path)).lesson
+        assert again == lesson, path.name
