@@ -6,6 +6,7 @@ from .answer import Answer, Hit
 from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
 from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, Skipped, load_lessons
 from .options import SearchOptions
+from .page import render_page
 from .parse import LessonFileError, Parsed, parse_bytes, parse_text
 from .record import PROSE_FIELDS, Lesson
 
@@ -28,4 +29,5 @@ __all__ = [
     "load_lessons",
     "parse_bytes",
     "parse_text",
+    "render_page",
 ]
