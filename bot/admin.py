@@ -1,36 +1,47 @@
 """`POST /admin/reload`: reload the lessons over HTTP, for operators holding ADMIN_TOKEN."""
 from __future__ import annotations
 
-import hmac
+import threading
 import time
+from typing import Callable
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 
 from .reload import Reloader
+from .web import ApiError, require_bearer
 
 #: The least time between two reloads over HTTP; more often gets 429.
 MIN_INTERVAL_SECONDS = 1.0
 
 
-def register_admin(app: Flask, reloader: Reloader, admin_token: str) -> None:
+class _OncePer:
+    """Lets one caller through per `interval` seconds of `clock`, whatever the threads."""
+
+    def __init__(self, interval: float, clock: Callable[[], float]) -> None:
+        self.interval, self.clock = interval, clock
+        self.last: float | None = None
+        self.lock = threading.Lock()
+
+    def allow(self) -> bool:
+        with self.lock:
+            now = self.clock()
+            if self.last is not None and now - self.last < self.interval:
+                return False
+            self.last = now
+            return True
+
+
+def register_admin(app: Flask, reloader: Reloader, admin_token: str, *,
+                   clock: Callable[[], float] = time.monotonic) -> None:
     """Mount the reload endpoint. Without an admin token it answers 403: reload over HTTP is off."""
-    last = {"at": 0.0}
+    limit = _OncePer(MIN_INTERVAL_SECONDS, clock)
 
     @app.post("/admin/reload")
     def admin_reload():
         if not admin_token:
-            return _error(403, "admin_disabled", "reload over HTTP is off: set ADMIN_TOKEN to enable it")
-        given = request.headers.get("Authorization", "")
-        scheme, _, token = given.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.encode(), admin_token.encode()):
-            return _error(401, "unauthorized", "send Authorization: Bearer <ADMIN_TOKEN>")
-        now = time.monotonic()
-        if now - last["at"] < MIN_INTERVAL_SECONDS:
-            return _error(429, "too_many_reloads", "one reload per second at most; try again shortly")
-        last["at"] = now
+            raise ApiError(403, "admin_disabled", "reload over HTTP is off: set ADMIN_TOKEN to enable it")
+        require_bearer(admin_token, "reloading")
+        if not limit.allow():
+            raise ApiError(429, "too_many_reloads", "one reload per second at most; try again shortly")
         result = reloader.reload()
         return jsonify(result.to_dict()), (200 if result.ok else 503)
-
-
-def _error(status: int, code: str, detail: str):
-    return jsonify(error=code, detail=detail), status

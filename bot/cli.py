@@ -58,9 +58,11 @@ def build_parser() -> argparse.ArgumentParser:
         "config, the sample lessons bundled with the package are used.",
     )
     parser.add_argument("--version", action="version", version=f"lessons {__version__}")
+    config_help = "config file (default: $LESSONS_CONFIG, else ./config.yaml if present, else built-in defaults)"
+    parser.add_argument("--config", metavar="FILE", help=config_help)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--config", metavar="FILE",
-                        help="config file (default: $LESSONS_CONFIG, else ./config.yaml if present, else built-in defaults)")
+    # SUPPRESS: `lessons --config F search` and `lessons search --config F` both work.
+    common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -115,20 +117,34 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 0
 
 
-def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progress: bool = False) -> KnowledgeBase:
-    """The knowledge base for --lessons (or the configured paths, or the bundled sample)."""
+def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progress: bool = False,
+            strict: bool = True) -> KnowledgeBase:
+    """The knowledge base for --lessons (or the configured paths, or the bundled sample).
+
+    `strict`: a load that found no lesson at all is a `UsageError` (`check` reports it instead).
+    """
     chosen = list(paths or settings.lessons.paths)
     counter = _progress(err) if progress else None
     kb = KnowledgeBase.from_paths(chosen, options=settings.search,
                                   max_file_bytes=settings.lessons.max_file_bytes, progress=counter)
     if counter is not None:
         counter.done()
-    if not len(kb) and kb.report.skipped:
-        raise UsageError("no lessons loaded: " + "; ".join(kb.report.problems()[:3]))
+    if strict and not len(kb):
+        raise UsageError(no_lessons(kb, chosen))
     return kb
 
 
+def no_lessons(kb: KnowledgeBase, paths: Sequence[str]) -> str:
+    """Why a load gave no lesson, in one line."""
+    if kb.report.skipped:
+        return "no lessons loaded: " + "; ".join(kb.report.problems()[:3])
+    return f"no lesson files (*.txt) under {', '.join(map(str, paths))}"
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """`lessons search`: one answer, as text or JSON."""
+    if not args.query.strip():
+        raise UsageError("the question is empty: ask something, for example 'social insurance for herders'")
     kb = load_kb(args.lessons, settings, err)
     try:
         answer = kb.ask(args.query, limit=args.limit, offset=args.offset)
@@ -143,21 +159,27 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
-    report = load_kb(args.paths, settings, err, progress=not args.quiet and not args.json).report
+    """`lessons check`: parse without serving; exit 1 when a file was skipped or nothing loaded."""
+    kb = load_kb(args.paths, settings, err, progress=not args.quiet and not args.json, strict=False)
+    report, empty = kb.report, not len(kb)
+    ok = report.ok and not empty
     if args.json:
-        json.dump({"ok": report.ok, **report.to_dict()}, out, ensure_ascii=False, indent=2)
+        json.dump({"ok": ok, **report.to_dict()}, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         for line in report.problems():
             print(f"error: {line}", file=out)
+        if empty and not report.skipped:
+            print(f"error: {no_lessons(kb, args.paths)}", file=out)
         for warning in report.warnings:
             print(f"warning: {warning}", file=out)
         print(f"{report.files} files, {report.loaded} lessons, {len(report.skipped)} skipped, "
               f"{len(report.duplicates)} duplicates, {len(report.warnings)} warnings", file=out)
-    return 0 if report.ok else 1
+    return 0 if ok else 1
 
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """`lessons stats`: lessons by region, country and theme."""
     kb = load_kb(args.lessons, settings, err)
     counts = kb.stats()
     if args.json:
@@ -174,6 +196,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """`lessons serve`: see bot/serve.py."""
     from .serve import serve  # the server's imports are only paid for by `serve`
 
     return serve(args, settings, err)

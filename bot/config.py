@@ -25,6 +25,12 @@ class ConfigError(ValueError):
     """A configuration problem, phrased as one line that names the file and the key."""
 
 
+def _at_least(key: str, value: int, least: int) -> None:
+    """A section's range check; the loader adds the section's name to the message."""
+    if value < least:
+        raise ValueError(f"{key}: must be at least {least}, got {value}")
+
+
 @dataclass(frozen=True)
 class LessonsSettings:
     """Where the lessons are; an empty list means the sample lessons bundled with the package."""
@@ -33,6 +39,11 @@ class LessonsSettings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     watch: bool = False
     watch_interval: float = 2.0
+
+    def __post_init__(self) -> None:
+        _at_least("max_file_bytes", self.max_file_bytes, 1)
+        if not self.watch_interval > 0:
+            raise ValueError(f"watch_interval: must be more than 0 seconds, got {self.watch_interval}")
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,12 @@ class ServerSettings:
     threads: int = 8
     max_body_bytes: int = 64 * 1024
 
+    def __post_init__(self) -> None:
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port: must be between 0 and 65535, got {self.port}")
+        _at_least("threads", self.threads, 1)
+        _at_least("max_body_bytes", self.max_body_bytes, 1)
+
 
 @dataclass(frozen=True)
 class SlackSettings:
@@ -51,6 +68,10 @@ class SlackSettings:
 
     command: str = "/lessons"
     narrowing_buttons: int = 3
+
+    def __post_init__(self) -> None:
+        if not self.command.startswith("/") or " " in self.command:
+            raise ValueError(f"command: must look like /lessons, got {self.command!r}")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ class KnowledgeHolder:
     def __init__(self, kb: KnowledgeBase) -> None:
         self._kb = kb
         self._lock = threading.Lock()
-        self.last_error: str = ""
         #: The outcome of the latest reload (a `bot.reload.ReloadResult`), shown by /healthz.
         self.last_reload = None
 
@@ -25,7 +24,6 @@ class KnowledgeHolder:
         """Serve `kb` from now on; returns the one it replaced."""
         with self._lock:
             old, self._kb = self._kb, kb
-            self.last_error = ""
             return old
 
 

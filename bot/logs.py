@@ -21,7 +21,9 @@ SECRET_PATTERNS = (
     re.compile(r"[^\s\"'<>]*hooks\.slack\.com/[^\s\"'<>,]*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),                     # Authorization headers
     re.compile(r"([?&]ticket=)[^\s\"'&<>]+"),                      # Socket Mode's wss:// URL (apps.connections.open)
-    re.compile(r"(?i)(\"?(?:token|signing_secret|client_secret)\"?\s*[:=]\s*\"?)[^\s\"',&]+"),
+    # a token as a JSON key ("token": "…") or a form/query field (token=…), not the English word
+    re.compile(r"(?i)(\"(?:token|signing_secret|client_secret)\"\s*:\s*\"?|\b(?:token|signing_secret|client_secret)=)"
+               r"[^\s\"',&]+"),
 )
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 REDACTED = "[redacted]"

@@ -56,7 +56,6 @@ class Reloader:
         self.options = options
         self.max_file_bytes = max_file_bytes
         self.clock = clock
-        self.last: ReloadResult | None = None
         self._lock = threading.Lock()
 
     def reload(self) -> ReloadResult:
@@ -82,12 +81,11 @@ class Reloader:
                                       seconds=time.perf_counter() - started, at=self.clock())
                 log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
                          len(kb), len(old), result.skipped, result.seconds)
-            self.last = self.holder.last_reload = result
+            self.holder.last_reload = result
             return result
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
         message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"
-        self.holder.last_error = message
         log.error("%s", message)
         return ReloadResult(False, serving, error=message, seconds=time.perf_counter() - started, at=self.clock())
 

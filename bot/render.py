@@ -57,6 +57,9 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
 
 def headline(answer: Answer) -> str:
     """One line: how many lessons matched and what the search understood."""
+    if not answer.hits and answer.total:
+        noun = "lesson matches" if answer.total == 1 else "lessons match"
+        return f"{answer.total} {noun} {answer.query!r}; there are no more after the first {answer.total}."
     if not answer.hits:
         line = f"No lessons match {answer.query!r}."
         if answer.notice:

@@ -35,11 +35,14 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     from .reload import Reloader, Watcher, install_sighup, snapshot
     from .slack import start_slack
 
-    server = dataclasses.replace(
-        settings.server,
-        host=args.host or settings.server.host,
-        port=settings.server.port if args.port is None else args.port,
-    )
+    try:
+        server = dataclasses.replace(
+            settings.server,
+            host=args.host or settings.server.host,
+            port=settings.server.port if args.port is None else args.port,
+        )
+    except ValueError as error:  # the same range checks as config.yaml's server section
+        raise UsageError(f"--{error}") from None
     secrets = Secrets.from_env()
     setup_logging(settings.logging.level, settings.logging.format, secrets.values(), stream=err)
     paths = list(args.lessons or settings.lessons.paths)
@@ -58,7 +61,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
             app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
             max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
         )
-    except OSError as error:
+    except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None
     socket_mode = start_slack(app, settings, secrets)
     for host, port in _addresses(wsgi):
@@ -100,9 +103,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def listen_error(host: str, port: int, error: OSError) -> str:
+def listen_error(host: str, port: int, error: OSError | ValueError) -> str:
     """One line saying why the server cannot listen, and what to do."""
     where = f"{_url_host(host)}:{port}"
+    if isinstance(error, ValueError):
+        return f"cannot listen on {where}: no such address here; use an IP address of this machine or localhost"
     if error.errno == errno.EADDRINUSE:
         return f"cannot listen on {where}: the port is already in use (another server?); choose one with --port"
     if error.errno == errno.EACCES:

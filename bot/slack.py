@@ -176,8 +176,6 @@ class _BoltTokenWarnings(logging.Filter):
         return not ("`token`" in message and ("will be ignored" in message or "will be unused" in message))
 
 
-log.addFilter(_BoltTokenWarnings())
-
 
 def clean_text(text: str, bot_user_id: str | None = None) -> str:
     """A Slack message's text as a plain question: mentions of the bot and special forms
@@ -240,6 +238,8 @@ def build_slack_app(
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
     authorizes requests (a `BotIdentity` on `client` when None).
     """
+    if not any(isinstance(f, _BoltTokenWarnings) for f in log.filters):
+        log.addFilter(_BoltTokenWarnings())
     command_name = settings.slack.command
     recent = recent or RecentKeys()
     client = client or web_client(secrets)
@@ -499,16 +499,17 @@ def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: 
                             request.headers.get("X-Slack-Signature", "")):
             log.warning("rejected a Slack request from %s: missing, wrong or stale signature",
                         request.remote_addr)
-            return jsonify(error="invalid request"), 401
+            return jsonify(error="invalid_signature",
+                           detail="missing, wrong or stale Slack signature (X-Slack-Signature)"), 401
         problem = malformed(body, request.headers.get("Content-Type", ""))
         if problem:
             log.warning("rejected a signed Slack request: %s", problem)
-            return jsonify(error="malformed request", detail=problem), 400
+            return jsonify(error="malformed_request", detail=problem), 400
         try:
             return handler.handle(request)
         except Exception:  # bolt choked on a signed payload of a shape Slack never sends
             log.exception("slack-bolt could not handle a signed request (body not logged)")
-            return jsonify(error="malformed request"), 400
+            return jsonify(error="malformed_request", detail="Slack sent a payload this bot cannot read"), 400
 
     flask_app.add_url_rule(path, "slack_events", slack_events, methods=["POST"])
     flask_app.extensions["slack"] = slack_app

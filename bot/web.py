@@ -29,7 +29,7 @@ log = logging.getLogger("lessons.web")
 JSON_TYPES = ("application/json",)  # and any application/...+json
 FORM_TYPES = ("application/x-www-form-urlencoded",)
 MAX_FORM_FIELDS = 100
-_INTEGER = re.compile(r"-?[0-9]{1,9}")
+_INTEGER = re.compile(r"-?[0-9]+")
 
 #: Sent with every response: the page loads nothing from elsewhere and runs no inline script.
 SECURITY_HEADERS = {
@@ -106,15 +106,18 @@ class WebDoor:
         return jsonify(openapi_spec(current_app, self.settings))
 
     def check_token(self) -> None:
-        """With WEBHOOK_TOKEN set, demand `Authorization: Bearer <token>` (constant-time compare)."""
-        expected = self.secrets.webhook_token
-        if not expected:
-            return
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not given.strip():
-            raise unauthorized("missing_token", "this webhook needs an 'Authorization: Bearer <token>' header")
-        if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
-            raise unauthorized("wrong_token", "the bearer token is not the one this server expects")
+        """With WEBHOOK_TOKEN set, demand `Authorization: Bearer <token>`."""
+        if self.secrets.webhook_token:
+            require_bearer(self.secrets.webhook_token, "this webhook")
+
+
+def require_bearer(expected: str, what: str) -> None:
+    """Demand `Authorization: Bearer <expected>` (constant-time compare, header only, body unread)."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        raise unauthorized("missing_token", f"{what} needs an 'Authorization: Bearer <token>' header")
+    if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
+        raise unauthorized("wrong_token", "the bearer token is not the one this server expects")
 
 
 def unauthorized(error: str, detail: str) -> ApiError:
@@ -194,6 +197,8 @@ def _whole_number(value: Any, name: str) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
+        if len(value.strip()) > 18:
+            raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
         return int(value)
     raise ApiError(400, "invalid_payload", f"'{name}' must be a whole number, not {_json_kind(value)}")
 

@@ -158,3 +158,44 @@ def test_python_dash_m_bot_behaves_like_lessons():
                             env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
     assert result.returncode == 0, result.stderr
     assert "252474" in [r["id"] for r in json.loads(result.stdout)["results"]]
+
+
+def test_empty_question_is_a_usage_error():
+    code, out, err = run("search", "   ")
+    assert code == 2 and out == "" and "the question is empty" in err
+
+
+def test_paging_past_the_end_says_how_many_matched(make_lessons):
+    root = make_lessons({"1": lesson_page("1", description="Herders need social insurance.")})
+    code, out, _ = run("search", "herders insurance", "--lessons", str(root), "--offset", "10")
+    assert code == 0 and out.startswith("1 lesson matches 'herders insurance'; there are no more")
+
+
+def test_check_of_an_empty_folder_or_only_broken_files_exits_1_with_a_report(tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, out, _ = run("check", str(tmp_path / "empty"))
+    assert code == 1 and f"error: no lesson files (*.txt) under {tmp_path / 'empty'}" in out
+    code, out, _ = run("check", str(BAD / "empty_file.txt"), "--json")
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["skipped"][0]["reason"] == "empty file"
+
+
+def test_search_on_a_folder_without_lessons_is_a_one_line_error(tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = run("search", "herders", "--lessons", str(tmp_path / "empty"))
+    assert code == 2 and "no lesson files (*.txt) under" in err
+
+
+def test_config_may_come_before_the_command(tmp_path):
+    (tmp_path / "c.yaml").write_text("search:\n  default_limit: 1\n")
+    code, out, _ = run("--config", str(tmp_path / "c.yaml"), "search", HERDERS, "--json")
+    assert code == 0 and len(json.loads(out)["results"]) == 1
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["serve", "--port", "70000"], "lessons: error: --port: must be between 0 and 65535, got 70000"),
+    (["serve", "--host", "no such host", "--port", "0"], "no such address here"),
+])
+def test_serve_refuses_bad_addresses_in_one_line(argv, message):
+    code, _, err = run(*argv)
+    assert code == 2 and message in err and "Traceback" not in err

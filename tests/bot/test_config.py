@@ -47,6 +47,10 @@ def test_empty_section_keeps_defaults():
     ({"lessons": {"paths": [3]}}, "c.yaml: lessons.paths[0]: expected text, got a whole number"),
     ({"search": []}, "c.yaml: search: expected a mapping of keys, got a list"),
     (["x"], "c.yaml: the top level: expected a mapping of keys, got a list"),
+    ({"server": {"port": 70000}}, "c.yaml: server.port: must be between 0 and 65535, got 70000"),
+    ({"server": {"threads": 0}}, "c.yaml: server.threads: must be at least 1, got 0"),
+    ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
+    ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
     ({"logging": {"level": "LOUD"}}, "c.yaml: logging.level: expected DEBUG, INFO, WARNING or ERROR, got 'LOUD'"),
     ({"logging": {"format": "xml"}}, "c.yaml: logging.format: expected text or json, got 'xml'"),
 ])

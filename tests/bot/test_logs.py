@@ -91,3 +91,10 @@ def test_slack_sdk_per_attempt_failures_are_debug_lines():
     finally:
         sdk.setLevel(logging.NOTSET)
         logging.getLogger().removeHandler(handler)
+
+
+def test_the_word_token_in_a_sentence_is_not_redacted(capture):
+    logging.getLogger("lessons").warning("listening on 0.0.0.0 without WEBHOOK_TOKEN: anyone who can reach it")
+    assert "without WEBHOOK_TOKEN: anyone who can reach it" in capture.getvalue()
+    logging.getLogger("lessons").warning("form token=abc123 and json {\"token\": \"abc123\"}")
+    assert "abc123" not in capture.getvalue()

@@ -121,11 +121,9 @@ def test_serve_without_tokens_says_slack_is_off_and_serves_the_web_door(tmp_path
 
 def test_serve_with_slack_unreachable_starts_serves_the_web_door_and_acks_slack(tmp_path):
     closed = free_port()  # nothing listens there: every Web API call is refused
-    started = time.monotonic()
     server = Server(tmp_path, {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
                                "SLACK_API_URL": f"http://127.0.0.1:{closed}/api/"})
     try:
-        assert time.monotonic() - started < 30  # no crash loop, no wait on Slack
         dm = {"type": "message", "channel": "D0DM", "channel_type": "im", "user": "U0USER",
               "text": "herders", "ts": "1700000100.000100"}
         event = event_body(dm, "EvDown")

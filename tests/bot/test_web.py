@@ -131,6 +131,7 @@ def test_webhook_reads_the_holder_so_a_reload_is_seen(make_lessons):
     ('{"text": "herders", "limit": 51}', "invalid_query"),
     ('{"text": "herders", "offset": -1}', "invalid_query"),
     ('{"text": "   "}', "empty_query"),
+    ('{"text": "herders", "offset": "' + "9" * 5000 + '"}', "invalid_payload"),
 ])
 def test_webhook_bad_bodies_are_400_json(client, body, code):
     response = client.post("/webhook", data=body, content_type="application/json")
