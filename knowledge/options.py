@@ -51,3 +51,22 @@ class SearchOptions:
     intent_bonus: float = 0.3
     #: Show one hit per evaluation (the best), naming the other lessons of it.
     group_by_evaluation: bool = False
+
+    def __post_init__(self) -> None:
+        """Refuse values that would break every search, naming the setting."""
+        if not 1 <= self.default_limit <= self.max_limit:
+            raise ValueError(f"default_limit: must be between 1 and max_limit ({self.max_limit}), "
+                             f"got {self.default_limit}")
+        if self.max_query_chars < 1:
+            raise ValueError(f"max_query_chars: must be at least 1, got {self.max_query_chars}")
+        for name in ("min_coverage", "typo_penalty", "synonym_weight", "bm25_b"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name}: must be between 0 and 1, got {getattr(self, name)}")
+        unknown = sorted(set(self.field_weights) - set(DEFAULT_FIELD_WEIGHTS))
+        if unknown:
+            raise ValueError(f"field_weights: unknown field {unknown[0]!r} "
+                             f"(fields: {', '.join(DEFAULT_FIELD_WEIGHTS)})")
+        if any(weight < 0 for weight in self.field_weights.values()):
+            raise ValueError("field_weights: weights must not be negative")
+        # a partial mapping changes the fields it names; the others keep their defaults
+        object.__setattr__(self, "field_weights", MappingProxyType({**DEFAULT_FIELD_WEIGHTS, **self.field_weights}))

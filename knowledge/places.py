@@ -39,15 +39,15 @@ class Places:
 
     def __init__(self, countries: Iterable[str], regions: Iterable[str]) -> None:
         self.names: dict[tuple[str, ...], tuple[str, str]] = {}
-        known_countries, known_regions = set(countries), set(regions)
-        folded_countries = {tuple(words(c)): c for c in known_countries}
-        folded_regions = {tuple(words(r)): r for r in known_regions}
+        folded_countries = {tuple(words(c)): c for c in set(countries)}
+        folded_regions = {tuple(words(r)): r for r in set(regions)}
+        # aliases name the corpus's own spelling, compared folded ("Sao Tome" = "São Tomé")
         for alias, region in REGION_ALIASES.items():
-            if region in known_regions:
-                self.names[tuple(words(alias))] = ("region", region)
+            if tuple(words(region)) in folded_regions:
+                self.names[tuple(words(alias))] = ("region", folded_regions[tuple(words(region))])
         for alias, country in COUNTRY_ALIASES.items():
-            if country in known_countries:
-                self.names[tuple(words(alias))] = ("country", country)
+            if tuple(words(country)) in folded_countries:
+                self.names[tuple(words(alias))] = ("country", folded_countries[tuple(words(country))])
         for key, region in folded_regions.items():
             self.names[key] = ("region", region)
         for key, country in folded_countries.items():

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .record import Lesson
 from .text import _QUOTES, fold
 
 FILTER_NAMES = ("country", "region", "theme", "category", "eval")
@@ -50,27 +49,3 @@ def parse_query(raw: str) -> Query:
             else:
                 words.append(word)
     return Query(" ".join(words), tuple(filters), tuple(excluded), tuple(phrases))
-
-
-def matches_filters(lesson: Lesson, filters: tuple[tuple[str, str], ...]) -> bool:
-    """True when the lesson satisfies every filter (values compared folded; several of one name: any)."""
-    by_name: dict[str, list[str]] = {}
-    for name, value in filters:
-        by_name.setdefault(name, []).append(fold(value))
-    for name, wanted in by_name.items():
-        values = [fold(v) for v in _values(lesson, name)]
-        if not any(w == v or (len(w) > 2 and w in v) for w in wanted for v in values):
-            return False
-    return True
-
-
-def _values(lesson: Lesson, name: str) -> tuple[str, ...]:
-    if name == "country":
-        return lesson.countries
-    if name == "region":
-        return lesson.regions
-    if name == "theme":
-        return tuple(t for t, _ in lesson.themes)
-    if name == "category":
-        return tuple(c for _, c in lesson.themes)
-    return (lesson.eval_number,)

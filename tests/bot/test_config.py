@@ -51,6 +51,9 @@ def test_empty_section_keeps_defaults():
     ({"server": {"threads": 0}}, "c.yaml: server.threads: must be at least 1, got 0"),
     ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
     ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
+    ({"search": {"default_limit": 80}}, "c.yaml: search.default_limit: must be between 1 and max_limit (50), got 80"),
+    ({"search": {"min_coverage": 7}}, "c.yaml: search.min_coverage: must be between 0 and 1, got 7.0"),
+    ({"search": {"field_weights": {"titel": 2}}}, "c.yaml: search.field_weights: unknown field 'titel'"),
     ({"logging": {"level": "LOUD"}}, "c.yaml: logging.level: expected DEBUG, INFO, WARNING or ERROR, got 'LOUD'"),
     ({"logging": {"format": "xml"}}, "c.yaml: logging.format: expected text or json, got 'xml'"),
 ])
@@ -98,3 +101,9 @@ def test_secrets_come_from_the_environment_and_never_show_in_repr():
     assert secrets.slack_bot_token == "xoxb-secret"
     assert "secret" not in repr(secrets)
     assert sorted(secrets.values()) == ["hook-secret", "xoxb-secret"]
+
+
+def test_field_weights_named_change_only_those_fields():
+    weights = settings_from_mapping({"search": {"field_weights": {"title": 5}}}).search.field_weights
+    assert weights["title"] == 5.0
+    assert weights["context"] == Settings().search.field_weights["context"]

@@ -40,3 +40,13 @@ def test_country_filter_keeps_only_that_country_and_is_reported(make_lessons):
     assert answer.filters == (("country", "Kenya"),)
     assert [h.lesson.id for h in kb.ask('country:"cote d\'ivoire"').hits] == ["3"]
     assert sorted(h.lesson.id for h in kb.ask("region:Africa").hits) == ["2", "3"]
+
+
+def test_a_country_alias_reaches_the_corpus_spelling_whatever_its_accents(make_lessons):
+    root = make_lessons({
+        "1": lesson_page("1", description="Social protection floor.", locations=(("São Tomé and Príncipe", "Africa"),)),
+        "2": lesson_page("2", description="Social protection floor.", locations=(("Kenya", "Africa"),)),
+    })
+    answer = KnowledgeBase.from_paths([root]).ask("sao tome")
+    assert [h.lesson.id for h in answer.hits] == ["1"]
+    assert answer.filters == (("country", "São Tomé and Príncipe"),)
