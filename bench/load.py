@@ -4,8 +4,8 @@ without continuous reloads. Loopback only; every wrk run is bounded (15 s by def
 
     apt-get install wrk                       # Debian's package
     .venv/bin/python bench/load.py            # the bundled sample lessons
-    .venv/bin/python bench/generate.py 10000 bench/corpora/10k
-    .venv/bin/python bench/load.py --lessons bench/corpora/10k --name 10k
+    .venv/bin/python bench/generate.py 10000            # writes bench/corpora/10000
+    .venv/bin/python bench/load.py --lessons bench/corpora/10000 --name 10k
 
 Writes bench/results/load-NAME.md and .json: req/s, p50/p90/p99/max, non-2xx and socket errors,
 for a plain run and a run during reloads (SIGHUP every --reload-every seconds).
