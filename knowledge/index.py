@@ -96,6 +96,14 @@ class InvertedIndex:
         self.stem_ids = stem_ids
         self.stems_by_id = list(stem_ids)
         n_terms = len(stem_ids)
+        # Every spelling of each stem in the lessons (stop words too, when their stem is a term), so a
+        # summary finds a query's words in a sentence by substring tests instead of stemming it.
+        stem_of_word = np.array([stem_ids.get(s, -1) for s in stems], dtype=np.int32)
+        spelt = np.flatnonzero(stem_of_word >= 0)
+        spelt = spelt[np.argsort(stem_of_word[spelt], kind="stable")]
+        self._spellings = [words[i] for i in spelt.tolist()]
+        self._spellings_start = np.concatenate(([0], np.cumsum(np.bincount(stem_of_word[spelt], minlength=n_terms))))
+        del stem_of_word, spelt
 
         surface_counts = np.bincount(token_ids, minlength=len(words))
         keep_words = [i for i, w in enumerate(words) if surface_to_stem[i] >= 0 and w.isalpha()]
@@ -163,6 +171,12 @@ class InvertedIndex:
             return empty, np.zeros(0, np.float32), np.zeros(0, np.int16)
         lo, hi = self.start[term], self.start[term + 1]
         return self.docs[lo:hi], self.impacts[lo:hi], self.fields[lo:hi]
+
+    def spellings(self, term: int) -> list[str]:
+        """The folded words of the lessons whose stem is this term."""
+        if term < 0:
+            return []
+        return self._spellings[self._spellings_start[term]:self._spellings_start[term + 1]]
 
     def doc_stream(self, doc: int) -> np.ndarray:
         """The stems of one lesson in page order (stop words left out)."""

@@ -12,9 +12,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from types import MappingProxyType
-from typing import Callable
 
 import numpy as np
 
@@ -25,7 +23,7 @@ from .places import PLACE_NOUNS, Places
 from .query import parse_query
 from .spelling import SpellingIndex
 from .record import Lesson
-from .summary import Sentences, sentences_of, summarize
+from .summary import summarize
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .thesaurus import Term, Thesaurus
 
@@ -80,9 +78,6 @@ class Understanding:
     preferred: tuple[tuple[str, str], ...] = ()
 
 
-#: How many lessons' cut sentences a knowledge base keeps (a few MB; the lessons people see most).
-SENTENCE_CACHE = 4096
-
 class Searcher:
     """The ranked, typo-tolerant search over an `InvertedIndex` of the lessons."""
 
@@ -108,9 +103,6 @@ class Searcher:
         self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
                                              [1] * len([w for w in self._query_words if w.isalpha()]))
         self._is_duplicate = self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32)
-        #: Each lesson's sentences, cut on first use and kept: most answers show the same lessons again.
-        self._sentences: Callable[[int], Sentences] = lru_cache(maxsize=SENTENCE_CACHE)(
-            lambda doc: sentences_of(self.lessons[doc]))
 
     # -- understanding ------------------------------------------------------------------------
 
@@ -244,11 +236,12 @@ class Searcher:
         page = ranked[offset:offset + limit]
         stems = {s for c in u.concepts for s in c.stems}
         weights = {s: float(self.index.idf[self.index.term_id(s)]) for s in stems if self.index.term_id(s) >= 0}
+        spellings = self._spellings(weights) if explain else {}
         hits = []
         for doc, score in page:
             lesson = self.lessons[doc]
             found = tuple(c.label for c, docs in zip(u.concepts, concept_hits) if _has(docs, doc))
-            summary, source, spans = (summarize(lesson, weights, u.intent, sentences=self._sentences(doc))
+            summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings)
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
                             tuple(self.lessons[d].id for d in grouped.get(doc, ()))))
@@ -413,6 +406,10 @@ class Searcher:
         mask[matched] = True
         return MappingProxyType({name: facet.counts(matched, mask, FACET_SIZE) for name, facet in self._facets.items()})
 
+    def _spellings(self, stems) -> dict[str, str]:
+        """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
+        return {w: s for s in stems for w in self.index.spellings(self.index.term_id(s))}
+
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
         """Known words nearest the unknown ones (up to two edits), commonest first."""
         found = []
@@ -442,10 +439,11 @@ class Searcher:
         scores[self.index.duplicate_of == twin] = 0
         order = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if scores[d] > 0]
         stems = {s: float(self.index.idf[t]) for s, t in self.index.stem_ids.items() if t in set(terms)}
+        spellings = self._spellings(stems)
         hits = []
         top = scores[order[0]] if order else 1.0
         for d in order:
-            summary, source, spans = summarize(self.lessons[d], stems, "", sentences=self._sentences(d))
+            summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings)
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return hits
 

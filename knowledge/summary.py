@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Mapping
 
 from .record import Lesson
-from .text import WORD, fold, stem, stem_all, word_spans
+from .text import WORD, fold, stem
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
@@ -14,64 +13,59 @@ _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)
 FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
 
 
-@dataclass(frozen=True)
-class Sentences:
-    """A lesson's prose cut into sentences, each with the set of its word stems.
-
-    The query-independent half of a summary: the search computes it once per lesson and keeps
-    it (see `Searcher`), so answering only intersects small sets.
-    """
-
-    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (field, its sentences) in FALLBACK_ORDER
-    stems: tuple[tuple[int, int, frozenset[str]], ...]  # (field order, sentence, stems); 20+ chars only
-
-
-def sentences_of(lesson: Lesson) -> Sentences:
-    """Cut a lesson's prose fields into sentences and stem each sentence's words."""
-    prose = lesson.prose()
-    fields: list[tuple[str, tuple[str, ...]]] = []
-    words: list[str] = []
-    owners: list[tuple[int, int, int, int]] = []  # (field order, sentence, first word, end word)
-    for order, name in enumerate(FALLBACK_ORDER):
-        text = prose.get(name, "")
-        sentences, folded = _sentences(text), _sentences(fold(text))
-        if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
-            folded = [fold(sentence) for sentence in sentences]
-        fields.append((name, tuple(sentences)))
-        for position, sentence in enumerate(folded):
-            if len(sentences[position]) < 20:  # too short to stand as a summary
-                continue
-            found = WORD.findall(sentence)
-            owners.append((order, position, len(words), len(words) + len(found)))
-            words += found
-    stems = stem_all(words)
-    return Sentences(tuple(fields), tuple((order, position, frozenset(stems[first:end]))
-                                          for order, position, first, end in owners))
-
-
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
               limit: int = MAX_SUMMARY_CHARS,
-              sentences: Sentences | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+              spellings: Mapping[str, str] | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
     """(summary, field it came from, spans of the query's words in it) for one lesson.
 
     `weights` maps each query stem to how much finding it is worth; the sentence with the most
     weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
-    winner is followed by the next sentence when both fit in `limit` characters. Pass the
-    lesson's `sentences` when they are already cut.
+    winner is followed by the next sentence when both fit in `limit` characters. `spellings`
+    (folded word → its stem, for every word of the lessons whose stem is in `weights`) spares
+    reading every word of the lesson: the search knows them from its index.
+
+    Only the query's words are stemmed and looked for, sentence by sentence only where a field
+    holds one of them, so a lesson never seen before costs a few regex passes, not a stemmer run
+    over every word (this is per hit on every answer, with no cache to warm).
     """
-    cut = sentences or sentences_of(lesson)
-    wanted = weights.keys()
+    prose = lesson.prose()
     best: tuple[float, int, int] | None = None
-    for order, position, stems in cut.stems:
-        found = stems & wanted
-        score = sum(weights[s] for s in found) + (0.5 if found and FALLBACK_ORDER[order] == intent else 0.0)
-        rank = (score, -order, -position)
-        if best is None or rank > best:
-            best = rank
+    cut: list[list[str]] = []
+    for order, name in enumerate(FALLBACK_ORDER):
+        text = prose.get(name, "")
+        sentences = _sentences(text) if text else []
+        cut.append(sentences)
+        if not sentences:
+            continue
+        if text.isascii():  # folding is lower-casing, which moves no sentence boundary
+            folded = [s.lower() for s in sentences]
+        else:
+            folded = _sentences(fold(text))
+            if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
+                folded = [fold(sentence) for sentence in sentences]
+        # The field's words that stem to a query stem (each distinct word stemmed once, cached).
+        if spellings is None:
+            hits = {w: s for w in set(WORD.findall("\n".join(folded))) for s in (stem(w),) if s in weights}
+        else:
+            joined = "\n".join(folded)
+            hits = {w: s for w, s in spellings.items() if w in joined}
+        bonus = 0.5 if name == intent else 0.0
+        for position, sentence in enumerate(folded):
+            if len(sentences[position]) < 20:  # too short to stand as a summary
+                continue
+            if hits and any(w in sentence for w in hits):
+                found = {hits[w] for w in WORD.findall(sentence) if w in hits}
+                score = sum(weights[s] for s in found) + (bonus if found else 0.0)
+            elif best is not None:
+                continue  # no query word: it cannot beat an earlier sentence
+            else:
+                score = 0.0
+            rank = (score, -order, -position)
+            if best is None or rank > best:
+                best = rank
     if best is None:
         return "", "", ()
-    name, sentences_ = cut.fields[-best[1]]
-    sentences = list(sentences_)
+    sentences = cut[-best[1]]
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
@@ -79,12 +73,22 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
         if len(joined) <= limit:
             text = joined
     text = _clip(text, limit)
-    spans = tuple((a, b) for a, b, w in word_spans(text) if stem(w) in weights)
-    return text, name, spans
+    return text, FALLBACK_ORDER[-best[1]], highlight_spans(text, weights, spellings)
+
+
+def highlight_spans(text: str, weights: Mapping[str, float],
+                    spellings: Mapping[str, str] | None = None) -> tuple[tuple[int, int], ...]:
+    """Character spans in `text` of the words whose stem is among `weights`' keys."""
+    if text.isascii():  # folding is lower-casing: same positions, so fold once
+        low = text.lower()
+        if spellings is not None:  # every word with a wanted stem is among them
+            return tuple(m.span() for m in WORD.finditer(low) if m.group() in spellings)
+        return tuple(m.span() for m in WORD.finditer(low) if stem(m.group()) in weights)
+    return tuple(m.span() for m in WORD.finditer(text) if stem(fold(m.group())) in weights)
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip(" \t-–") for s in _SENTENCE.findall(text) if len(s.strip(" \t-–")) > 1]
+    return [s for s in (s.strip(" \t-–") for s in _SENTENCE.findall(text)) if len(s) > 1]
 
 
 def _clip(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
