@@ -12,7 +12,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
+from typing import Callable
 
 import numpy as np
 
@@ -23,7 +25,7 @@ from .places import PLACE_NOUNS, Places
 from .query import parse_query
 from .spelling import SpellingIndex
 from .record import Lesson
-from .summary import summarize
+from .summary import Cut, cut_sentences, summarize
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .thesaurus import Term, Thesaurus
 
@@ -78,6 +80,10 @@ class Understanding:
     preferred: tuple[tuple[str, str], ...] = ()
 
 
+#: How many lessons' cut sentences a knowledge base keeps (a few MB; the lessons people see most).
+SENTENCE_CACHE = 4096
+
+
 class Searcher:
     """The ranked, typo-tolerant search over an `InvertedIndex` of the lessons."""
 
@@ -103,6 +109,8 @@ class Searcher:
         self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
                                              [1] * len([w for w in self._query_words if w.isalpha()]))
         self._is_duplicate = self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32)
+        #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
+        self._cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(lambda doc: cut_sentences(self.lessons[doc]))
 
     # -- understanding ------------------------------------------------------------------------
 
@@ -241,7 +249,7 @@ class Searcher:
         for doc, score in page:
             lesson = self.lessons[doc]
             found = tuple(c.label for c, docs in zip(u.concepts, concept_hits) if _has(docs, doc))
-            summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings)
+            summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings, cut=self._cut(doc))
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
                             tuple(self.lessons[d].id for d in grouped.get(doc, ()))))
@@ -443,7 +451,7 @@ class Searcher:
         hits = []
         top = scores[order[0]] if order else 1.0
         for d in order:
-            summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings)
+            summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self._cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return hits
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Mapping
 
 from .record import Lesson
@@ -13,43 +14,61 @@ _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)
 FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
 
 
-def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
-              limit: int = MAX_SUMMARY_CHARS,
-              spellings: Mapping[str, str] | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
-    """(summary, field it came from, spans of the query's words in it) for one lesson.
+@dataclass(frozen=True)
+class Cut:
+    """A lesson's prose fields cut into sentences, in `FALLBACK_ORDER`: query-independent, so
+    the search may keep it for the lessons it shows most (see `Searcher`)."""
 
-    `weights` maps each query stem to how much finding it is worth; the sentence with the most
-    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
-    winner is followed by the next sentence when both fit in `limit` characters. `spellings`
-    (folded word → its stem, for every word of the lessons whose stem is in `weights`) spares
-    reading every word of the lesson: the search knows them from its index.
+    #: Per field: (its sentences, the same folded, the folded ones joined by newlines).
+    fields: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...]
 
-    Only the query's words are stemmed and looked for, sentence by sentence only where a field
-    holds one of them, so a lesson never seen before costs a few regex passes, not a stemmer run
-    over every word (this is per hit on every answer, with no cache to warm).
-    """
+
+def cut_sentences(lesson: Lesson) -> Cut:
+    """Cut a lesson's prose fields into sentences, as they are and folded."""
     prose = lesson.prose()
-    best: tuple[float, int, int] | None = None
-    cut: list[list[str]] = []
-    for order, name in enumerate(FALLBACK_ORDER):
+    fields = []
+    for name in FALLBACK_ORDER:
         text = prose.get(name, "")
         sentences = _sentences(text) if text else []
-        cut.append(sentences)
-        if not sentences:
-            continue
         if text.isascii():  # folding is lower-casing, which moves no sentence boundary
             folded = [s.lower() for s in sentences]
         else:
             folded = _sentences(fold(text))
             if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
                 folded = [fold(sentence) for sentence in sentences]
+        fields.append((tuple(sentences), tuple(folded), "\n".join(folded)))
+    return Cut(tuple(fields))
+
+
+def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
+              limit: int = MAX_SUMMARY_CHARS, spellings: Mapping[str, str] | None = None,
+              cut: Cut | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+    """(summary, field it came from, spans of the query's words in it) for one lesson.
+
+    `weights` maps each query stem to how much finding it is worth; the sentence with the most
+    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
+    winner is followed by the next sentence when both fit in `limit` characters. `spellings`
+    (folded word → its stem, for every word of the lessons whose stem is in `weights`) spares
+    reading every word of the lesson: the search knows them from its index. Pass the lesson's
+    `cut` when it is already cut.
+
+    Only the query's words are looked for, word by word only in sentences that hold one of them
+    as a substring, so a lesson never seen before costs a few regex passes, not a stemmer run
+    over every word.
+    """
+    fields = (cut or cut_sentences(lesson)).fields
+    best: tuple[float, int, int] | None = None
+    for order, (sentences, folded, joined) in enumerate(fields):
+        if not sentences:
+            continue
         # The field's words that stem to a query stem (each distinct word stemmed once, cached).
         if spellings is None:
-            hits = {w: s for w in set(WORD.findall("\n".join(folded))) for s in (stem(w),) if s in weights}
+            hits = {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
         else:
-            joined = "\n".join(folded)
             hits = {w: s for w, s in spellings.items() if w in joined}
-        bonus = 0.5 if name == intent else 0.0
+        if not hits and best is not None:
+            continue  # no query word: no sentence here can beat an earlier one
+        bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
         for position, sentence in enumerate(folded):
             if len(sentences[position]) < 20:  # too short to stand as a summary
                 continue
@@ -65,7 +84,7 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
                 best = rank
     if best is None:
         return "", "", ()
-    sentences = cut[-best[1]]
+    sentences = fields[-best[1]][0]
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
