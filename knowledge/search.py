@@ -261,30 +261,33 @@ class Searcher:
                       corrections=corrections, facets=self._facet_counts(matched), notice=notice)
 
     def _score(self, u: Understanding, allowed: np.ndarray | None):
-        """(matched lessons, their scores, per-concept matching lessons) before the final ranking."""
+        """(matched lessons, their scores, per-concept matching lessons) before the final ranking.
+
+        Every concept's postings go into two `np.bincount`s (BM25F sum and coverage), one pass each
+        over the postings at C speed, instead of fancy-index additions into per-query arrays.
+        """
         n = len(self.lessons)
-        total = np.zeros(n, dtype=np.float32)
-        cover = np.zeros(n, dtype=np.float32)
-        concept_hits = []
+        concept_hits, values, weights = [], [], []
         intent = np.zeros(n, dtype=bool) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
-        weights = []
         for concept in u.concepts:
-            docs, values = self._concept_scores(concept, intent, bit)
+            docs, scores = self._concept_scores(concept, intent, bit)
             idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
             weights.append(max(idf, 0.1))
-            # Each concept lists a lesson at most once, so plain fancy-index additions are exact.
-            total[docs] += values
-            cover[docs] += weights[-1]
             concept_hits.append(docs)
+            values.append(scores)
+        # Each concept lists a lesson at most once, so the sums are each lesson's own.
+        docs = np.concatenate(concept_hits) if len(concept_hits) > 1 else concept_hits[0]
+        cover = np.bincount(docs, weights=np.repeat(weights, [len(d) for d in concept_hits]), minlength=n)
         # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
-        need = (self.options.min_coverage - 1e-6) * (sum(weights) + len(u.unknown) * idf_of(n, 0))
-        ok = cover >= need
+        whole = sum(weights) + len(u.unknown) * idf_of(n, 0)
+        ok = cover >= (self.options.min_coverage - 1e-6) * whole
         if allowed is not None:
             ok &= allowed
         matched = np.flatnonzero(ok)
-        share = cover[matched].astype(np.float64) / (sum(weights) + len(u.unknown) * idf_of(n, 0))
-        scores = total[matched] * share ** self.options.coverage_power
+        total = np.bincount(docs, weights=np.concatenate(values) if len(values) > 1 else values[0], minlength=n)
+        share = cover[matched] / whole
+        scores = total[matched].astype(np.float32) * share ** self.options.coverage_power
         if intent is not None:
             scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
         return matched, scores, concept_hits
@@ -296,15 +299,14 @@ class Searcher:
             docs, impacts, fields = self.index.postings(term)
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
-            return docs, impacts * weight
+            return docs, impacts * np.float32(weight)
         best = np.zeros(len(self.lessons), dtype=np.float32)
         for ids, weight in concept.alternatives:
             if len(ids) == 1:
                 docs, impacts, fields = self.index.postings(ids[0])
-                best[docs] = np.maximum(best[docs], impacts * weight)
             else:
-                docs, impacts, fields, present = self._phrase_alternative(ids)
-                best[docs] = np.maximum(best[docs], impacts * weight)
+                docs, impacts, fields = self._phrase_alternative(ids)
+            best[docs] = np.maximum(best[docs], impacts * np.float32(weight))
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
         docs = np.flatnonzero(best).astype(np.int32)
@@ -312,15 +314,18 @@ class Searcher:
 
     def _phrase_alternative(self, ids: tuple[int, ...]):
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
+        n = len(self.lessons)
         parts = [self.index.postings(t) for t in ids]
         docs = np.concatenate([p[0] for p in parts])
-        uniq, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
-        sums = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]))
-        fields = np.zeros(len(uniq), dtype=np.int16)
-        np.bitwise_or.at(fields, inverse, np.concatenate([p[2] for p in parts]))
-        keep = counts * 2 > len(ids)
-        complete = (counts[keep] / len(ids)) ** 2
-        return uniq[keep], (sums[keep] / len(ids) * complete).astype(np.float32), fields[keep], counts[keep]
+        counts = np.bincount(docs, minlength=n)
+        keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
+        sums = np.bincount(docs, weights=np.concatenate([p[1] for p in parts]), minlength=n)[keep]
+        fields = np.zeros(n, dtype=np.int16)
+        for part_docs, _, part_fields in parts:  # a word lists a lesson once: plain |= is exact
+            fields[part_docs] |= part_fields
+        counts = counts[keep]
+        complete = (counts / len(ids)) ** 2
+        return keep, (sums / len(ids) * complete).astype(np.float32), fields[keep]
 
     def _rank(self, matched: np.ndarray, scores: np.ndarray, u: Understanding, wanted: int,
               concept_hits: list[np.ndarray]):
@@ -410,9 +415,7 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        mask = np.zeros(len(self.lessons), dtype=bool)
-        mask[matched] = True
-        return MappingProxyType({name: facet.counts(matched, mask, FACET_SIZE) for name, facet in self._facets.items()})
+        return MappingProxyType({name: facet.counts(matched, FACET_SIZE) for name, facet in self._facets.items()})
 
     def _spellings(self, stems) -> dict[str, str]:
         """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
@@ -426,7 +429,7 @@ class Searcher:
         return tuple(dict.fromkeys(found))[:5]
 
     def _popular_themes(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), np.ones(len(self.lessons), dtype=bool), 5))
+        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
@@ -459,8 +462,8 @@ class Searcher:
 class _Facet:
     """Values of one facet per lesson, as flat arrays for counting and filtering without loops.
 
-    Most lessons have one value (one country): `primary` holds it, the few others go to `extra`,
-    so counting a match set is one gather and one bincount.
+    Each lesson's combination of values (usually one country, a few themes) gets an id, so
+    counting a match set is one gather and one bincount, however many values a lesson has.
     """
 
     def __init__(self, values: list[tuple[str, ...]]) -> None:
@@ -472,21 +475,28 @@ class _Facet:
         self.value = np.array(flat, dtype=np.int32)
         self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
         self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
-        none = len(self.names)  # the bucket of lessons without a value
-        has = np.diff(self.start) > 0
-        self.primary = np.full(len(values), none, dtype=np.int32)
-        self.primary[has] = self.value[self.start[:-1][has]]
-        later = np.ones(len(self.value), dtype=bool)
-        later[self.start[:-1][has]] = False
-        self.extra_owner, self.extra_value = self.owner[later], self.value[later]
+        combos: dict[tuple[int, ...], int] = {}
+        self.combo = np.array([combos.setdefault(tuple(sorted({ids[v] for v in vs})), len(combos)) for vs in values],
+                              dtype=np.int32)
+        self.n_combos = len(combos)
+        self.combo_value = np.array([v for c in combos for v in c], dtype=np.int32)
+        self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), [len(c) for c in combos])
 
-    def counts(self, docs: np.ndarray, mask: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among the lessons `docs` (also given as a `mask`), commonest first, ties A-Z."""
-        counts = np.bincount(self.primary[docs], minlength=len(self.names) + 1)[:-1]
-        if len(self.extra_owner):
-            counts = counts + np.bincount(self.extra_value[mask[self.extra_owner]], minlength=len(self.names))
+    def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs`, commonest first, ties A-Z.
+
+        Lessons are counted by their combination of values (few distinct ones: a country, a pair
+        of themes), one gather and one bincount over `docs`; the combinations' counts then spread
+        to their values over a short array.
+        """
+        per_combo = np.bincount(self.combo[docs], minlength=self.n_combos)
+        counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
+        return self.top(counts.astype(np.int64), size)
+
+    def top(self, counts: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values by their `counts`, commonest first, ties A-Z."""
         order = np.lexsort((self.alphabetical, -counts))[:size]
-        return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
+        return tuple((self.names[i], int(counts[i])) for i in order.tolist() if counts[i])
 
     def mask(self, value_ids: list[int], n: int) -> np.ndarray:
         """The lessons holding any of these values."""
@@ -506,7 +516,7 @@ def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
 
 def _has(docs: np.ndarray, doc: int) -> bool:
     """True when the sorted lesson numbers `docs` hold `doc`."""
-    i = int(np.searchsorted(docs, doc))
+    i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
     return i < len(docs) and int(docs[i]) == doc
 
 
