@@ -108,7 +108,9 @@ class Searcher:
                                       | self.thesaurus.words)
         self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
                                              [1] * len([w for w in self._query_words if w.isalpha()]))
-        self._is_duplicate = self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32)
+        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
+        self._duplicates = np.flatnonzero(self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32))
+        self._originals = self.index.duplicate_of[self._duplicates]
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
         self._cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(lambda doc: cut_sentences(self.lessons[doc]))
 
@@ -316,6 +318,13 @@ class Searcher:
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
         n = len(self.lessons)
         parts = [self.index.postings(t) for t in ids]
+        if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
+            (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
+            at = _within_at(a, b)
+            both = at >= 0
+            at = at[both]
+            sums = a_impacts[both].astype(np.float64) + b_impacts[at]
+            return a[both], (sums / 2).astype(np.float32), a_fields[both] | b_fields[at]
         docs = np.concatenate([p[0] for p in parts])
         counts = np.bincount(docs, minlength=n)
         keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
@@ -344,10 +353,8 @@ class Searcher:
             top_scores[lead] *= 1.0 + self.options.proximity_bonus * self._proximity(docs[lead], u.concepts)
         order = np.lexsort((docs, -top_scores, ~first))
         docs, top_scores = docs[order], top_scores[order]
-        mask = np.zeros(len(self.lessons), dtype=bool)
-        mask[matched] = True
-        dups = matched[self._is_duplicate[matched]]
-        total = len(matched) - int(np.count_nonzero(mask[self.index.duplicate_of[dups]]))
+        # A duplicate counts only when its original is not matched too (`matched` is sorted).
+        total = len(matched) - int(np.count_nonzero(_within(self._duplicates, matched) & _within(self._originals, matched)))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if self.options.group_by_evaluation:
@@ -512,6 +519,22 @@ def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
     """Which tokens are among `sorted_terms` (a sorted search, faster than np.isin for few terms)."""
     at = np.minimum(np.searchsorted(sorted_terms, tokens), len(sorted_terms) - 1)
     return sorted_terms[at] == tokens
+
+
+def _within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are among `sorted_docs`, by binary search (no array as long as the corpus)."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
+    return sorted_docs[at] == docs
+
+
+def _within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """The position of each of `docs` in `sorted_docs`, -1 where absent."""
+    if not len(sorted_docs):
+        return np.full(len(docs), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return np.where(sorted_docs[at] == docs, at, -1)
 
 
 def _has(docs: np.ndarray, doc: int) -> bool:
