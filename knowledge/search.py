@@ -303,12 +303,17 @@ class Searcher:
                 intent[docs[(fields & bit) != 0]] = True
             return docs, impacts * np.float32(weight)
         best = np.zeros(len(self.lessons), dtype=np.float32)
-        for ids, weight in concept.alternatives:
+        for i, (ids, weight) in enumerate(concept.alternatives):
             if len(ids) == 1:
                 docs, impacts, fields = self.index.postings(ids[0])
             else:
                 docs, impacts, fields = self._phrase_alternative(ids)
-            best[docs] = np.maximum(best[docs], impacts * np.float32(weight))
+            if i == 0:  # nothing to compare with yet: one scatter, no gather
+                best[docs] = impacts * np.float32(weight)
+            else:
+                values = best[docs]
+                np.maximum(values, impacts * np.float32(weight), out=values)
+                best[docs] = values
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
         docs = np.flatnonzero(best).astype(np.int32)
@@ -422,7 +427,12 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        return MappingProxyType({name: facet.counts(matched, FACET_SIZE) for name, facet in self._facets.items()})
+        outside = False
+        if 2 * len(matched) > len(self.lessons):  # most lessons match: count the others, fewer
+            mask = np.ones(len(self.lessons), dtype=bool)
+            mask[matched] = False
+            matched, outside = np.flatnonzero(mask), True
+        return MappingProxyType({name: facet.counts(matched, FACET_SIZE, outside) for name, facet in self._facets.items()})
 
     def _spellings(self, stems) -> dict[str, str]:
         """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
@@ -486,17 +496,21 @@ class _Facet:
         self.combo = np.array([combos.setdefault(tuple(sorted({ids[v] for v in vs})), len(combos)) for vs in values],
                               dtype=np.int32)
         self.n_combos = len(combos)
+        self.combo_total = np.bincount(self.combo, minlength=self.n_combos)
         self.combo_value = np.array([v for c in combos for v in c], dtype=np.int32)
         self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), [len(c) for c in combos])
 
-    def counts(self, docs: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among the lessons `docs`, commonest first, ties A-Z.
+    def counts(self, docs: np.ndarray, size: int, outside: bool = False) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs` (all but them when `outside`),
+        commonest first, ties A-Z.
 
         Lessons are counted by their combination of values (few distinct ones: a country, a pair
         of themes), one gather and one bincount over `docs`; the combinations' counts then spread
         to their values over a short array.
         """
         per_combo = np.bincount(self.combo[docs], minlength=self.n_combos)
+        if outside:
+            per_combo = self.combo_total - per_combo
         counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
         return self.top(counts.astype(np.int64), size)
 
