@@ -92,9 +92,13 @@ class Searcher:
         self.options = options
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
         self.thesaurus = Thesaurus.bundled(options.synonyms)
-        self.places = Places((c for lesson in lessons for c in lesson.countries),
-                             (r for lesson in lessons for r in lesson.regions))
-        values = [_lesson_values(lesson) for lesson in lessons]
+        # Lessons share their few place and theme combinations: each is worked out once.
+        places_of: dict[tuple, tuple] = {}
+        themes_of: dict[tuple, tuple] = {}
+        values = [(*(places_of.get(lesson.locations) or places_of.setdefault(lesson.locations, _places(lesson.locations))),
+                   *(themes_of.get(lesson.themes) or themes_of.setdefault(lesson.themes, _themes(lesson.themes))),
+                   (lesson.eval_number,) if lesson.eval_number else ()) for lesson in lessons]
+        self.places = Places({c for cs, _ in places_of.values() for c in cs}, {r for _, rs in places_of.values() for r in rs})
         self._filters = {name: _Facet([v[i] for v in values])
                          for i, name in enumerate(("country", "region", "theme", "category", "eval"))}
         self._facets = {name: self._filters[name] for name in FACETS}
@@ -484,21 +488,25 @@ class _Facet:
     """
 
     def __init__(self, values: list[tuple[str, ...]]) -> None:
-        ids: dict[str, int] = {}
-        flat = [ids.setdefault(v, len(ids)) for vs in values for v in vs]
+        combos: dict[tuple[str, ...], int] = {}  # a lesson's values are distinct already
+        self.combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
+                                 count=len(values))
+        ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
+        self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
         self.names = list(ids)
         self.folded = [fold(v) for v in self.names]
         self.alphabetical = np.argsort(np.argsort(self.folded, kind="stable"), kind="stable")
-        self.value = np.array(flat, dtype=np.int32)
-        self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
-        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
-        combos: dict[tuple[int, ...], int] = {}
-        self.combo = np.array([combos.setdefault(tuple(sorted({ids[v] for v in vs})), len(combos)) for vs in values],
-                              dtype=np.int32)
         self.n_combos = len(combos)
         self.combo_total = np.bincount(self.combo, minlength=self.n_combos)
-        self.combo_value = np.array([v for c in combos for v in c], dtype=np.int32)
-        self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), [len(c) for c in combos])
+        combo_len = np.array([len(c) for c in combos], dtype=np.int64)
+        self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), combo_len)
+        # Each lesson's values, flat (its combination's, copied with numpy).
+        lengths = combo_len[self.combo] if len(values) else np.zeros(0, np.int64)
+        self.start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), lengths)
+        combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
+        at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
+        self.value = self.combo_value[at]
 
     def counts(self, docs: np.ndarray, size: int, outside: bool = False) -> tuple[tuple[str, int], ...]:
         """The `size` commonest values among the lessons `docs` (all but them when `outside`),
@@ -557,13 +565,14 @@ def _has(docs: np.ndarray, doc: int) -> bool:
     return i < len(docs) and int(docs[i]) == doc
 
 
-def _lesson_values(lesson: Lesson) -> tuple[tuple[str, ...], ...]:
-    """A lesson's countries, regions, themes, categories and evaluation, each without repeats."""
-    countries = tuple(dict.fromkeys(c for c, _ in lesson.locations if c))
-    regions = tuple(dict.fromkeys(r for _, r in lesson.locations if r))
-    themes = tuple(dict.fromkeys(t for t, _ in lesson.themes if t))
-    categories = tuple(dict.fromkeys(c for _, c in lesson.themes if c))
-    return countries, regions, themes, categories, (lesson.eval_number,) if lesson.eval_number else ()
+def _places(locations: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A lesson's countries and regions, each without repeats."""
+    return (tuple(dict.fromkeys(c for c, _ in locations if c)), tuple(dict.fromkeys(r for _, r in locations if r)))
+
+
+def _themes(themes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A lesson's themes and categories, each without repeats."""
+    return (tuple(dict.fromkeys(t for t, _ in themes if t)), tuple(dict.fromkeys(c for _, c in themes if c)))
 
 
 def _intent(words: list[str]) -> tuple[str, set[int]]:
