@@ -34,15 +34,23 @@ _CHUNK = 500
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
 
 
-def field_texts(lesson: Lesson) -> list[str]:
-    """The text of each indexed field of a lesson, in `FIELDS` order."""
+def field_texts(lesson: Lesson, memo: dict | None = None) -> list[str]:
+    """The text of each indexed field of a lesson, in `FIELDS` order.
+
+    `memo` keeps the theme and place fields of each combination seen (lessons share few).
+    """
     title = lesson.title
-    if lesson.eval_title and fold(lesson.eval_title) != fold(lesson.title):
+    if lesson.eval_title and lesson.eval_title != title and fold(lesson.eval_title) != fold(title):
         title = f"{title}\n{lesson.eval_title}"
-    themes = "\n".join(dict.fromkeys(t for t, _ in lesson.themes if t))
-    categories = "\n".join(dict.fromkeys(c for _, c in lesson.themes if c))
-    return [title, themes, categories, "\n".join((*lesson.countries, *lesson.regions)),
-            *(getattr(lesson, name) for name in PROSE_FIELDS)]
+    memo = {} if memo is None else memo
+    themes = memo.get(lesson.themes)
+    if themes is None:
+        themes = memo[lesson.themes] = ("\n".join(dict.fromkeys(t for t, _ in lesson.themes if t)),
+                                        "\n".join(dict.fromkeys(c for _, c in lesson.themes if c)))
+    place = memo.get((0, lesson.locations))
+    if place is None:
+        place = memo[(0, lesson.locations)] = "\n".join((*lesson.countries, *lesson.regions))
+    return [title, *themes, place, *(getattr(lesson, name) for name in PROSE_FIELDS)]
 
 
 class InvertedIndex:
@@ -56,11 +64,11 @@ class InvertedIndex:
         # (bytes.translate + split); each distinct raw token is then folded and split into words
         # once ("d’Ivoire" → "d", "ivoire"), so the tokens are exactly text.words() of the text.
         raw: dict[bytes, int] = {_SEP_TOKEN: 0}
-        chunks, digests = [], []
+        chunks, digests, memo = [], [], {}
         for first in range(0, n_docs, _CHUNK):
             texts = []
             for lesson in lessons[first:first + _CHUNK]:
-                fields = field_texts(lesson)
+                fields = field_texts(lesson, memo)
                 texts += fields
                 digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
             data = (_SEP_JOIN.join(texts) + _SEP_JOIN).encode("utf-8", "surrogatepass").translate(_ASCII_BREAKS)
@@ -79,10 +87,21 @@ class InvertedIndex:
         flat = np.array([-1] + [w for ws in raw_words[1:] for w in ws], dtype=np.int32)
         start = np.concatenate(([0], np.cumsum(count)[:-1]))
         del raw, raw_words
-        per_token = count[all_ids]
-        positions = np.repeat(start[all_ids] - np.concatenate(([0], np.cumsum(per_token)[:-1])), per_token)
-        expanded = flat[positions + np.arange(len(positions))]
-        del all_ids, per_token, positions
+        # Nearly every raw token is one word: map each to its first word (-2: none), then insert the
+        # further words of the rare raw tokens that fold into several, and drop the empty ones.
+        first_word = np.where(count > 0, flat[np.minimum(start, len(flat) - 1)], -2).astype(np.int32)
+        expanded = first_word[all_ids]
+        several = np.flatnonzero(count > 1)
+        if len(several):
+            where = np.flatnonzero(np.isin(all_ids, several)) if len(several) < 64 else \
+                np.flatnonzero((count > 1)[all_ids])
+            more = count[all_ids[where]] - 1
+            at = np.repeat(start[all_ids[where]] + 1 - np.concatenate(([0], np.cumsum(more)[:-1])), more) \
+                + np.arange(int(more.sum()))
+            expanded = np.insert(expanded, np.repeat(where + 1, more), flat[at])
+        if (count == 0).any():
+            expanded = expanded[expanded != -2]
+        del all_ids
         separators = np.flatnonzero(expanded < 0)
         lengths = np.diff(np.concatenate(([-1], separators))) - 1
         token_ids = expanded[expanded >= 0]
