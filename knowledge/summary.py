@@ -100,10 +100,26 @@ def highlight_spans(text: str, weights: Mapping[str, float],
     """Character spans in `text` of the words whose stem is among `weights`' keys."""
     if text.isascii():  # folding is lower-casing: same positions, so fold once
         low = text.lower()
-        if spellings is not None:  # every word with a wanted stem is among them
-            return tuple(m.span() for m in WORD.finditer(low) if m.group() in spellings)
+        if spellings is not None:  # every word with a wanted stem is among them: find those
+            return _occurrences(low, [w for w in spellings if w in low])
         return tuple(m.span() for m in WORD.finditer(low) if stem(m.group()) in weights)
+    if spellings is not None:
+        return tuple(m.span() for m in WORD.finditer(text)
+                     if (m.group().lower() in spellings if m.group().isascii() else stem(fold(m.group())) in weights))
     return tuple(m.span() for m in WORD.finditer(text) if stem(fold(m.group())) in weights)
+
+
+def _occurrences(text: str, words: list[str]) -> tuple[tuple[int, int], ...]:
+    """Spans of `words` standing as whole words in `text` (a word is a run of letters and digits)."""
+    spans = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                spans.append((at, end))
+            at = text.find(word, at + 1)
+    return tuple(sorted(spans))
 
 
 def _sentences(text: str) -> list[str]:
