@@ -353,7 +353,7 @@ class Searcher:
             first = self._anywhere(u.preferred)[matched]
         key = scores + first * (float(scores.max()) + 1.0) if first.any() else scores
         depth = min(len(matched), max(50, 3 * wanted))
-        top = np.argpartition(-key, depth - 1)[:depth] if depth < len(matched) else np.arange(len(matched))
+        top = _top(key, depth)
         docs, top_scores, first = matched[top], scores[top], first[top]
         if len(u.concepts) > 1 and self.options.proximity_bonus:
             # Only the leaders can move up a page, so only they are read word by word.
@@ -541,6 +541,22 @@ def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
     """Which tokens are among `sorted_terms` (a sorted search, faster than np.isin for few terms)."""
     at = np.minimum(np.searchsorted(sorted_terms, tokens), len(sorted_terms) - 1)
     return sorted_terms[at] == tokens
+
+
+def _top(key: np.ndarray, depth: int) -> np.ndarray:
+    """Positions of the `depth` largest keys (any order; all when fewer).
+
+    On a long array, the `depth`-th largest of every 16th key is a floor the true `depth` largest
+    all reach, so only the keys above it (about 16 × depth) are partitioned.
+    """
+    if depth >= len(key):
+        return np.arange(len(key))
+    if len(key) >= 64 * depth:
+        sample = key[::16]
+        floor = np.partition(sample, len(sample) - depth)[len(sample) - depth]
+        above = np.flatnonzero(key >= floor)
+        return above[np.argpartition(-key[above], depth - 1)[:depth]]
+    return np.argpartition(-key, depth - 1)[:depth]
 
 
 def _within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
