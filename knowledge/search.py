@@ -269,37 +269,55 @@ class Searcher:
     def _score(self, u: Understanding, allowed: np.ndarray | None):
         """(matched lessons, their scores, per-concept matching lessons) before the final ranking.
 
-        Every concept's postings go into two `np.bincount`s (BM25F sum and coverage), one pass each
-        over the postings at C speed, instead of fancy-index additions into per-query arrays.
+        The postings of one-word concepts go into two `np.bincount`s (BM25F sum and coverage), one
+        pass each at C speed; a concept with alternatives (thesaurus, phrases) is already a
+        corpus-long array of its best alternative per lesson, and is added as it is.
         """
         n = len(self.lessons)
-        concept_hits, values, weights = [], [], []
+        concept_hits, values, weights, dense = [], [], [], []
         intent = np.zeros(n, dtype=bool) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
         for concept in u.concepts:
             docs, scores = self._concept_scores(concept, intent, bit)
             idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
-            weights.append(max(idf, 0.1))
-            concept_hits.append(docs)
-            values.append(scores)
+            weight = max(idf, 0.1)
+            weights.append(weight)
+            if docs is None:
+                dense.append((scores, weight))
+                concept_hits.append(scores)
+            else:
+                concept_hits.append(docs)
+                values.append((docs, scores, weight))
         # Each concept lists a lesson at most once, so the sums are each lesson's own.
-        docs = np.concatenate(concept_hits) if len(concept_hits) > 1 else concept_hits[0]
-        cover = np.bincount(docs, weights=np.repeat(weights, [len(d) for d in concept_hits]), minlength=n)
+        if values:
+            docs = np.concatenate([d for d, _, _ in values]) if len(values) > 1 else values[0][0]
+            cover = np.bincount(docs, weights=np.repeat([w for _, _, w in values], [len(d) for d, _, _ in values]),
+                                minlength=n)
+            total = np.bincount(docs, weights=np.concatenate([v for _, v, _ in values]) if len(values) > 1
+                                else values[0][1], minlength=n)
+        else:
+            cover, total = np.zeros(n), np.zeros(n)
+        for best, weight in dense:
+            cover += (best > 0) * weight
+            total += best
         # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
         whole = sum(weights) + len(u.unknown) * idf_of(n, 0)
         ok = cover >= (self.options.min_coverage - 1e-6) * whole
         if allowed is not None:
             ok &= allowed
         matched = np.flatnonzero(ok)
-        total = np.bincount(docs, weights=np.concatenate(values) if len(values) > 1 else values[0], minlength=n)
-        share = cover[matched] / whole
-        scores = total[matched].astype(np.float32) * share ** self.options.coverage_power
+        power = self.options.coverage_power
+        if 4 * len(matched) > n:  # most lessons: whole-array arithmetic, then one gather
+            scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
+        else:
+            scores = total[matched].astype(np.float32) * (cover[matched] / whole) ** power
         if intent is not None:
             scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
         return matched, scores, concept_hits
 
     def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int):
-        """(lessons, score) of one concept: its best alternative in each lesson."""
+        """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
+        in each lesson, 0 where none) for a concept of several alternatives or a phrase."""
         if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
             (term,), weight = concept.alternatives[0]
             docs, impacts, fields = self.index.postings(term)
@@ -320,8 +338,7 @@ class Searcher:
                 best[docs] = values
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
-        docs = np.flatnonzero(best).astype(np.int32)
-        return docs, best[docs]
+        return None, best
 
     def _phrase_alternative(self, ids: tuple[int, ...]):
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
@@ -576,7 +593,10 @@ def _within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
 
 
 def _has(docs: np.ndarray, doc: int) -> bool:
-    """True when the sorted lesson numbers `docs` hold `doc`."""
+    """True when the sorted lesson numbers `docs` hold `doc` (or, for a corpus-long float array of
+    scores, when its score there is not 0)."""
+    if docs.dtype.kind == "f":
+        return bool(docs[doc] > 0)
     i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
     return i < len(docs) and int(docs[i]) == doc
 
