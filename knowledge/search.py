@@ -290,7 +290,9 @@ class Searcher:
                 values.append((docs, scores, weight))
         # Each concept lists a lesson at most once, so the sums are each lesson's own.
         if values:
-            docs = np.concatenate([d for d, _, _ in values]) if len(values) > 1 else values[0][0]
+            # bincount reads lesson numbers as intp: convert once for both passes.
+            docs = np.concatenate([d for d, _, _ in values], dtype=np.intp) if len(values) > 1 \
+                else values[0][0].astype(np.intp)
             cover = np.bincount(docs, weights=np.repeat([w for _, _, w in values], [len(d) for d, _, _ in values]),
                                 minlength=n)
             total = np.bincount(docs, weights=np.concatenate([v for _, v, _ in values]) if len(values) > 1

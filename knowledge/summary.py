@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Mapping
 
 from .record import Lesson
@@ -14,30 +13,44 @@ _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)
 FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
 
 
-@dataclass(frozen=True)
 class Cut:
-    """A lesson's prose fields cut into sentences, in `FALLBACK_ORDER`: query-independent, so
-    the search may keep it for the lessons it shows most (see `Searcher`)."""
+    """A lesson's prose fields in `FALLBACK_ORDER`, each cut into sentences on first need.
 
-    #: Per field: (its sentences, the same folded, the folded ones joined by newlines).
-    fields: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...]
+    Query-independent, so the search may keep it for the lessons it shows most (see `Searcher`);
+    a field in which the query's words do not occur is never cut at all.
+    """
+
+    __slots__ = ("texts", "lowered", "_fields")
+
+    def __init__(self, lesson: Lesson) -> None:
+        prose = lesson.prose()
+        self.texts = tuple(prose.get(name, "") for name in FALLBACK_ORDER)
+        #: Each text folded, where folding is only lower-casing (ASCII); None where it may be more.
+        self.lowered = tuple(text.lower() if text.isascii() else None for text in self.texts)
+        self._fields: list[tuple[tuple[str, ...], tuple[str, ...], str] | None] = [None] * len(self.texts)
+
+    def field(self, order: int) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """(sentences, the same folded, the folded ones joined by newlines) of one field."""
+        cut = self._fields[order]
+        if cut is None:
+            cut = self._fields[order] = _cut(self.texts[order])
+        return cut
 
 
 def cut_sentences(lesson: Lesson) -> Cut:
-    """Cut a lesson's prose fields into sentences, as they are and folded."""
-    prose = lesson.prose()
-    fields = []
-    for name in FALLBACK_ORDER:
-        text = prose.get(name, "")
-        sentences = _sentences(text) if text else []
-        if text.isascii():  # folding is lower-casing, which moves no sentence boundary
-            folded = [s.lower() for s in sentences]
-        else:
-            folded = _sentences(fold(text))
-            if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
-                folded = [fold(sentence) for sentence in sentences]
-        fields.append((tuple(sentences), tuple(folded), "\n".join(folded)))
-    return Cut(tuple(fields))
+    """A lesson's prose, ready to be cut into sentences (as they are and folded) field by field."""
+    return Cut(lesson)
+
+
+def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    sentences = _sentences(text) if text else []
+    if text.isascii():  # folding is lower-casing, which moves no sentence boundary
+        folded = [s.lower() for s in sentences]
+    else:
+        folded = _sentences(fold(text))
+        if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
+            folded = [fold(sentence) for sentence in sentences]
+    return tuple(sentences), tuple(folded), "\n".join(folded)
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
@@ -46,45 +59,50 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
     """(summary, field it came from, spans of the query's words in it) for one lesson.
 
     `weights` maps each query stem to how much finding it is worth; the sentence with the most
-    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
-    winner is followed by the next sentence when both fit in `limit` characters. `spellings`
-    (folded word → its stem, for every word of the lessons whose stem is in `weights`) spares
-    reading every word of the lesson: the search knows them from its index. Pass the lesson's
-    `cut` when it is already cut.
+    weight (each stem counted once) wins, in the field the intent asks for on a tie, and the
+    first sentence of the first field when no sentence holds a query word; a short winner is
+    followed by the next sentence when both fit in `limit` characters. `spellings` (folded
+    word → its stem, for every word of the lessons whose stem is in `weights`) spares reading
+    every word of the lesson: the search knows them from its index. Pass the lesson's `cut` when
+    the search keeps it.
 
-    Only the query's words are looked for, word by word only in sentences that hold one of them
-    as a substring, so a lesson never seen before costs a few regex passes, not a stemmer run
-    over every word.
+    Only the query's words are looked for: a field is cut into sentences only when one of them
+    occurs in it, and words are read only in sentences that hold one as a substring.
     """
-    fields = (cut or cut_sentences(lesson)).fields
+    cut = cut or cut_sentences(lesson)
     best: tuple[float, int, int] | None = None
-    for order, (sentences, folded, joined) in enumerate(fields):
-        if not sentences:
+    for order, text in enumerate(cut.texts):
+        if not text:
             continue
+        lowered = cut.lowered[order]
+        if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
+            continue  # none of the query's words here: every sentence of it scores 0
+        sentences, folded, joined = cut.field(order)
         # The field's words that stem to a query stem (each distinct word stemmed once, cached).
         if spellings is None:
             hits = {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
         else:
             hits = {w: s for w, s in spellings.items() if w in joined}
-        if not hits and best is not None:
-            continue  # no query word: no sentence here can beat an earlier one
+        if not hits:
+            continue
         bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
         for position, sentence in enumerate(folded):
-            if len(sentences[position]) < 20:  # too short to stand as a summary
+            if len(sentences[position]) < 20 or not any(w in sentence for w in hits):
+                continue  # too short to stand as a summary, or no query word: scores 0 (below)
+            found = {hits[w] for w in WORD.findall(sentence) if w in hits}
+            if not found:
                 continue
-            if hits and any(w in sentence for w in hits):
-                found = {hits[w] for w in WORD.findall(sentence) if w in hits}
-                score = sum(weights[s] for s in found) + (bonus if found else 0.0)
-            elif best is not None:
-                continue  # no query word: it cannot beat an earlier sentence
-            else:
-                score = 0.0
-            rank = (score, -order, -position)
+            rank = (sum(weights[s] for s in found) + bonus, -order, -position)
             if best is None or rank > best:
                 best = rank
+    if best is None or best[0] <= 0:
+        # Every other sentence scores 0: the first one long enough wins a tie at 0.
+        first = _first_sentence(cut)
+        if first is not None and (best is None or first > best):
+            best = first
     if best is None:
         return "", "", ()
-    sentences = fields[-best[1]][0]
+    sentences = cut.field(-best[1])[0]
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
@@ -120,6 +138,16 @@ def _occurrences(text: str, words: list[str]) -> tuple[tuple[int, int], ...]:
                 spans.append((at, end))
             at = text.find(word, at + 1)
     return tuple(sorted(spans))
+
+
+def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:
+    """(0, -field order, -position) of the first sentence long enough to stand as a summary."""
+    for order, text in enumerate(cut.texts):
+        if text:
+            for position, sentence in enumerate(cut.field(order)[0]):
+                if len(sentence) >= 20:
+                    return (0.0, -order, -position)
+    return None
 
 
 def _sentences(text: str) -> list[str]:
