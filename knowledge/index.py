@@ -80,13 +80,28 @@ class InvertedIndex:
         all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
         del chunks
         # Each raw token → its words (usually one; none or several when folding splits it).
-        surface: dict[str, int] = {}
-        raw_words = [[]] + [[surface.setdefault(w, len(surface)) for w in _raw_words(t)] for t in list(raw)[1:]]
-        count = np.array([len(ws) for ws in raw_words], dtype=np.int64)
-        count[0] = 1  # the field separator stays one token
-        flat = np.array([-1] + [w for ws in raw_words[1:] for w in ws], dtype=np.int32)
+        # An ASCII raw token is letters and digits only: one word, its lower case (all lowered at once).
+        tokens = list(raw)[1:]
+        del raw
+        lowered = iter(b"\n".join(t for t in tokens if t.isascii()).decode("ascii").lower().split("\n"))
+        sequence: list[str] = []
+        counts = [1]  # the field separator stays one token
+        for token in tokens:
+            if token.isascii():
+                sequence.append(next(lowered))
+                counts.append(1)
+            else:
+                found = _raw_words(token)
+                sequence += found
+                counts.append(len(found))
+        del tokens, lowered
+        surface = {w: i for i, w in enumerate(dict.fromkeys(sequence))}  # ids in order of first use
+        count = np.array(counts, dtype=np.int64)
+        flat = np.empty(len(sequence) + 1, dtype=np.int32)
+        flat[0] = -1
+        flat[1:] = np.fromiter(map(surface.__getitem__, sequence), dtype=np.int32, count=len(sequence))
         start = np.concatenate(([0], np.cumsum(count)[:-1]))
-        del raw, raw_words
+        del sequence, counts
         # Nearly every raw token is one word: map each to its first word (-2: none), then insert the
         # further words of the rare raw tokens that fold into several, and drop the empty ones.
         first_word = np.where(count > 0, flat[np.minimum(start, len(flat) - 1)], -2).astype(np.int32)
