@@ -95,10 +95,17 @@ class Searcher:
         # Lessons share their few place and theme combinations: each is worked out once.
         places_of: dict[tuple, tuple] = {}
         themes_of: dict[tuple, tuple] = {}
-        values = [(*(places_of.get(lesson.locations) or places_of.setdefault(lesson.locations, _places(lesson.locations))),
-                   *(themes_of.get(lesson.themes) or themes_of.setdefault(lesson.themes, _themes(lesson.themes))),
-                   (lesson.eval_number,) if lesson.eval_number else ()) for lesson in lessons]
-        self.places = Places({c for cs, _ in places_of.values() for c in cs}, {r for _, rs in places_of.values() for r in rs})
+        values = []
+        for lesson in lessons:
+            places = places_of.get(lesson.locations)
+            if places is None:
+                places = places_of[lesson.locations] = _places(lesson.locations)
+            themes = themes_of.get(lesson.themes)
+            if themes is None:
+                themes = themes_of[lesson.themes] = _themes(lesson.themes)
+            values.append((*places, *themes, (lesson.eval_number,) if lesson.eval_number else ()))
+        self.places = Places({c for cs, _ in places_of.values() for c in cs},
+                             {r for _, rs in places_of.values() for r in rs})
         self._filters = {name: _Facet([v[i] for v in values])
                          for i, name in enumerate(("country", "region", "theme", "category", "eval"))}
         self._facets = {name: self._filters[name] for name in FACETS}
@@ -116,7 +123,8 @@ class Searcher:
         self._duplicates = np.flatnonzero(self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32))
         self._originals = self.index.duplicate_of[self._duplicates]
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
-        self._cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(lambda doc: cut_sentences(self.lessons[doc]))
+        self._cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(
+            lambda doc: cut_sentences(self.lessons[doc]))
 
     # -- understanding ------------------------------------------------------------------------
 
@@ -382,7 +390,8 @@ class Searcher:
         order = np.lexsort((docs, -top_scores, ~first))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
-        total = len(matched) - int(np.count_nonzero(_within(self._duplicates, matched) & _within(self._originals, matched)))
+        repeated = _within(self._duplicates, matched) & _within(self._originals, matched)
+        total = len(matched) - int(np.count_nonzero(repeated))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if self.options.group_by_evaluation:
