@@ -34,15 +34,23 @@ _CHUNK = 500
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
 
 
-def field_texts(lesson: Lesson) -> list[str]:
-    """The text of each indexed field of a lesson, in `FIELDS` order."""
+def field_texts(lesson: Lesson, memo: dict | None = None) -> list[str]:
+    """The text of each indexed field of a lesson, in `FIELDS` order.
+
+    `memo` keeps the theme and place fields of each combination seen (lessons share few).
+    """
     title = lesson.title
-    if lesson.eval_title and fold(lesson.eval_title) != fold(lesson.title):
+    if lesson.eval_title and lesson.eval_title != title and fold(lesson.eval_title) != fold(title):
         title = f"{title}\n{lesson.eval_title}"
-    themes = "\n".join(dict.fromkeys(t for t, _ in lesson.themes if t))
-    categories = "\n".join(dict.fromkeys(c for _, c in lesson.themes if c))
-    return [title, themes, categories, "\n".join((*lesson.countries, *lesson.regions)),
-            *(getattr(lesson, name) for name in PROSE_FIELDS)]
+    memo = {} if memo is None else memo
+    themes = memo.get(lesson.themes)
+    if themes is None:
+        themes = memo[lesson.themes] = ("\n".join(dict.fromkeys(t for t, _ in lesson.themes if t)),
+                                        "\n".join(dict.fromkeys(c for _, c in lesson.themes if c)))
+    place = memo.get((0, lesson.locations))
+    if place is None:
+        place = memo[(0, lesson.locations)] = "\n".join((*lesson.countries, *lesson.regions))
+    return [title, *themes, place, *(getattr(lesson, name) for name in PROSE_FIELDS)]
 
 
 class InvertedIndex:
@@ -56,11 +64,11 @@ class InvertedIndex:
         # (bytes.translate + split); each distinct raw token is then folded and split into words
         # once ("d’Ivoire" → "d", "ivoire"), so the tokens are exactly text.words() of the text.
         raw: dict[bytes, int] = {_SEP_TOKEN: 0}
-        chunks, digests = [], []
+        chunks, digests, memo = [], [], {}
         for first in range(0, n_docs, _CHUNK):
             texts = []
             for lesson in lessons[first:first + _CHUNK]:
-                fields = field_texts(lesson)
+                fields = field_texts(lesson, memo)
                 texts += fields
                 digests.append(hashlib.blake2b("\n".join(fields[4:]).lower().encode(), digest_size=8).digest())
             data = (_SEP_JOIN.join(texts) + _SEP_JOIN).encode("utf-8", "surrogatepass").translate(_ASCII_BREAKS)
@@ -72,17 +80,43 @@ class InvertedIndex:
         all_ids = np.concatenate(chunks) if chunks else np.zeros(0, np.int32)
         del chunks
         # Each raw token → its words (usually one; none or several when folding splits it).
-        surface: dict[str, int] = {}
-        raw_words = [[]] + [[surface.setdefault(w, len(surface)) for w in _raw_words(t)] for t in list(raw)[1:]]
-        count = np.array([len(ws) for ws in raw_words], dtype=np.int64)
-        count[0] = 1  # the field separator stays one token
-        flat = np.array([-1] + [w for ws in raw_words[1:] for w in ws], dtype=np.int32)
+        # An ASCII raw token is letters and digits only: one word, its lower case (all lowered at once).
+        tokens = list(raw)[1:]
+        del raw
+        lowered = iter(b"\n".join(t for t in tokens if t.isascii()).decode("ascii").lower().split("\n"))
+        sequence: list[str] = []
+        counts = [1]  # the field separator stays one token
+        for token in tokens:
+            if token.isascii():
+                sequence.append(next(lowered))
+                counts.append(1)
+            else:
+                found = _raw_words(token)
+                sequence += found
+                counts.append(len(found))
+        del tokens, lowered
+        surface = {w: i for i, w in enumerate(dict.fromkeys(sequence))}  # ids in order of first use
+        count = np.array(counts, dtype=np.int64)
+        flat = np.empty(len(sequence) + 1, dtype=np.int32)
+        flat[0] = -1
+        flat[1:] = np.fromiter(map(surface.__getitem__, sequence), dtype=np.int32, count=len(sequence))
         start = np.concatenate(([0], np.cumsum(count)[:-1]))
-        del raw, raw_words
-        per_token = count[all_ids]
-        positions = np.repeat(start[all_ids] - np.concatenate(([0], np.cumsum(per_token)[:-1])), per_token)
-        expanded = flat[positions + np.arange(len(positions))]
-        del all_ids, per_token, positions
+        del sequence, counts
+        # Nearly every raw token is one word: map each to its first word (-2: none), then insert the
+        # further words of the rare raw tokens that fold into several, and drop the empty ones.
+        first_word = np.where(count > 0, flat[np.minimum(start, len(flat) - 1)], -2).astype(np.int32)
+        expanded = first_word[all_ids]
+        several = np.flatnonzero(count > 1)
+        if len(several):
+            where = np.flatnonzero(np.isin(all_ids, several)) if len(several) < 64 else \
+                np.flatnonzero((count > 1)[all_ids])
+            more = count[all_ids[where]] - 1
+            at = np.repeat(start[all_ids[where]] + 1 - np.concatenate(([0], np.cumsum(more)[:-1])), more) \
+                + np.arange(int(more.sum()))
+            expanded = np.insert(expanded, np.repeat(where + 1, more), flat[at])
+        if (count == 0).any():
+            expanded = expanded[expanded != -2]
+        del all_ids
         separators = np.flatnonzero(expanded < 0)
         lengths = np.diff(np.concatenate(([-1], separators))) - 1
         token_ids = expanded[expanded >= 0]
@@ -96,6 +130,14 @@ class InvertedIndex:
         self.stem_ids = stem_ids
         self.stems_by_id = list(stem_ids)
         n_terms = len(stem_ids)
+        # Every spelling of each stem in the lessons (stop words too, when their stem is a term), so a
+        # summary finds a query's words in a sentence by substring tests instead of stemming it.
+        stem_of_word = np.array([stem_ids.get(s, -1) for s in stems], dtype=np.int32)
+        spelt = np.flatnonzero(stem_of_word >= 0)
+        spelt = spelt[np.argsort(stem_of_word[spelt], kind="stable")]
+        self._spellings = [words[i] for i in spelt.tolist()]
+        self._spellings_start = np.concatenate(([0], np.cumsum(np.bincount(stem_of_word[spelt], minlength=n_terms))))
+        del stem_of_word, spelt
 
         surface_counts = np.bincount(token_ids, minlength=len(words))
         keep_words = [i for i, w in enumerate(words) if surface_to_stem[i] >= 0 and w.isalpha()]
@@ -163,6 +205,12 @@ class InvertedIndex:
             return empty, np.zeros(0, np.float32), np.zeros(0, np.int16)
         lo, hi = self.start[term], self.start[term + 1]
         return self.docs[lo:hi], self.impacts[lo:hi], self.fields[lo:hi]
+
+    def spellings(self, term: int) -> list[str]:
+        """The folded words of the lessons whose stem is this term."""
+        if term < 0:
+            return []
+        return self._spellings[self._spellings_start[term]:self._spellings_start[term + 1]]
 
     def doc_stream(self, doc: int) -> np.ndarray:
         """The stems of one lesson in page order (stop words left out)."""

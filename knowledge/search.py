@@ -25,7 +25,7 @@ from .places import PLACE_NOUNS, Places
 from .query import parse_query
 from .spelling import SpellingIndex
 from .record import Lesson
-from .summary import Sentences, sentences_of, summarize
+from .summary import Cut, cut_sentences, summarize
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .thesaurus import Term, Thesaurus
 
@@ -83,6 +83,7 @@ class Understanding:
 #: How many lessons' cut sentences a knowledge base keeps (a few MB; the lessons people see most).
 SENTENCE_CACHE = 4096
 
+
 class Searcher:
     """The ranked, typo-tolerant search over an `InvertedIndex` of the lessons."""
 
@@ -91,9 +92,20 @@ class Searcher:
         self.options = options
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
         self.thesaurus = Thesaurus.bundled(options.synonyms)
-        self.places = Places((c for lesson in lessons for c in lesson.countries),
-                             (r for lesson in lessons for r in lesson.regions))
-        values = [_lesson_values(lesson) for lesson in lessons]
+        # Lessons share their few place and theme combinations: each is worked out once.
+        places_of: dict[tuple, tuple] = {}
+        themes_of: dict[tuple, tuple] = {}
+        values = []
+        for lesson in lessons:
+            places = places_of.get(lesson.locations)
+            if places is None:
+                places = places_of[lesson.locations] = _places(lesson.locations)
+            themes = themes_of.get(lesson.themes)
+            if themes is None:
+                themes = themes_of[lesson.themes] = _themes(lesson.themes)
+            values.append((*places, *themes, (lesson.eval_number,) if lesson.eval_number else ()))
+        self.places = Places({c for cs, _ in places_of.values() for c in cs},
+                             {r for _, rs in places_of.values() for r in rs})
         self._filters = {name: _Facet([v[i] for v in values])
                          for i, name in enumerate(("country", "region", "theme", "category", "eval"))}
         self._facets = {name: self._filters[name] for name in FACETS}
@@ -107,10 +119,12 @@ class Searcher:
                                       | self.thesaurus.words)
         self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
                                              [1] * len([w for w in self._query_words if w.isalpha()]))
-        self._is_duplicate = self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32)
-        #: Each lesson's sentences, cut on first use and kept: most answers show the same lessons again.
-        self._sentences: Callable[[int], Sentences] = lru_cache(maxsize=SENTENCE_CACHE)(
-            lambda doc: sentences_of(self.lessons[doc]))
+        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
+        self._duplicates = np.flatnonzero(self.index.duplicate_of != np.arange(len(lessons), dtype=np.int32))
+        self._originals = self.index.duplicate_of[self._duplicates]
+        #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
+        self._cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(
+            lambda doc: cut_sentences(self.lessons[doc]))
 
     # -- understanding ------------------------------------------------------------------------
 
@@ -244,11 +258,12 @@ class Searcher:
         page = ranked[offset:offset + limit]
         stems = {s for c in u.concepts for s in c.stems}
         weights = {s: float(self.index.idf[self.index.term_id(s)]) for s in stems if self.index.term_id(s) >= 0}
+        spellings = self._spellings(weights) if explain else {}
         hits = []
         for doc, score in page:
             lesson = self.lessons[doc]
             found = tuple(c.label for c, docs in zip(u.concepts, concept_hits) if _has(docs, doc))
-            summary, source, spans = (summarize(lesson, weights, u.intent, sentences=self._sentences(doc))
+            summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings, cut=self._cut(doc))
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
                             tuple(self.lessons[d].id for d in grouped.get(doc, ()))))
@@ -260,66 +275,102 @@ class Searcher:
                       corrections=corrections, facets=self._facet_counts(matched), notice=notice)
 
     def _score(self, u: Understanding, allowed: np.ndarray | None):
-        """(matched lessons, their scores, per-concept matching lessons) before the final ranking."""
+        """(matched lessons, their scores, per-concept matching lessons) before the final ranking.
+
+        The postings of one-word concepts go into two `np.bincount`s (BM25F sum and coverage), one
+        pass each at C speed; a concept with alternatives (thesaurus, phrases) is already a
+        corpus-long array of its best alternative per lesson, and is added as it is.
+        """
         n = len(self.lessons)
-        total = np.zeros(n, dtype=np.float32)
-        cover = np.zeros(n, dtype=np.float32)
-        concept_hits = []
+        concept_hits, values, weights, dense = [], [], [], []
         intent = np.zeros(n, dtype=bool) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
-        weights = []
         for concept in u.concepts:
-            docs, values = self._concept_scores(concept, intent, bit)
+            docs, scores = self._concept_scores(concept, intent, bit)
             idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
-            weights.append(max(idf, 0.1))
-            # Each concept lists a lesson at most once, so plain fancy-index additions are exact.
-            total[docs] += values
-            cover[docs] += weights[-1]
-            concept_hits.append(docs)
+            weight = max(idf, 0.1)
+            weights.append(weight)
+            if docs is None:
+                dense.append((scores, weight))
+                concept_hits.append(scores)
+            else:
+                concept_hits.append(docs)
+                values.append((docs, scores, weight))
+        # Each concept lists a lesson at most once, so the sums are each lesson's own.
+        if values:
+            # bincount reads lesson numbers as intp: convert once for both passes.
+            docs = np.concatenate([d for d, _, _ in values], dtype=np.intp) if len(values) > 1 \
+                else values[0][0].astype(np.intp)
+            cover = np.bincount(docs, weights=np.repeat([w for _, _, w in values], [len(d) for d, _, _ in values]),
+                                minlength=n)
+            total = np.bincount(docs, weights=np.concatenate([v for _, v, _ in values]) if len(values) > 1
+                                else values[0][1], minlength=n)
+        else:
+            cover, total = np.zeros(n), np.zeros(n)
+        for best, weight in dense:
+            cover += (best > 0) * weight
+            total += best
         # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
-        need = (self.options.min_coverage - 1e-6) * (sum(weights) + len(u.unknown) * idf_of(n, 0))
-        ok = cover >= need
+        whole = sum(weights) + len(u.unknown) * idf_of(n, 0)
+        ok = cover >= (self.options.min_coverage - 1e-6) * whole
         if allowed is not None:
             ok &= allowed
         matched = np.flatnonzero(ok)
-        share = cover[matched].astype(np.float64) / (sum(weights) + len(u.unknown) * idf_of(n, 0))
-        scores = total[matched] * share ** self.options.coverage_power
+        power = self.options.coverage_power
+        if 4 * len(matched) > n:  # most lessons: whole-array arithmetic, then one gather
+            scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
+        else:
+            scores = total[matched].astype(np.float32) * (cover[matched] / whole) ** power
         if intent is not None:
             scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
         return matched, scores, concept_hits
 
     def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int):
-        """(lessons, score) of one concept: its best alternative in each lesson."""
+        """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
+        in each lesson, 0 where none) for a concept of several alternatives or a phrase."""
         if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
             (term,), weight = concept.alternatives[0]
             docs, impacts, fields = self.index.postings(term)
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
-            return docs, impacts * weight
+            return docs, impacts * np.float32(weight)
         best = np.zeros(len(self.lessons), dtype=np.float32)
-        for ids, weight in concept.alternatives:
+        for i, (ids, weight) in enumerate(concept.alternatives):
             if len(ids) == 1:
                 docs, impacts, fields = self.index.postings(ids[0])
-                best[docs] = np.maximum(best[docs], impacts * weight)
             else:
-                docs, impacts, fields, present = self._phrase_alternative(ids)
-                best[docs] = np.maximum(best[docs], impacts * weight)
+                docs, impacts, fields = self._phrase_alternative(ids)
+            if i == 0:  # nothing to compare with yet: one scatter, no gather
+                best[docs] = impacts * np.float32(weight)
+            else:
+                values = best[docs]
+                np.maximum(values, impacts * np.float32(weight), out=values)
+                best[docs] = values
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] = True
-        docs = np.flatnonzero(best).astype(np.int32)
-        return docs, best[docs]
+        return None, best
 
     def _phrase_alternative(self, ids: tuple[int, ...]):
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
+        n = len(self.lessons)
         parts = [self.index.postings(t) for t in ids]
+        if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
+            (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
+            at = _within_at(a, b)
+            both = at >= 0
+            at = at[both]
+            sums = a_impacts[both].astype(np.float64) + b_impacts[at]
+            return a[both], (sums / 2).astype(np.float32), a_fields[both] | b_fields[at]
         docs = np.concatenate([p[0] for p in parts])
-        uniq, inverse, counts = np.unique(docs, return_inverse=True, return_counts=True)
-        sums = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]))
-        fields = np.zeros(len(uniq), dtype=np.int16)
-        np.bitwise_or.at(fields, inverse, np.concatenate([p[2] for p in parts]))
-        keep = counts * 2 > len(ids)
-        complete = (counts[keep] / len(ids)) ** 2
-        return uniq[keep], (sums[keep] / len(ids) * complete).astype(np.float32), fields[keep], counts[keep]
+        counts = np.bincount(docs, minlength=n)
+        keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
+        sums = np.bincount(docs, weights=np.concatenate([p[1] for p in parts]), minlength=n)[keep]
+        fields = np.zeros(n, dtype=np.int16)
+        for part_docs, _, part_fields in parts:  # a word lists a lesson once: plain |= is exact
+            fields[part_docs] |= part_fields
+        counts = counts[keep]
+        complete = (counts / len(ids)) ** 2
+        return keep, (sums / len(ids) * complete).astype(np.float32), fields[keep]
 
     def _rank(self, matched: np.ndarray, scores: np.ndarray, u: Understanding, wanted: int,
               concept_hits: list[np.ndarray]):
@@ -329,7 +380,7 @@ class Searcher:
             first = self._anywhere(u.preferred)[matched]
         key = scores + first * (float(scores.max()) + 1.0) if first.any() else scores
         depth = min(len(matched), max(50, 3 * wanted))
-        top = np.argpartition(-key, depth - 1)[:depth] if depth < len(matched) else np.arange(len(matched))
+        top = _top(key, depth)
         docs, top_scores, first = matched[top], scores[top], first[top]
         if len(u.concepts) > 1 and self.options.proximity_bonus:
             # Only the leaders can move up a page, so only they are read word by word.
@@ -338,10 +389,9 @@ class Searcher:
             top_scores[lead] *= 1.0 + self.options.proximity_bonus * self._proximity(docs[lead], u.concepts)
         order = np.lexsort((docs, -top_scores, ~first))
         docs, top_scores = docs[order], top_scores[order]
-        mask = np.zeros(len(self.lessons), dtype=bool)
-        mask[matched] = True
-        dups = matched[self._is_duplicate[matched]]
-        total = len(matched) - int(np.count_nonzero(mask[self.index.duplicate_of[dups]]))
+        # A duplicate counts only when its original is not matched too (`matched` is sorted).
+        repeated = _within(self._duplicates, matched) & _within(self._originals, matched)
+        total = len(matched) - int(np.count_nonzero(repeated))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if self.options.group_by_evaluation:
@@ -409,9 +459,16 @@ class Searcher:
     # -- explaining ---------------------------------------------------------------------------
 
     def _facet_counts(self, matched: np.ndarray) -> MappingProxyType:
-        mask = np.zeros(len(self.lessons), dtype=bool)
-        mask[matched] = True
-        return MappingProxyType({name: facet.counts(matched, mask, FACET_SIZE) for name, facet in self._facets.items()})
+        outside = False
+        if 2 * len(matched) > len(self.lessons):  # most lessons match: count the others, fewer
+            mask = np.ones(len(self.lessons), dtype=bool)
+            mask[matched] = False
+            matched, outside = np.flatnonzero(mask), True
+        return MappingProxyType({name: facet.counts(matched, FACET_SIZE, outside) for name, facet in self._facets.items()})
+
+    def _spellings(self, stems) -> dict[str, str]:
+        """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
+        return {w: s for s in stems for w in self.index.spellings(self.index.term_id(s))}
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
         """Known words nearest the unknown ones (up to two edits), commonest first."""
@@ -421,7 +478,7 @@ class Searcher:
         return tuple(dict.fromkeys(found))[:5]
 
     def _popular_themes(self) -> tuple[str, ...]:
-        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), np.ones(len(self.lessons), dtype=bool), 5))
+        return tuple(v for v, _ in self._facets["theme"].counts(np.arange(len(self.lessons)), 5))
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
@@ -442,10 +499,11 @@ class Searcher:
         scores[self.index.duplicate_of == twin] = 0
         order = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if scores[d] > 0]
         stems = {s: float(self.index.idf[t]) for s, t in self.index.stem_ids.items() if t in set(terms)}
+        spellings = self._spellings(stems)
         hits = []
         top = scores[order[0]] if order else 1.0
         for d in order:
-            summary, source, spans = summarize(self.lessons[d], stems, "", sentences=self._sentences(d))
+            summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self._cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return hits
 
@@ -453,34 +511,49 @@ class Searcher:
 class _Facet:
     """Values of one facet per lesson, as flat arrays for counting and filtering without loops.
 
-    Most lessons have one value (one country): `primary` holds it, the few others go to `extra`,
-    so counting a match set is one gather and one bincount.
+    Each lesson's combination of values (usually one country, a few themes) gets an id, so
+    counting a match set is one gather and one bincount, however many values a lesson has.
     """
 
     def __init__(self, values: list[tuple[str, ...]]) -> None:
-        ids: dict[str, int] = {}
-        flat = [ids.setdefault(v, len(ids)) for vs in values for v in vs]
+        combos: dict[tuple[str, ...], int] = {}  # a lesson's values are distinct already
+        self.combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
+                                 count=len(values))
+        ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
+        self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
         self.names = list(ids)
         self.folded = [fold(v) for v in self.names]
         self.alphabetical = np.argsort(np.argsort(self.folded, kind="stable"), kind="stable")
-        self.value = np.array(flat, dtype=np.int32)
-        self.start = np.concatenate(([0], np.cumsum([len(vs) for vs in values]))).astype(np.int64)
-        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), np.diff(self.start))
-        none = len(self.names)  # the bucket of lessons without a value
-        has = np.diff(self.start) > 0
-        self.primary = np.full(len(values), none, dtype=np.int32)
-        self.primary[has] = self.value[self.start[:-1][has]]
-        later = np.ones(len(self.value), dtype=bool)
-        later[self.start[:-1][has]] = False
-        self.extra_owner, self.extra_value = self.owner[later], self.value[later]
+        self.n_combos = len(combos)
+        self.combo_total = np.bincount(self.combo, minlength=self.n_combos)
+        combo_len = np.array([len(c) for c in combos], dtype=np.int64)
+        self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), combo_len)
+        # Each lesson's values, flat (its combination's, copied with numpy).
+        lengths = combo_len[self.combo] if len(values) else np.zeros(0, np.int64)
+        self.start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), lengths)
+        combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
+        at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
+        self.value = self.combo_value[at]
 
-    def counts(self, docs: np.ndarray, mask: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
-        """The `size` commonest values among the lessons `docs` (also given as a `mask`), commonest first, ties A-Z."""
-        counts = np.bincount(self.primary[docs], minlength=len(self.names) + 1)[:-1]
-        if len(self.extra_owner):
-            counts = counts + np.bincount(self.extra_value[mask[self.extra_owner]], minlength=len(self.names))
+    def counts(self, docs: np.ndarray, size: int, outside: bool = False) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs` (all but them when `outside`),
+        commonest first, ties A-Z.
+
+        Lessons are counted by their combination of values (few distinct ones: a country, a pair
+        of themes), one gather and one bincount over `docs`; the combinations' counts then spread
+        to their values over a short array.
+        """
+        per_combo = np.bincount(self.combo[docs], minlength=self.n_combos)
+        if outside:
+            per_combo = self.combo_total - per_combo
+        counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
+        return self.top(counts.astype(np.int64), size)
+
+    def top(self, counts: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values by their `counts`, commonest first, ties A-Z."""
         order = np.lexsort((self.alphabetical, -counts))[:size]
-        return tuple((self.names[i], int(counts[i])) for i in order if counts[i])
+        return tuple((self.names[i], int(counts[i])) for i in order.tolist() if counts[i])
 
     def mask(self, value_ids: list[int], n: int) -> np.ndarray:
         """The lessons holding any of these values."""
@@ -498,19 +571,55 @@ def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
     return sorted_terms[at] == tokens
 
 
+def _top(key: np.ndarray, depth: int) -> np.ndarray:
+    """Positions of the `depth` largest keys (any order; all when fewer).
+
+    On a long array, the `depth`-th largest of every 16th key is a floor the true `depth` largest
+    all reach, so only the keys above it (about 16 × depth) are partitioned.
+    """
+    if depth >= len(key):
+        return np.arange(len(key))
+    if len(key) >= 64 * depth:
+        sample = key[::16]
+        floor = np.partition(sample, len(sample) - depth)[len(sample) - depth]
+        above = np.flatnonzero(key >= floor)
+        return above[np.argpartition(-key[above], depth - 1)[:depth]]
+    return np.argpartition(-key, depth - 1)[:depth]
+
+
+def _within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are among `sorted_docs`, by binary search (no array as long as the corpus)."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
+    return sorted_docs[at] == docs
+
+
+def _within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """The position of each of `docs` in `sorted_docs`, -1 where absent."""
+    if not len(sorted_docs):
+        return np.full(len(docs), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return np.where(sorted_docs[at] == docs, at, -1)
+
+
 def _has(docs: np.ndarray, doc: int) -> bool:
-    """True when the sorted lesson numbers `docs` hold `doc`."""
-    i = int(np.searchsorted(docs, doc))
+    """True when the sorted lesson numbers `docs` hold `doc` (or, for a corpus-long float array of
+    scores, when its score there is not 0)."""
+    if docs.dtype.kind == "f":
+        return bool(docs[doc] > 0)
+    i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
     return i < len(docs) and int(docs[i]) == doc
 
 
-def _lesson_values(lesson: Lesson) -> tuple[tuple[str, ...], ...]:
-    """A lesson's countries, regions, themes, categories and evaluation, each without repeats."""
-    countries = tuple(dict.fromkeys(c for c, _ in lesson.locations if c))
-    regions = tuple(dict.fromkeys(r for _, r in lesson.locations if r))
-    themes = tuple(dict.fromkeys(t for t, _ in lesson.themes if t))
-    categories = tuple(dict.fromkeys(c for _, c in lesson.themes if c))
-    return countries, regions, themes, categories, (lesson.eval_number,) if lesson.eval_number else ()
+def _places(locations: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A lesson's countries and regions, each without repeats."""
+    return (tuple(dict.fromkeys(c for c, _ in locations if c)), tuple(dict.fromkeys(r for _, r in locations if r)))
+
+
+def _themes(themes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A lesson's themes and categories, each without repeats."""
+    return (tuple(dict.fromkeys(t for t, _ in themes if t)), tuple(dict.fromkeys(c for _, c in themes if c)))
 
 
 def _intent(words: list[str]) -> tuple[str, set[int]]:

@@ -36,9 +36,11 @@ class SpellingIndex:
         # word), a tenth of the memory of a dict of lists; a hash collision only adds a candidate
         # that the edit-distance check then drops. A 4-letter word is only ever reached from a
         # 5-letter typo by deleting the typo's extra letter, which looks it up in `ids` directly.
-        pairs = [(hash(w[:j] + w[j + 1:]), i) for i, w in enumerate(words) if len(w) >= 5 for j in range(len(w))]
-        keys = np.array([k for k, _ in pairs], dtype=np.int64)
-        owners = np.array([i for _, i in pairs], dtype=np.int32)
+        long = [i for i, w in enumerate(words) if len(w) >= 5]
+        lengths = [len(words[i]) for i in long]
+        keys = np.fromiter((hash(w[:j] + w[j + 1:]) for w in map(words.__getitem__, long) for j in range(len(w))),
+                           dtype=np.int64, count=sum(lengths))
+        owners = np.repeat(np.array(long, dtype=np.int32), lengths)
         order = np.argsort(keys, kind="stable")
         self._keys, self._owners = keys[order], owners[order]
 

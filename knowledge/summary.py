@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Mapping
 
 from .record import Lesson
-from .text import WORD, fold, stem, stem_all, word_spans
+from .text import WORD, fold, stem
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
@@ -14,64 +13,96 @@ _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)
 FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
 
 
-@dataclass(frozen=True)
-class Sentences:
-    """A lesson's prose cut into sentences, each with the set of its word stems.
+class Cut:
+    """A lesson's prose fields in `FALLBACK_ORDER`, each cut into sentences on first need.
 
-    The query-independent half of a summary: the search computes it once per lesson and keeps
-    it (see `Searcher`), so answering only intersects small sets.
+    Query-independent, so the search may keep it for the lessons it shows most (see `Searcher`);
+    a field in which the query's words do not occur is never cut at all.
     """
 
-    fields: tuple[tuple[str, tuple[str, ...]], ...]  # (field, its sentences) in FALLBACK_ORDER
-    stems: tuple[tuple[int, int, frozenset[str]], ...]  # (field order, sentence, stems); 20+ chars only
+    __slots__ = ("texts", "lowered", "_fields")
+
+    def __init__(self, lesson: Lesson) -> None:
+        prose = lesson.prose()
+        self.texts = tuple(prose.get(name, "") for name in FALLBACK_ORDER)
+        #: Each text folded, where folding is only lower-casing (ASCII); None where it may be more.
+        self.lowered = tuple(text.lower() if text.isascii() else None for text in self.texts)
+        self._fields: list[tuple[tuple[str, ...], tuple[str, ...], str] | None] = [None] * len(self.texts)
+
+    def field(self, order: int) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+        """(sentences, the same folded, the folded ones joined by newlines) of one field."""
+        cut = self._fields[order]
+        if cut is None:
+            cut = self._fields[order] = _cut(self.texts[order])
+        return cut
 
 
-def sentences_of(lesson: Lesson) -> Sentences:
-    """Cut a lesson's prose fields into sentences and stem each sentence's words."""
-    prose = lesson.prose()
-    fields: list[tuple[str, tuple[str, ...]]] = []
-    words: list[str] = []
-    owners: list[tuple[int, int, int, int]] = []  # (field order, sentence, first word, end word)
-    for order, name in enumerate(FALLBACK_ORDER):
-        text = prose.get(name, "")
-        sentences, folded = _sentences(text), _sentences(fold(text))
+def cut_sentences(lesson: Lesson) -> Cut:
+    """A lesson's prose, ready to be cut into sentences (as they are and folded) field by field."""
+    return Cut(lesson)
+
+
+def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    sentences = _sentences(text) if text else []
+    if text.isascii():  # folding is lower-casing, which moves no sentence boundary
+        folded = [s.lower() for s in sentences]
+    else:
+        folded = _sentences(fold(text))
         if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
             folded = [fold(sentence) for sentence in sentences]
-        fields.append((name, tuple(sentences)))
-        for position, sentence in enumerate(folded):
-            if len(sentences[position]) < 20:  # too short to stand as a summary
-                continue
-            found = WORD.findall(sentence)
-            owners.append((order, position, len(words), len(words) + len(found)))
-            words += found
-    stems = stem_all(words)
-    return Sentences(tuple(fields), tuple((order, position, frozenset(stems[first:end]))
-                                          for order, position, first, end in owners))
+    return tuple(sentences), tuple(folded), "\n".join(folded)
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
-              limit: int = MAX_SUMMARY_CHARS,
-              sentences: Sentences | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
+              limit: int = MAX_SUMMARY_CHARS, spellings: Mapping[str, str] | None = None,
+              cut: Cut | None = None) -> tuple[str, str, tuple[tuple[int, int], ...]]:
     """(summary, field it came from, spans of the query's words in it) for one lesson.
 
     `weights` maps each query stem to how much finding it is worth; the sentence with the most
-    weight (each stem counted once) wins, in the field the intent asks for on a tie; a short
-    winner is followed by the next sentence when both fit in `limit` characters. Pass the
-    lesson's `sentences` when they are already cut.
+    weight (each stem counted once) wins, in the field the intent asks for on a tie, and the
+    first sentence of the first field when no sentence holds a query word; a short winner is
+    followed by the next sentence when both fit in `limit` characters. `spellings` (folded
+    word → its stem, for every word of the lessons whose stem is in `weights`) spares reading
+    every word of the lesson: the search knows them from its index. Pass the lesson's `cut` when
+    the search keeps it.
+
+    Only the query's words are looked for: a field is cut into sentences only when one of them
+    occurs in it, and words are read only in sentences that hold one as a substring.
     """
-    cut = sentences or sentences_of(lesson)
-    wanted = weights.keys()
+    cut = cut or cut_sentences(lesson)
     best: tuple[float, int, int] | None = None
-    for order, position, stems in cut.stems:
-        found = stems & wanted
-        score = sum(weights[s] for s in found) + (0.5 if found and FALLBACK_ORDER[order] == intent else 0.0)
-        rank = (score, -order, -position)
-        if best is None or rank > best:
-            best = rank
+    for order, text in enumerate(cut.texts):
+        if not text:
+            continue
+        lowered = cut.lowered[order]
+        if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
+            continue  # none of the query's words here: every sentence of it scores 0
+        sentences, folded, joined = cut.field(order)
+        # The field's words that stem to a query stem (each distinct word stemmed once, cached).
+        if spellings is None:
+            hits = {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
+        else:
+            hits = {w: s for w, s in spellings.items() if w in joined}
+        if not hits:
+            continue
+        bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
+        for position, sentence in enumerate(folded):
+            if len(sentences[position]) < 20 or not any(w in sentence for w in hits):
+                continue  # too short to stand as a summary, or no query word: scores 0 (below)
+            found = {hits[w] for w in WORD.findall(sentence) if w in hits}
+            if not found:
+                continue
+            rank = (sum(weights[s] for s in found) + bonus, -order, -position)
+            if best is None or rank > best:
+                best = rank
+    if best is None or best[0] <= 0:
+        # Every other sentence scores 0: the first one long enough wins a tie at 0.
+        first = _first_sentence(cut)
+        if first is not None and (best is None or first > best):
+            best = first
     if best is None:
         return "", "", ()
-    name, sentences_ = cut.fields[-best[1]]
-    sentences = list(sentences_)
+    sentences = cut.field(-best[1])[0]
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
@@ -79,12 +110,48 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
         if len(joined) <= limit:
             text = joined
     text = _clip(text, limit)
-    spans = tuple((a, b) for a, b, w in word_spans(text) if stem(w) in weights)
-    return text, name, spans
+    return text, FALLBACK_ORDER[-best[1]], highlight_spans(text, weights, spellings)
+
+
+def highlight_spans(text: str, weights: Mapping[str, float],
+                    spellings: Mapping[str, str] | None = None) -> tuple[tuple[int, int], ...]:
+    """Character spans in `text` of the words whose stem is among `weights`' keys."""
+    if text.isascii():  # folding is lower-casing: same positions, so fold once
+        low = text.lower()
+        if spellings is not None:  # every word with a wanted stem is among them: find those
+            return _occurrences(low, [w for w in spellings if w in low])
+        return tuple(m.span() for m in WORD.finditer(low) if stem(m.group()) in weights)
+    if spellings is not None:
+        return tuple(m.span() for m in WORD.finditer(text)
+                     if (m.group().lower() in spellings if m.group().isascii() else stem(fold(m.group())) in weights))
+    return tuple(m.span() for m in WORD.finditer(text) if stem(fold(m.group())) in weights)
+
+
+def _occurrences(text: str, words: list[str]) -> tuple[tuple[int, int], ...]:
+    """Spans of `words` standing as whole words in `text` (a word is a run of letters and digits)."""
+    spans = []
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+                spans.append((at, end))
+            at = text.find(word, at + 1)
+    return tuple(sorted(spans))
+
+
+def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:
+    """(0, -field order, -position) of the first sentence long enough to stand as a summary."""
+    for order, text in enumerate(cut.texts):
+        if text:
+            for position, sentence in enumerate(cut.field(order)[0]):
+                if len(sentence) >= 20:
+                    return (0.0, -order, -position)
+    return None
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip(" \t-–") for s in _SENTENCE.findall(text) if len(s.strip(" \t-–")) > 1]
+    return [s for s in (s.strip(" \t-–") for s in _SENTENCE.findall(text)) if len(s) > 1]
 
 
 def _clip(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
