@@ -477,6 +477,8 @@ def _misshapen(payload: Mapping[str, Any], nested: bool = False) -> str:
         if payload.get(key) is not None and not (isinstance(payload[key], list)
                                                  and all(isinstance(item, dict) for item in payload[key])):
             return f"{key} is not a list of objects"
+    if any(not isinstance(action.get("action_id"), str) for action in payload.get("actions") or ()):
+        return "an action has no action_id"  # bolt's action matchers index and regex-match it
     event = payload.get("event")
     if not nested and isinstance(event, dict):
         problem = _misshapen(event, nested=True)

@@ -492,6 +492,14 @@ slack_like = st.fixed_dictionaries({}, optional={
     "challenge": json_values, "container": json_values, "response_url": json_values})
 
 
+@pytest.mark.parametrize("payload", [{"type": "block_actions", "actions": [{}]},
+                                     {"type": "block_actions", "actions": [{"action_id": 5}]}])
+def test_signed_click_without_an_action_id_gets_400(door, payload):
+    body = json.dumps(payload)
+    response = door.send(body, "application/json")
+    assert response.status_code == 400 and response.get_json()["error"] == "malformed_request"
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(body=st.one_of(st.binary(max_size=300), slack_like.map(lambda d: json.dumps(d).encode())),
        signed=st.booleans())
