@@ -452,7 +452,7 @@ class Searcher:
             by_name.setdefault(name, []).append(fold(value))
         for name, wanted in by_name.items():
             facet = self._filters[name]
-            ok = [i for i, v in enumerate(facet.folded) if any(w == v or (len(w) > 2 and w in v) for w in wanted)]
+            ok = [i for i, v in enumerate(facet.folded) if any(_filter_matches(name, w, v) for w in wanted)]
             mask &= facet.mask(ok, len(self.lessons))
         return mask
 
@@ -506,6 +506,15 @@ class Searcher:
             summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self._cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return hits
+
+
+def _filter_matches(name: str, wanted: str, value: str) -> bool:
+    """A filter value matches the whole value or its first words (`theme:gender` finds "Gender
+    equality"), never a piece of a word (`country:niger` is not Nigeria, `sudan` not South Sudan);
+    an evaluation number matches exactly. Both sides are folded."""
+    if name == "eval":
+        return wanted == value
+    return value == wanted or value.startswith(wanted + " ")
 
 
 class _Facet:

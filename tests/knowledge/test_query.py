@@ -50,3 +50,18 @@ def test_a_country_alias_reaches_the_corpus_spelling_whatever_its_accents(make_l
     answer = KnowledgeBase.from_paths([root]).ask("sao tome")
     assert [h.lesson.id for h in answer.hits] == ["1"]
     assert answer.filters == (("country", "São Tomé and Príncipe"),)
+
+
+def test_filters_match_whole_values_or_their_first_words_never_part_of_a_word(make_lessons):
+    root = make_lessons({
+        "1": lesson_page("1", eval_number="3474", locations=(("Niger", "Africa"),),
+                         themes=(("Gender equality", "Conditions of work"),)),
+        "2": lesson_page("2", eval_number="34741", locations=(("Nigeria", "Africa"),)),
+        "3": lesson_page("3", eval_number="347", locations=(("South Sudan", "Africa"),)),
+    })
+    kb = KnowledgeBase.from_paths([root])
+    assert [h.lesson.id for h in kb.ask("country:Niger").hits] == ["1"]
+    assert [h.lesson.id for h in kb.ask("country:Sudan").hits] == []
+    assert [h.lesson.id for h in kb.ask('country:"south sudan"').hits] == ["3"]
+    assert [h.lesson.id for h in kb.ask("eval:347").hits] == ["3"]
+    assert [h.lesson.id for h in kb.ask("theme:gender").hits] == ["1"]
