@@ -191,6 +191,7 @@ def test_summary_is_short_from_prose_and_highlights_the_matched_words(kb_of):
     assert hit.hits[0].summary_field == "description"
     assert summary.startswith("Procurement delays stopped the road works.")
     marked = [summary[a:b] for a, b in hit.hits[0].highlights]
+    assert marked[:2] == ["Procurement", "delays"]  # the summary's first words are the query's
     assert [stem(fold(w)) for w in marked] == [stem("procurement"), stem("delays")] * (len(marked) // 2)
 
 
