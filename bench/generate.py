@@ -15,6 +15,8 @@ import random
 from pathlib import Path
 from typing import Iterator
 
+from knowledge import Lesson, render_page
+
 REGIONS = {
     "Africa": "Algeria Angola Benin Botswana Burkina_Faso Burundi Cabo_Verde Cameroon Central_African_Republic Chad "
               "Comoros Congo Côte_d’Ivoire Democratic_Republic_of_the_Congo Djibouti Egypt Equatorial_Guinea Eritrea "
@@ -133,17 +135,11 @@ class LessonWriter:
         for name, part in share.items():
             if rng.random() < 0.85 or name == "description":
                 fields[name] = self.prose(max(40, int(total * part)), names)
-        lines = ["Back to index", title, "- eval_number:", f"- {eval_number}", "- eval_url:",
-                 f"- https://webapps.ilo.org/ievaldiscovery/eval/{eval_number}", "- lessons_learned:", "- themes:"]
-        for theme, category in themes:
-            lines += ["- theme:", f"- {theme}", "- category:", f"- {category}"]
-        for name, text in fields.items():
-            lines += [f"- {name}:", f"- {text or 'N/A'}"]
-        lines += ["- url:", f"- https://webapps.ilo.org/ievaldiscovery/lessons/{lesson_id}", "- location:"]
-        for country, region in locations:
-            lines += ["- country:", f"- {country}", "- region:", f"- {region}"]
-        lines += ["- eval_title:", f"- {title}", "Skip to top"]
-        return "\n".join(lines) + "\n"
+        return render_page(Lesson(
+            id=lesson_id, url=f"https://webapps.ilo.org/ievaldiscovery/lessons/{lesson_id}", title=title,
+            eval_number=eval_number, eval_title=title,
+            eval_url=f"https://webapps.ilo.org/ievaldiscovery/eval/{eval_number}",
+            themes=tuple(themes), locations=tuple(locations), **fields))
 
 
 def pages(n: int, seed: int = 7) -> Iterator[tuple[str, str]]:
