@@ -103,5 +103,5 @@ class KnowledgeBase:
         for lesson in self._lessons:
             counts["region"].update(lesson.regions)
             counts["country"].update(lesson.countries)
-            counts["theme"].update(list(dict.fromkeys(t for t, _ in lesson.themes if t)))
+            counts["theme"].update(lesson.theme_values)
         return counts

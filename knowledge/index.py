@@ -45,8 +45,7 @@ def field_texts(lesson: Lesson, memo: dict | None = None) -> list[str]:
     memo = {} if memo is None else memo
     themes = memo.get(lesson.themes)
     if themes is None:
-        themes = memo[lesson.themes] = ("\n".join(dict.fromkeys(t for t, _ in lesson.themes if t)),
-                                        "\n".join(dict.fromkeys(c for _, c in lesson.themes if c)))
+        themes = memo[lesson.themes] = ("\n".join(lesson.theme_values), "\n".join(lesson.category_values))
     place = memo.get((0, lesson.locations))
     if place is None:
         place = memo[(0, lesson.locations)] = "\n".join((*lesson.countries, *lesson.regions))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import _QUOTES, fold
+from .text import QUOTES, fold
 
 FILTER_NAMES = ("country", "region", "theme", "category", "eval")
 _TOKEN = re.compile(
@@ -32,7 +32,7 @@ def parse_query(raw: str) -> Query:
     filters: list[tuple[str, str]] = []
     excluded: list[str] = []
     phrases: list[str] = []
-    for match in _TOKEN.finditer(raw.translate(_QUOTES)):
+    for match in _TOKEN.finditer(raw.translate(QUOTES)):
         if match.group("filter") and match.group("name").lower() in FILTER_NAMES:
             value = (match.group("quoted") if match.group("quoted") is not None else match.group("bare")).strip()
             if value:

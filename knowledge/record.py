@@ -63,6 +63,16 @@ class Lesson:
         return ", ".join(self.regions)
 
     @property
+    def theme_values(self) -> tuple[str, ...]:
+        """Every theme of the lesson (without its category), in page order, without repeats."""
+        return tuple(dict.fromkeys(t for t, _ in self.themes if t))
+
+    @property
+    def category_values(self) -> tuple[str, ...]:
+        """Every category of the lesson, in page order, without repeats."""
+        return tuple(dict.fromkeys(c for _, c in self.themes if c))
+
+    @property
     def theme_names(self) -> tuple[str, ...]:
         """Every theme and category of the lesson, without repeats."""
         names = [name for pair in self.themes for name in pair if name]

@@ -99,10 +99,10 @@ class Searcher:
         for lesson in lessons:
             places = places_of.get(lesson.locations)
             if places is None:
-                places = places_of[lesson.locations] = _places(lesson.locations)
+                places = places_of[lesson.locations] = (lesson.countries, lesson.regions)
             themes = themes_of.get(lesson.themes)
             if themes is None:
-                themes = themes_of[lesson.themes] = _themes(lesson.themes)
+                themes = themes_of[lesson.themes] = (lesson.theme_values, lesson.category_values)
             values.append((*places, *themes, (lesson.eval_number,) if lesson.eval_number else ()))
         self.places = Places({c for cs, _ in places_of.values() for c in cs},
                              {r for _, rs in places_of.values() for r in rs})
@@ -619,16 +619,6 @@ def _has(docs: np.ndarray, doc: int) -> bool:
         return bool(docs[doc] > 0)
     i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
     return i < len(docs) and int(docs[i]) == doc
-
-
-def _places(locations: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A lesson's countries and regions, each without repeats."""
-    return (tuple(dict.fromkeys(c for c, _ in locations if c)), tuple(dict.fromkeys(r for _, r in locations if r)))
-
-
-def _themes(themes: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """A lesson's themes and categories, each without repeats."""
-    return (tuple(dict.fromkeys(t for t, _ in themes if t)), tuple(dict.fromkeys(c for _, c in themes if c)))
 
 
 def _intent(words: list[str]) -> tuple[str, set[int]]:

@@ -7,13 +7,14 @@ from functools import lru_cache
 
 import Stemmer
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
+#: Typographic quotes and hyphens → their ASCII forms (the query parser reads quotes with it too).
+QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "‑": "-",
                          "–": "-", "—": "-", "´": "'", "`": "'"})
-_PUNCTUATION = re.compile("[" + "".join(chr(c) for c in _QUOTES) + "]")
+_PUNCTUATION = re.compile("[" + "".join(chr(c) for c in QUOTES) + "]")
 
 
 def _plain(match: re.Match) -> str:
-    return _QUOTES[ord(match.group())]
+    return QUOTES[ord(match.group())]
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
