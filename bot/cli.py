@@ -11,10 +11,11 @@ import os
 import sys
 from typing import Sequence, TextIO
 
-from knowledge import KnowledgeBase, QueryError
+from knowledge import QueryError
 
 from . import __version__
 from .config import ConfigError, Settings, find_config, load_settings
+from .loading import UsageError, load_kb, no_lessons
 from .render import answer_to_dict, answer_to_text
 
 EXAMPLES = {
@@ -43,10 +44,6 @@ Slack switches on from the environment (never from config.yaml):
 Without them the web door still runs and the log says "Slack is off".
 See slack-app-manifest.yaml and the README's Slack section.""",
 }
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for; printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,30 +114,6 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 0
 
 
-def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progress: bool = False,
-            strict: bool = True) -> KnowledgeBase:
-    """The knowledge base for --lessons (or the configured paths, or the bundled sample).
-
-    `strict`: a load that found no lesson at all is a `UsageError` (`check` reports it instead).
-    """
-    chosen = list(paths or settings.lessons.paths)
-    counter = _progress(err) if progress else None
-    kb = KnowledgeBase.from_paths(chosen, options=settings.search,
-                                  max_file_bytes=settings.lessons.max_file_bytes, progress=counter)
-    if counter is not None:
-        counter.done()
-    if strict and not len(kb):
-        raise UsageError(no_lessons(kb, chosen))
-    return kb
-
-
-def no_lessons(kb: KnowledgeBase, paths: Sequence[str]) -> str:
-    """Why a load gave no lesson, in one line."""
-    if kb.report.skipped:
-        return "no lessons loaded: " + "; ".join(kb.report.problems()[:3])
-    return f"no lesson files (*.txt) under {', '.join(map(str, paths))}"
-
-
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """`lessons search`: one answer, as text or JSON."""
     if not args.query.strip():
@@ -203,21 +176,3 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
 
 
 COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve}
-
-
-class _progress:
-    """A file counter on stderr, shown only when stderr is a terminal and there are many files."""
-
-    def __init__(self, err: TextIO, every: int = 200) -> None:
-        self.err, self.every, self.count = err, every, 0
-        self.live = hasattr(err, "isatty") and err.isatty()
-
-    def __call__(self, count: int, path: str) -> None:
-        self.count = count
-        if self.live and count % self.every == 0:
-            self.err.write(f"\rread {count:,} files…")
-            self.err.flush()
-
-    def done(self) -> None:
-        if self.live and self.count >= self.every:
-            self.err.write(f"\rread {self.count:,} files.\n")

@@ -29,7 +29,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     import waitress
 
     from .app import create_app
-    from .cli import UsageError, load_kb
+    from .loading import UsageError, load_kb
     from .holder import KnowledgeHolder
     from .logs import setup_logging
     from .reload import Reloader, Watcher, install_sighup, snapshot
