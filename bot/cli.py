@@ -42,7 +42,15 @@ Slack switches on from the environment (never from config.yaml):
                                           also connect by Socket Mode: no public URL needed
   SLACK_API_URL                           Slack Web API base URL (default https://slack.com/api/)
 Without them the web door still runs and the log says "Slack is off".
-See slack-app-manifest.yaml and the README's Slack section.""",
+See slack-app-manifest.yaml and the README's Slack section.
+
+Other secrets, also from the environment only:
+  WEBHOOK_TOKEN   POST /webhook then needs "Authorization: Bearer <token>"
+  ADMIN_TOKEN     enables POST /admin/reload (with "Authorization: Bearer <token>")
+
+Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
+A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
+SIGTERM or Ctrl-C stops the server cleanly.""",
 }
 
 

@@ -76,10 +76,11 @@ class KnowledgeBase:
             raise QueryError("the query must be text")
         if len(query) > self.options.max_query_chars:
             raise QueryError(
-                f"the query is {len(query):,} characters long; the limit is {self.options.max_query_chars:,}"
+                f"the query is {len(query):,} characters long; the limit is {self.options.max_query_chars:,} "
+                f"(setting max_query_chars): ask in fewer words"
             )
         if not 1 <= limit <= self.options.max_limit:
-            raise QueryError(f"limit must be between 1 and {self.options.max_limit}")
+            raise QueryError(f"limit must be between 1 and {self.options.max_limit} (setting max_limit)")
         if offset < 0:
             raise QueryError("offset must be 0 or more")
         return self._searcher.ask(query, limit, offset)
