@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from typing import Mapping
+from collections.abc import Iterable, Mapping
 
 from .record import Lesson
 from .text import WORD, fold, stem
@@ -110,7 +110,20 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
         if len(joined) <= limit:
             text = joined
     text = _clip(text, limit)
-    return text, FALLBACK_ORDER[-best[1]], highlight_spans(text, weights, spellings)
+    return text, FALLBACK_ORDER[-best[1]], merge_spans(text, highlight_spans(text, weights, spellings))
+
+
+def merge_spans(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """The one highlight policy every door shows: spans inside `text`, sorted, overlapping ones
+    joined, and neighbours separated only by white space joined ("*social insurance*", never
+    "*social* *insurance*" or "*social in*surance")."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted((s, e) for s, e in spans if 0 <= s < e <= len(text)):
+        if merged and (start <= merged[-1][1] or not text[merged[-1][1]:start].strip()):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
 
 
 def highlight_spans(text: str, weights: Mapping[str, float],
