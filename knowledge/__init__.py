@@ -8,13 +8,14 @@ from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, Sk
 from .options import SearchOptions
 from .page import render_page
 from .parse import LessonFileError, Parsed, parse_bytes, parse_text
-from .record import PROSE_FIELDS, Lesson
+from .record import FIELD_LABELS, PROSE_FIELDS, Lesson
 
 __all__ = [
     "Answer",
     "BUNDLED_LESSONS",
     "DEFAULT_MAX_FILE_BYTES",
     "Duplicate",
+    "FIELD_LABELS",
     "Hit",
     "KnowledgeBase",
     "Lesson",

@@ -4,13 +4,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from .record import Lesson
+from .record import PROSE_FIELDS, Lesson
 from .text import WORD, fold, stem
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
-#: Where a summary is looked for first when no sentence shares a word with the query.
-FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
+_FIRST_LOOKED_AT = ("description", "success", "challenges")
+#: The prose fields in the order a summary is looked for (first when no sentence shares a word with
+#: the query): what was done, what worked, what went wrong, then the others in page order.
+FALLBACK_ORDER = (*_FIRST_LOOKED_AT, *(name for name in PROSE_FIELDS if name not in _FIRST_LOOKED_AT))
 
 
 class Cut:
