@@ -4,7 +4,8 @@ Pure domain code: text and paths in, values out. It imports neither Slack, Flask
 """
 from .answer import Answer, Hit
 from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
-from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, Skipped, load_lessons
+from .files import Skipped, is_lesson_name, lesson_files
+from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, load_lessons
 from .options import SearchOptions
 from .page import render_page
 from .parse import LessonFileError, Parsed, parse_bytes, parse_text
@@ -27,6 +28,8 @@ __all__ = [
     "QueryError",
     "SearchOptions",
     "Skipped",
+    "is_lesson_name",
+    "lesson_files",
     "load_lessons",
     "parse_bytes",
     "parse_text",
