@@ -7,8 +7,7 @@ from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
 from .files import Skipped, is_lesson_name, lesson_files
 from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, load_lessons
 from .options import SearchOptions
-from .page import render_page
-from .parse import LessonFileError, Parsed, parse_bytes, parse_text
+from .page import LessonFileError, Parsed, parse_bytes, parse_text, render_page
 from .record import FIELD_LABELS, PROSE_FIELDS, Lesson
 
 __all__ = [

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from .files import Skipped, lesson_files
 from .files import is_lesson_name as is_lesson_name  # its old home: bot/reload.py imports it from here
-from .parse import LessonFileError, parse_bytes
+from .page import LessonFileError, parse_bytes
 from .record import Lesson
 
 #: Default cap on one lesson file; real pages are a few KiB, the longest known about 200 KiB.

@@ -58,7 +58,8 @@ def nest(top, depth: int, page: str) -> None:
 
 
 def unnest(top) -> None:
-    """Remove what `nest` made, one level at a time."""
+    """Remove what `nest` made, one level at a time (pytest's clean-up of old temporary folders
+    would otherwise meet it later, in any run on this machine, and recurse too deep)."""
     while os.path.exists(level := os.path.join(top, "d")):
         for name in set(os.listdir(level)) - {"d"}:
             os.remove(os.path.join(level, name))
@@ -73,8 +74,8 @@ def unnest(top) -> None:
 def test_a_folder_nested_1200_deep_loads_its_lesson(tmp_path):
     deep = tmp_path / "lessons"
     deep.mkdir()
-    nest(deep, 1200, lesson_page("1"))
     try:
+        nest(deep, 1200, lesson_page("1"))
         lessons, report = load_lessons([deep])
     finally:
         unnest(deep)
