@@ -21,27 +21,13 @@ import numpy as np
 from .answer import Answer, Hit
 from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
-from .places import PLACE_NOUNS, Places
 from .query import parse_query
 from .spelling import SpellingIndex
 from .record import Lesson
 from .summary import Cut, cut_sentences, summarize
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
-from .thesaurus import Term, Thesaurus
+from .vocabulary import CHALLENGE_PAIRS, INTENT_WORDS, PLACE_NOUNS, SUCCESS_PAIRS, Places, Term, Thesaurus
 
-#: Words that ask for what went wrong (the challenges field) or what worked (the success field).
-INTENT_WORDS = {
-    "challenges": frozenset({"wrong", "challenge", "challenges", "problem", "problems", "difficulty",
-                             "difficulties", "failure", "failures", "failed", "fail", "obstacle",
-                             "obstacles", "pitfall", "pitfalls", "mistake", "mistakes", "shortcomings"}),
-    "success": frozenset({"worked", "success", "successes", "successful", "succeeded", "achievement",
-                          "achievements"}),
-}
-#: Word pairs that carry intent only together ("went wrong", "good practice").
-_SUCCESS_PAIRS = frozenset({("what", "worked"), ("worked", "well"), ("good", "practice"), ("best", "practice"),
-                            ("good", "practices"), ("best", "practices"), ("what", "works"), ("works", "well")})
-_CHALLENGE_PAIRS = frozenset({("went", "wrong"), ("go", "wrong"), ("goes", "wrong"), ("did", "not"),
-                              ("not", "work"), ("not", "worked")})
 FACETS = ("country", "region", "theme")
 FACET_SIZE = 10
 
@@ -113,7 +99,7 @@ class Searcher:
         self._eval_of = _Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
         #: Words a question may use that need no lesson to hold them: filler, intent, place names.
         self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | INTENT_WORDS["challenges"]
-                                      | INTENT_WORDS["success"] | {w for pair in _SUCCESS_PAIRS | _CHALLENGE_PAIRS
+                                      | INTENT_WORDS["success"] | {w for pair in SUCCESS_PAIRS | CHALLENGE_PAIRS
                                                                    for w in pair}
                                       | {w for name in self.places.names for w in name}
                                       | self.thesaurus.words)
@@ -629,9 +615,9 @@ def _intent(words: list[str]) -> tuple[str, set[int]]:
             if word in vocab:
                 found.setdefault(name, set()).add(i)
     for i, pair in enumerate(zip(words, words[1:])):
-        if pair in _SUCCESS_PAIRS:
+        if pair in SUCCESS_PAIRS:
             found.setdefault("success", set()).update((i, i + 1))
-        elif pair in _CHALLENGE_PAIRS:
+        elif pair in CHALLENGE_PAIRS:
             found.setdefault("challenges", set()).update((i, i + 1))
     if len(found) != 1:
         return "", set()

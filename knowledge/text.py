@@ -68,7 +68,3 @@ def stem_all(folded_words: list[str]) -> list[str]:
     """Stems of many folded words at once (faster than one by one)."""
     return _stemmer.stemWords(folded_words)
 
-
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) for each word of an unfolded text, spans in the original text."""
-    return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]
