@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .answer import Answer, Hit
 from .load import DEFAULT_MAX_FILE_BYTES, LoadReport, load_lessons
@@ -62,7 +62,7 @@ class KnowledgeBase:
         options: SearchOptions | None = None,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         progress: Callable[[int, str], None] | None = None,
-    ) -> "KnowledgeBase":
+    ) -> KnowledgeBase:
         """Load files and folders (the bundled sample lessons when `paths` is empty).
 
         Bad files never raise: they are listed in `kb.report` with the reason.

@@ -2,8 +2,8 @@
 filtering (`country:Kenya`), counting a match set by value, and grouping hits by evaluation."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from types import MappingProxyType
-from typing import Sequence
 
 import numpy as np
 

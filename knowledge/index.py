@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -81,9 +81,8 @@ class InvertedIndex:
         returns each word's stem id (-1 for a stop word)."""
         stems = stem_all(words)
         stem_ids: dict[str, int] = {}
-        surface_to_stem = np.array(
-            [-1 if w in STOP_WORDS else stem_ids.setdefault(s, len(stem_ids)) for w, s in zip(words, stems)],
-            dtype=np.int32)
+        surface_to_stem = np.array([-1 if w in STOP_WORDS else stem_ids.setdefault(s, len(stem_ids))
+                                    for w, s in zip(words, stems, strict=True)], dtype=np.int32)
         self.stem_ids = stem_ids
         # Every spelling of each stem in the lessons (stop words too, when their stem is a term), so a
         # summary finds a query's words in a sentence by substring tests instead of stemming it.

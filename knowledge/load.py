@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from .files import Skipped, lesson_files
 from .files import is_lesson_name as is_lesson_name  # its old home: bot/reload.py imports it from here

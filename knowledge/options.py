@@ -1,9 +1,9 @@
 """Search settings: plain values the knowledge base is built with (the doors read them from config)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from .record import PROSE_FIELDS
 

@@ -73,7 +73,7 @@ def decode(data: bytes, source: str = "<bytes>") -> tuple[str, list[str]]:
         warnings.append("not valid UTF-8; decoded as Windows-1252/Latin-1")
         controls = len(_CONTROL.findall(text[:65536]))
         if controls > 0.01 * min(len(text), 65536):
-            raise LessonFileError(source, "binary file, not text (invalid UTF-8 and control bytes)")
+            raise LessonFileError(source, "binary file, not text (invalid UTF-8 and control bytes)") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text, warnings
 
@@ -84,7 +84,7 @@ def parse_text(text: str, source: str = "<text>") -> Parsed:
     if head.startswith(("<!doctype", "<html")) or "<html" in head:
         raise LessonFileError(source, "HTML page, not the text rendering of a lesson", 1)
     lines = text.split("\n")
-    prefixed = sum(line.startswith("- ") for line in lines) >= len([l for l in lines if l.strip()]) / 3
+    prefixed = sum(line.startswith("- ") for line in lines) >= len([line for line in lines if line.strip()]) / 3
     fields, pairs, heading, warnings = _collect(lines, prefixed)
 
     url = fields.get("url", "")
@@ -158,28 +158,30 @@ def _collect(lines: list[str], prefixed: bool):
     pairs: dict[str, list[tuple[str, str]]] = {"theme": [], "country": []}
     current: dict[str, dict[str, str]] = {"theme": {}, "country": {}}
     warnings: list[str] = []
-    heading = ""
+    body, heading = _body(lines, prefixed)
     key: str | None = None
     value: list[str] = []
-
-    def flush() -> None:
-        if key is None:
-            return
-        text = clean_value("\n".join(value))
-        group = _PAIR_OF.get(key)
-        if group:
-            pair = current[group]
-            if key in pair:  # the pair is complete: the next one starts here
-                _close(pairs, current, group)
-                pair = current[group]
-            pair[key] = text
-        elif key in ("themes", "location", "lessons_learned"):
-            pass  # block headers and the always-empty lessons_learned carry no value
-        elif key in fields and fields[key]:
-            warnings.append(f"key '{key}' appears twice; the first value is kept")
+    for raw in body:
+        name = _key_of(raw, prefixed)
+        if name is not None:
+            if key is not None:
+                _store(key, value, fields, pairs, current, warnings)
+            key, value = name, []
+        elif key is None:
+            if raw.strip():
+                warnings.append(f"text before the first key ignored: {raw.strip()[:60]!r}")
         else:
-            fields[key] = text
+            # Only a value's first line carries the "- " prefix; continuation lines are bare.
+            value.append(raw[2:] if not value and raw.startswith("- ") else raw)
+    if key is not None:
+        _store(key, value, fields, pairs, current, warnings)
+    for group in ("theme", "country"):
+        _close(pairs, current, group)
+    return fields, pairs, heading, warnings
 
+
+def _body(lines: list[str], prefixed: bool) -> tuple[list[str], str]:
+    """The page's lines without its chrome ("Back to index", "Skip to top"), and its heading."""
     body = list(lines)
     while body and not body[-1].strip():
         body.pop()
@@ -187,28 +189,32 @@ def _collect(lines: list[str], prefixed: bool):
         body.pop()
     elif body and body[-1].endswith(CHROME[1]):
         body[-1] = body[-1][: -len(CHROME[1])]
+    heading = ""
     start = 0
     if body and body[0].strip() == CHROME[0]:
         start = 1
         if len(body) > 1 and not _key_of(body[1], prefixed):
             heading = body[1].strip()
             start = 2
-    for raw in body[start:]:
-        name = _key_of(raw, prefixed)
-        if name is not None:
-            flush()
-            key, value = name, []
-            continue
-        if key is None:
-            if raw.strip():
-                warnings.append(f"text before the first key ignored: {raw.strip()[:60]!r}")
-            continue
-        # Only a value's first line carries the "- " prefix; continuation lines are bare.
-        value.append(raw[2:] if not value and raw.startswith("- ") else raw)
-    flush()
-    for group in ("theme", "country"):
-        _close(pairs, current, group)
-    return fields, pairs, heading, warnings
+    return body[start:], heading
+
+
+def _store(key: str, value: list[str], fields: dict[str, str], pairs, current, warnings: list[str]) -> None:
+    """File one key's value: into its theme or location pair, or the flat fields (the first value wins)."""
+    text = clean_value("\n".join(value))
+    group = _PAIR_OF.get(key)
+    if group:
+        pair = current[group]
+        if key in pair:  # the pair is complete: the next one starts here
+            _close(pairs, current, group)
+            pair = current[group]
+        pair[key] = text
+    elif key in ("themes", "location", "lessons_learned"):
+        pass  # block headers and the always-empty lessons_learned carry no value
+    elif key in fields and fields[key]:
+        warnings.append(f"key '{key}' appears twice; the first value is kept")
+    else:
+        fields[key] = text
 
 
 def _close(pairs, current, group: str) -> None:

@@ -9,7 +9,9 @@ near-duplicates (or, when asked, the other lessons of an evaluation) into the hi
 from __future__ import annotations
 
 import re
-from typing import NamedTuple, Sequence
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
@@ -167,24 +169,25 @@ class Ranker:
         _, first = np.unique(groups, return_index=True)
         keep = np.zeros(len(docs), dtype=bool)
         keep[first] = True
-        leaders = {int(g): int(d) for g, d in zip(groups[keep], docs[keep])}
-        for g, d in zip(groups[~keep], docs[~keep]):
+        leaders = {int(g): int(d) for g, d in zip(groups[keep], docs[keep], strict=True)}
+        for g, d in zip(groups[~keep], docs[~keep], strict=True):
             grouped.setdefault(leaders[int(g)], []).append(int(d))
         if self.options.group_by_evaluation:
             total = len(np.unique(self.evaluation.first_value(matched)))
-        return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist())), total, grouped)
+        return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
 
     def _proximity(self, docs: np.ndarray, concepts: list[Concept]) -> np.ndarray:
         """Share of neighbouring query concepts that also stand together (within 2 words) in each lesson."""
         start, end = self.index.stream_start[docs], self.index.stream_start[docs + 1]
         lengths = end - start
-        positions = np.repeat(start - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths) + np.arange(lengths.sum())
+        positions = (np.repeat(start - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+                     + np.arange(lengths.sum()))
         tokens, fields = self.index.stream[positions], self.index.stream_field[positions]
         owner = np.repeat(np.arange(len(docs)), lengths)
         member = [_member(tokens, c.terms) for c in concepts]
         together = np.zeros(len(docs))
         pairs = 0
-        for a, b in zip(member, member[1:]):
+        for a, b in pairwise(member):
             pairs += 1
             near = np.zeros(len(docs), dtype=bool)
             for gap in (1, 2):
@@ -200,8 +203,8 @@ class Ranker:
 def with_phrases(lessons: Sequence[Lesson], matched: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
     """Which matched lessons contain every exact phrase (folded, any punctuation between words)."""
     patterns = [re.compile(r"\b" + r"\W+".join(map(re.escape, WORD.findall(fold(p)))) + r"\b") for p in phrases]
-    texts = (fold(" \n ".join((l.title, l.eval_title, *l.theme_names, *l.prose().values())))
-             for l in (lessons[d] for d in matched))
+    texts = (fold(" \n ".join((lesson.title, lesson.eval_title, *lesson.theme_names, *lesson.prose().values())))
+             for lesson in (lessons[d] for d in matched))
     return np.array([all(p.search(t) for p in patterns) for t in texts], dtype=bool)
 
 

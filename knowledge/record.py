@@ -2,9 +2,9 @@
 list of its prose fields with their labels."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 #: The one list of a lesson's prose fields, in the order a reader meets them on the page, each with
 #: the label a reader is shown ("From the lesson's administrative issues"). Everything else that

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 
@@ -128,7 +128,7 @@ class Searcher:
         hits = []
         for doc, score in ranked.leaders[offset:offset + limit]:
             lesson = self.lessons[doc]
-            found = tuple(c.label for c, docs in zip(u.concepts, concept_hits) if has(docs, doc))
+            found = tuple(c.label for c, docs in zip(u.concepts, concept_hits, strict=True) if has(docs, doc))
             summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings, cut=self.cut(doc))
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
@@ -150,7 +150,7 @@ class Searcher:
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
-        doc = next((i for i, l in enumerate(self.lessons) if l.id == lesson_id), None)
+        doc = next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), None)
         if doc is None:
             return []
         counts = Counter(self.index.doc_stream(doc).tolist())
@@ -161,7 +161,7 @@ class Searcher:
             return []
         parts = [self.index.postings(t) for t in terms]
         docs = np.concatenate([p[0] for p in parts])
-        values = np.concatenate([p[1] * weight[t] for p, t in zip(parts, terms)])
+        values = np.concatenate([p[1] * weight[t] for p, t in zip(parts, terms, strict=True)])
         scores = np.bincount(docs, weights=values, minlength=len(self.lessons))
         twin = self.index.duplicate_of[doc]
         scores[self.index.duplicate_of == twin] = 0

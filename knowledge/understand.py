@@ -8,6 +8,7 @@ equivalents and its typo correction are one concept, and a place among other wor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import numpy as np
 
@@ -167,7 +168,7 @@ def intent_of(words: list[str]) -> tuple[str, set[int]]:
         for name, vocab in INTENT_WORDS.items():
             if word in vocab:
                 found.setdefault(name, set()).add(i)
-    for i, pair in enumerate(zip(words, words[1:])):
+    for i, pair in enumerate(pairwise(words)):
         if pair in SUCCESS_PAIRS:
             found.setdefault("success", set()).update((i, i + 1))
         elif pair in CHALLENGE_PAIRS:

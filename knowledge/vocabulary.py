@@ -3,8 +3,8 @@ plain-language equivalents), places named naturally in a question, and the words
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .text import STOP_WORDS, stem_all, words
 
@@ -48,7 +48,7 @@ class Thesaurus:
         self.longest = max((len(t) for t in self._equivalents), default=1)
 
     @classmethod
-    def bundled(cls, extra: Mapping[str, Iterable[str]] | None = None) -> "Thesaurus":
+    def bundled(cls, extra: Mapping[str, Iterable[str]] | None = None) -> Thesaurus:
         """The bundled groups plus `extra` (a word or phrase → the terms it also means)."""
         groups = read_groups(BUNDLED_THESAURUS.read_text(encoding="utf-8"))
         for key, values in (extra or {}).items():
@@ -70,12 +70,14 @@ COUNTRY_ALIASES = {
     "turkey": "Türkiye", "turkiye": "Türkiye", "ivory coast": "Côte d’Ivoire", "vietnam": "Viet Nam",
     "burma": "Myanmar", "laos": "Lao People's Democratic Republic", "lao pdr": "Lao People's Democratic Republic",
     "syria": "Syrian Arab Republic", "tanzania": "United Republic of Tanzania", "iran": "Iran (Islamic Republic of)",
-    "bolivia": "Bolivia (Plurinational State of)", "moldova": "Republic of Moldova", "drc": "Democratic Republic of the Congo",
+    "bolivia": "Bolivia (Plurinational State of)", "moldova": "Republic of Moldova",
+    "drc": "Democratic Republic of the Congo",
     "dr congo": "Democratic Republic of the Congo", "congo kinshasa": "Democratic Republic of the Congo",
     "south korea": "Republic of Korea", "korea": "Republic of Korea", "russia": "Russian Federation",
     "venezuela": "Venezuela (Bolivarian Republic of)", "sao tome": "Sao Tome and Principe",
     "east timor": "Timor-Leste", "cape verde": "Cabo Verde", "swaziland": "Eswatini",
-    "macedonia": "North Macedonia", "palestine": "Occupied Palestinian Territory", "gaza": "Occupied Palestinian Territory",
+    "macedonia": "North Macedonia", "palestine": "Occupied Palestinian Territory",
+    "gaza": "Occupied Palestinian Territory",
     "west bank": "Occupied Palestinian Territory", "uk": "United Kingdom", "britain": "United Kingdom",
     "usa": "United States", "united states of america": "United States",
 }
@@ -84,11 +86,13 @@ REGION_ALIASES = {
     "africa": "Africa", "sub saharan africa": "Africa", "arab states": "Arab States", "arab region": "Arab States",
     "middle east": "Arab States", "arab world": "Arab States", "americas": "Americas", "latin america": "Americas",
     "latin america and the caribbean": "Americas", "caribbean": "Americas", "south america": "Americas",
-    "central america": "Americas", "asia and the pacific": "Asia and the Pacific", "asia pacific": "Asia and the Pacific",
+    "central america": "Americas", "asia and the pacific": "Asia and the Pacific",
+    "asia pacific": "Asia and the Pacific",
     "asia": "Asia and the Pacific", "pacific": "Asia and the Pacific", "south asia": "Asia and the Pacific",
     "southeast asia": "Asia and the Pacific", "south east asia": "Asia and the Pacific",
     "europe and central asia": "Europe and Central Asia", "europe": "Europe and Central Asia",
-    "central asia": "Europe and Central Asia", "eastern europe": "Europe and Central Asia", "balkans": "Europe and Central Asia",
+    "central asia": "Europe and Central Asia", "eastern europe": "Europe and Central Asia",
+    "balkans": "Europe and Central Asia",
 }
 #: Words that may follow a place without changing it ("the Americas region").
 PLACE_NOUNS = frozenset({"region", "regions", "country", "countries", "regional"})
