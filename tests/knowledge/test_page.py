@@ -72,7 +72,8 @@ def test_empty_valued_key_directly_followed_by_next_key():
 
 def test_several_theme_and_location_pairs_keep_their_order():
     text = lesson_page("5", themes=(("Gender equality", "Conditions of work"), ("Social dialogue", "Tripartism")),
-                       locations=(("Philippines", "Asia and the Pacific"), ("Paraguay", "Americas"), ("Zambia", "Africa")))
+                       locations=(("Philippines", "Asia and the Pacific"), ("Paraguay", "Americas"),
+                                  ("Zambia", "Africa")))
     lesson = parse_text(text).lesson
     assert lesson.themes == (("Gender equality", "Conditions of work"), ("Social dialogue", "Tripartism"))
     assert lesson.countries == ("Philippines", "Paraguay", "Zambia")
