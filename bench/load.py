@@ -69,7 +69,7 @@ def start_server(lessons: list[str], port: int, threads: int) -> subprocess.Pope
     for path in lessons:
         cmd += ["--lessons", path]
     # The log goes to a file: an unread pipe fills up and then blocks the server on its next log line.
-    log = open(config.parent / "serve.log", "w+")
+    log = open(config.parent / "serve.log", "w+")  # noqa: SIM115 (the server writes to it after this returns)
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True)
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -79,7 +79,7 @@ def start_server(lessons: list[str], port: int, threads: int) -> subprocess.Pope
         except OSError:
             if proc.poll() is not None:
                 log.seek(0)
-                raise SystemExit(f"server exited: {log.read()[-2000:]}")
+                raise SystemExit(f"server exited: {log.read()[-2000:]}") from None
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start in 300 s")
@@ -154,11 +154,13 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
     result = {
         "name": args.name, "lessons": health.get("lessons"), "connections": args.connections,
         "server": f"lessons serve (waitress, {args.threads} threads, 1 process)",
-        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; wrk on the same cores",
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}; "
+                   "wrk on the same cores",
         "commit": commit, "rss_kb_before": rss_before, "rss_kb_after": rss_after,
         "plain": plain, "during_reloads": during,
         "reload_ratio": round(during["req_per_s"] / plain["req_per_s"], 3) if plain["req_per_s"] else None,

@@ -15,8 +15,8 @@ import math
 import random
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import yaml
 
@@ -74,14 +74,15 @@ def bm25s_engine(paths: list[Path]) -> Callable[[str], list[str]] | None:
         return None
     lessons, _ = load_lessons(paths)
     stemmer = Stemmer.Stemmer("english")
-    corpus = [" ".join((l.title, " ".join(l.theme_names), l.country, l.region, *l.prose().values())) for l in lessons]
+    corpus = [" ".join((lesson.title, " ".join(lesson.theme_names), lesson.country, lesson.region,
+                        *lesson.prose().values())) for lesson in lessons]
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
 
     def search(q: str) -> list[str]:
         docs, scores = retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False),
                                           k=min(10, len(lessons)), show_progress=False)
-        return [lessons[int(d)].id for d, s in zip(docs[0], scores[0]) if s > 0]
+        return [lessons[int(d)].id for d, s in zip(docs[0], scores[0], strict=True) if s > 0]
     return search
 
 
@@ -89,7 +90,8 @@ def rapidfuzz_scan(paths: list[Path]) -> Callable[[str], list[str]]:
     """What a quick bot does: token_set_ratio of the query against every whole lesson, cutoff 60."""
     from rapidfuzz import fuzz, process, utils
     lessons, _ = load_lessons(paths)
-    texts = [" ".join((l.title, " ".join(l.theme_names), l.country, l.region, *l.prose().values())) for l in lessons]
+    texts = [" ".join((lesson.title, " ".join(lesson.theme_names), lesson.country, lesson.region,
+                       *lesson.prose().values())) for lesson in lessons]
 
     def search(q: str) -> list[str]:
         found = process.extract(q, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process,
@@ -130,7 +132,7 @@ def main() -> int:
         clean, typo = evaluate(search, cases), evaluate(search, typo_cases)
         drop = clean["recall@5"] - typo["recall@5"]
         print(f"| {name} | {' | '.join(f'{clean[m]:.3f}' for m in measures)} | {typo['recall@5']:.3f} | {drop:+.3f} |")
-    print("\nTypo queries (seed %d):" % args.seed)
+    print(f"\nTypo queries (seed {args.seed}):")
     for case in typo_cases[:6]:
         print(f"  {case['query']}")
     return 0

@@ -1,20 +1,26 @@
 """The lessons knowledge base: parse iEvalDiscovery lesson pages, index them, answer questions.
 
 Pure domain code: text and paths in, values out. It imports neither Slack, Flask nor YAML.
+Lessons: `record` (Lesson, the prose fields and their labels), `page` (the page format both ways),
+`files` (which files are lessons), `load`. Search: `text`, `vocabulary`, `spelling`, `query`,
+`index`, then the pipeline `understand` → `rank` → `facets` → `summary` → `answer`, run in
+order by `search`; `base` holds `KnowledgeBase`, the one object every door is given.
 """
 from .answer import Answer, Hit
 from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
-from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, Skipped, load_lessons
+from .files import Skipped, is_lesson_name, lesson_files
+from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, load_lessons
 from .options import SearchOptions
-from .page import render_page
-from .parse import LessonFileError, Parsed, parse_bytes, parse_text
-from .record import PROSE_FIELDS, Lesson
+from .page import LessonFileError, Parsed, parse_bytes, parse_text, render_page
+from .query import narrowed, parse_query
+from .record import FIELD_LABELS, PROSE_FIELDS, Lesson
 
 __all__ = [
     "Answer",
     "BUNDLED_LESSONS",
     "DEFAULT_MAX_FILE_BYTES",
     "Duplicate",
+    "FIELD_LABELS",
     "Hit",
     "KnowledgeBase",
     "Lesson",
@@ -26,8 +32,12 @@ __all__ = [
     "QueryError",
     "SearchOptions",
     "Skipped",
+    "is_lesson_name",
+    "lesson_files",
     "load_lessons",
+    "narrowed",
     "parse_bytes",
+    "parse_query",
     "parse_text",
     "render_page",
 ]

@@ -1,9 +1,9 @@
 """What a search gives back: hits with their summaries, and the answer around them."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 from .record import Lesson
 

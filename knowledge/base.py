@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from .answer import Answer, Hit
 from .load import DEFAULT_MAX_FILE_BYTES, LoadReport, load_lessons
@@ -18,7 +18,22 @@ BUNDLED_LESSONS = Path(__file__).parent / "data" / "lessons"
 
 
 class QueryError(ValueError):
-    """A query the search refuses (too long, bad limit); the message is safe to show a user."""
+    """A query the search refuses; the message is safe to show a user, and `code` says which
+    refusal it is, for a door to map without reading the message:
+
+    - ``"query_too_long"``: longer than `SearchOptions.max_query_chars`;
+    - ``"query_not_text"``: the query is not a string;
+    - ``"invalid_limit"``: the limit is outside 1..`SearchOptions.max_limit`;
+    - ``"invalid_offset"``: the offset is below 0.
+    """
+
+    CODES = ("query_too_long", "query_not_text", "invalid_limit", "invalid_offset")
+
+    def __init__(self, message: str, *, code: str) -> None:
+        if code not in self.CODES:
+            raise ValueError(f"unknown QueryError code {code!r}")
+        super().__init__(message)
+        self.code = code
 
 
 class KnowledgeBase:
@@ -47,7 +62,7 @@ class KnowledgeBase:
         options: SearchOptions | None = None,
         max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
         progress: Callable[[int, str], None] | None = None,
-    ) -> "KnowledgeBase":
+    ) -> KnowledgeBase:
         """Load files and folders (the bundled sample lessons when `paths` is empty).
 
         Bad files never raise: they are listed in `kb.report` with the reason.
@@ -66,24 +81,25 @@ class KnowledgeBase:
         """The lesson with this id, or None."""
         return self._by_id.get(str(lesson_id))
 
-    def ask(self, query: str, limit: int | None = None, offset: int = 0) -> Answer:
+    def ask(self, query: str, limit: int | None = None, offset: int = 0, *, explain: bool = True) -> Answer:
         """Search and explain: a page of hits plus totals, filters, corrections and facets.
 
-        Raises `QueryError` for a query longer than `options.max_query_chars` or a bad page.
+        Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars` or a
+        bad page. `explain=False` leaves the hits' summaries and highlights out (ranking alone).
         """
         limit = self.options.default_limit if limit is None else limit
         if not isinstance(query, str):
-            raise QueryError("the query must be text")
+            raise QueryError("the query must be text", code="query_not_text")
         if len(query) > self.options.max_query_chars:
             raise QueryError(
                 f"the query is {len(query):,} characters long; the limit is {self.options.max_query_chars:,} "
-                f"(setting max_query_chars): ask in fewer words"
-            )
+                f"(setting max_query_chars): ask in fewer words", code="query_too_long")
         if not 1 <= limit <= self.options.max_limit:
-            raise QueryError(f"limit must be between 1 and {self.options.max_limit} (setting max_limit)")
+            raise QueryError(f"limit must be between 1 and {self.options.max_limit} (setting max_limit)",
+                             code="invalid_limit")
         if offset < 0:
-            raise QueryError("offset must be 0 or more")
-        return self._searcher.ask(query, limit, offset)
+            raise QueryError("offset must be 0 or more", code="invalid_offset")
+        return self._searcher.ask(query, limit, offset, explain=explain)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """The best `limit` hits for `query`, best first (the short form of `ask`)."""
@@ -97,6 +113,11 @@ class KnowledgeBase:
         if limit < 1:
             return []
         return self._searcher.related(str(lesson_id), min(limit, self.options.max_limit))
+
+    def clear_caches(self) -> None:
+        """Forget what answering kept for next time (the lessons' sentences, cut for summaries), so a
+        benchmark's next question is a first sight. Answers are the same either way."""
+        self._searcher.cut.cache_clear()
 
     def stats(self) -> dict[str, Counter[str]]:
         """How many lessons each region, country and theme has."""

@@ -1,38 +1,24 @@
 """Files and folders → parsed lessons, plus a report of everything skipped and why.
 
-Rules: folders are walked recursively for ``*.txt`` files; hidden files and folders and editor
-debris are ignored; anything that is not a regular file (a named pipe, a socket, a device) is
-skipped without being opened; files over the size cap are skipped. When two files carry the
-same lesson id, the **first one loaded wins** (paths in the order given, each folder in sorted
-order) and the later one is reported as a duplicate.
+Which files are read is `files.lesson_files` (the walk rules the reload watcher shares). Files
+over the size cap are skipped; a file that does not parse is skipped with the parser's reason.
+When two files carry the same lesson id, the **first one loaded wins** (paths in the order given,
+each folder in sorted order) and the later one is reported as a duplicate.
 """
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
-from .parse import LessonFileError, parse_bytes
+from .files import Skipped, lesson_files
+from .files import is_lesson_name as is_lesson_name  # its old home: bot/reload.py imports it from here
+from .page import LessonFileError, parse_bytes
 from .record import Lesson
 
 #: Default cap on one lesson file; real pages are a few KiB, the longest known about 200 KiB.
 DEFAULT_MAX_FILE_BYTES = 1024 * 1024
-_DEBRIS_SUFFIXES = ("~", ".swp", ".swo", ".swx", ".tmp", ".bak", ".orig", ".part")
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file that gave no lesson, and the one-line reason."""
-
-    path: str
-    reason: str
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.reason}"
 
 
 @dataclass(frozen=True)
@@ -104,7 +90,7 @@ def load_lessons(
 ) -> tuple[list[Lesson], LoadReport]:
     """Parse every lesson file under `paths`; never raises for a bad file or a missing path."""
     out = _Collector()
-    for path in _candidates(paths, out):
+    for path in lesson_files(paths, out.skipped.append):
         out.files += 1
         if progress is not None:
             progress(out.files, path)
@@ -152,50 +138,3 @@ def _read_capped(path: str, max_file_bytes: int) -> bytes:
         raise LessonFileError(path, f"file is larger than the {max_file_bytes:,}-byte limit")
     return data
 
-
-def _candidates(paths: Iterable[str | os.PathLike[str]], out: _Collector) -> Iterator[str]:
-    """Lesson files under the given paths, in a stable order; records what it skips."""
-    for given in paths:
-        path = Path(given)
-        try:
-            mode = path.stat().st_mode
-        except OSError as error:
-            out.skipped.append(Skipped(str(path), f"cannot open: {error.strerror or error}"))
-            continue
-        if stat.S_ISDIR(mode):
-            yield from _walk(path, out)
-        elif stat.S_ISREG(mode):
-            yield str(path)
-        else:
-            out.skipped.append(Skipped(str(path), "not a regular file"))
-
-
-def _walk(folder: Path, out: _Collector) -> Iterator[str]:
-    """Lesson files under a folder. A link inside it may only point inside it: a lesson folder
-    must not become a way to read /etc/passwd."""
-    base = os.path.realpath(folder)
-    for root, dirs, files in os.walk(folder, onerror=lambda e: out.skipped.append(
-            Skipped(str(e.filename), f"cannot list folder: {e.strerror}"))):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            if not is_lesson_name(name):
-                continue
-            full = os.path.join(root, name)
-            try:
-                mode = os.stat(full).st_mode
-            except OSError as error:
-                out.skipped.append(Skipped(full, f"cannot open: {error.strerror or error}"))
-                continue
-            if os.path.islink(full) and os.path.commonpath([base, os.path.realpath(full)]) != base:
-                out.skipped.append(Skipped(full, "link points outside the lesson folder"))
-            elif stat.S_ISREG(mode):
-                yield full
-            else:
-                out.skipped.append(Skipped(full, "not a regular file"))
-
-
-def is_lesson_name(name: str) -> bool:
-    """``*.txt`` files that are neither hidden nor editor debris (``#x.txt#``, ``x.txt~``)."""
-    if name.startswith((".", "#", "~$")) or name.endswith(_DEBRIS_SUFFIXES):
-        return False
-    return name.lower().endswith(".txt")

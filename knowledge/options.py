@@ -1,22 +1,22 @@
 """Search settings: plain values the knowledge base is built with (the doors read them from config)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
-#: How much a word found in each field counts (BM25F field weights).
-DEFAULT_FIELD_WEIGHTS = MappingProxyType({
+from .record import PROSE_FIELDS
+
+#: Prose fields that count less than a full word (the others count 1.0).
+_LIGHTER_PROSE = {"context": 0.7, "administrative_issues": 0.5}
+#: How much a word found in each field counts (BM25F field weights): title, theme, category,
+#: place, then the prose fields in page order.
+DEFAULT_FIELD_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "title": 3.0,
     "theme": 2.5,
     "category": 1.0,
     "place": 2.5,
-    "comments": 1.0,
-    "challenges": 1.0,
-    "success": 1.0,
-    "context": 0.7,
-    "description": 1.0,
-    "administrative_issues": 0.5,
+    **{name: _LIGHTER_PROSE.get(name, 1.0) for name in PROSE_FIELDS},
 })
 
 

@@ -1,4 +1,5 @@
-"""Query understanding: the words to search for, and the filters written into the question.
+"""The query syntax, both ways: read a question's filters, exclusions and phrases
+(`parse_query`), and write a filter into a question (`narrowed`).
 
 Syntax: ``country:Mongolia``, ``region:"Arab States"``, ``theme:``, ``category:``, ``eval:3474``
 (quoted values allowed), ``-word`` to exclude, ``"exact phrase"``.
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .text import QUOTES, fold
+from .text import QUOTES
 
 FILTER_NAMES = ("country", "region", "theme", "category", "eval")
 _TOKEN = re.compile(
@@ -16,6 +17,8 @@ _TOKEN = re.compile(
     r'|(?P<phrase>"(?P<phrase_text>[^"]*)"?)'
     r'|(?P<word>\S+)'
 )
+
+
 @dataclass(frozen=True)
 class Query:
     """A parsed question: free text, filters as (name, value), excluded words and exact phrases."""
@@ -49,3 +52,16 @@ def parse_query(raw: str) -> Query:
             else:
                 words.append(word)
     return Query(" ".join(words), tuple(filters), tuple(excluded), tuple(phrases))
+
+
+def narrowed(question: str, kind: str, value: str) -> str | None:
+    """`question` with the filter ``kind:"value"`` added, as a user could have typed it; None when the
+    value cannot be written as a filter (empty, or holding a double quote, typographic or not).
+
+    The one writer of filter syntax: a door offering "only Mongolia" asks for the question this way.
+    """
+    if kind not in FILTER_NAMES:
+        raise ValueError(f"unknown filter {kind!r} (filters: {', '.join(FILTER_NAMES)})")
+    if not value.strip() or '"' in value.translate(QUOTES):
+        return None
+    return " ".join(part for part in (question.strip(), f'{kind}:"{value}"') if part)

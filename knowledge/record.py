@@ -1,19 +1,25 @@
-"""The lesson record: one iEvalDiscovery "lesson learned" page as an immutable value."""
+"""The lesson record: one iEvalDiscovery "lesson learned" page as an immutable value, and the one
+list of its prose fields with their labels."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
-#: The prose fields of a lesson, in the order a reader meets them on the page.
-PROSE_FIELDS: tuple[str, ...] = (
-    "comments",
-    "challenges",
-    "success",
-    "context",
-    "description",
-    "administrative_issues",
-)
+#: The one list of a lesson's prose fields, in the order a reader meets them on the page, each with
+#: the label a reader is shown ("From the lesson's administrative issues"). Everything else that
+#: names the prose fields (the parser, the page writer, the index, the summary, the search
+#: settings, the doors) reads them from here.
+FIELD_LABELS: Mapping[str, str] = MappingProxyType({
+    "comments": "comments",
+    "challenges": "challenges",
+    "success": "success",
+    "context": "context",
+    "description": "description",
+    "administrative_issues": "administrative issues",
+})
+#: The prose fields' names alone, in page order.
+PROSE_FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ class SpellingIndex:
             return set()
         hashes = np.array([hash(v) for v in variants], dtype=np.int64)
         lo, hi = np.searchsorted(self._keys, hashes, "left"), np.searchsorted(self._keys, hashes, "right")
-        return {int(i) for a, b in zip(lo.tolist(), hi.tolist()) if b > a for i in self._owners[a:b]}
+        return {int(i) for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a for i in self._owners[a:b]}
 
     def _candidates(self, word: str) -> set[str]:
         """Known words one edit (insert, delete, substitute, transpose) from `word`."""

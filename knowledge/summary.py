@@ -4,13 +4,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from .record import Lesson
+from .record import PROSE_FIELDS, Lesson
 from .text import WORD, fold, stem
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
-#: Where a summary is looked for first when no sentence shares a word with the query.
-FALLBACK_ORDER = ("description", "success", "challenges", "comments", "context", "administrative_issues")
+_FIRST_LOOKED_AT = ("description", "success", "challenges")
+#: The prose fields in the order a summary is looked for (first when no sentence shares a word with
+#: the query): what was done, what worked, what went wrong, then the others in page order.
+FALLBACK_ORDER = (*_FIRST_LOOKED_AT, *(name for name in PROSE_FIELDS if name not in _FIRST_LOOKED_AT))
 
 
 class Cut:
@@ -70,31 +72,7 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
     occurs in it, and words are read only in sentences that hold one as a substring.
     """
     cut = cut or cut_sentences(lesson)
-    best: tuple[float, int, int] | None = None
-    for order, text in enumerate(cut.texts):
-        if not text:
-            continue
-        lowered = cut.lowered[order]
-        if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
-            continue  # none of the query's words here: every sentence of it scores 0
-        sentences, folded, joined = cut.field(order)
-        # The field's words that stem to a query stem (each distinct word stemmed once, cached).
-        if spellings is None:
-            hits = {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
-        else:
-            hits = {w: s for w, s in spellings.items() if w in joined}
-        if not hits:
-            continue
-        bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
-        for position, sentence in enumerate(folded):
-            if len(sentences[position]) < 20 or not any(w in sentence for w in hits):
-                continue  # too short to stand as a summary, or no query word: scores 0 (below)
-            found = {hits[w] for w in WORD.findall(sentence) if w in hits}
-            if not found:
-                continue
-            rank = (sum(weights[s] for s in found) + bonus, -order, -position)
-            if best is None or rank > best:
-                best = rank
+    best = _best_sentence(cut, weights, intent, spellings)
     if best is None or best[0] <= 0:
         # Every other sentence scores 0: the first one long enough wins a tie at 0.
         first = _first_sentence(cut)
@@ -111,6 +89,45 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
             text = joined
     text = _clip(text, limit)
     return text, FALLBACK_ORDER[-best[1]], merge_spans(text, highlight_spans(text, weights, spellings))
+
+
+def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
+                   spellings: Mapping[str, str] | None) -> tuple[float, int, int] | None:
+    """(weight of the query's stems in it plus the intent bonus, -field order, -position) of the best
+    sentence holding a query word; None when none does."""
+    best: tuple[float, int, int] | None = None
+    for order in range(len(cut.texts)):
+        hits = _query_words_in(cut, order, weights, spellings)
+        if not hits:
+            continue
+        sentences, folded, _ = cut.field(order)
+        bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
+        for position, sentence in enumerate(folded):
+            if len(sentences[position]) < 20 or not any(w in sentence for w in hits):
+                continue  # too short to stand as a summary, or no query word: scores 0 (below)
+            found = {hits[w] for w in WORD.findall(sentence) if w in hits}
+            if not found:
+                continue
+            rank = (sum(weights[s] for s in found) + bonus, -order, -position)
+            if best is None or rank > best:
+                best = rank
+    return best
+
+
+def _query_words_in(cut: Cut, order: int, weights: Mapping[str, float],
+                    spellings: Mapping[str, str] | None) -> dict[str, str]:
+    """The words of one field that stem to a query stem, with that stem; {} when none (a field
+    whose text holds none of the query's spellings is never cut into sentences)."""
+    text, lowered = cut.texts[order], cut.lowered[order]
+    if not text:
+        return {}
+    if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
+        return {}  # none of the query's words here: every sentence of it scores 0
+    joined = cut.field(order)[2]
+    # Each distinct word stemmed once (cached), or looked up among the spellings the index knows.
+    if spellings is None:
+        return {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
+    return {w: s for w, s in spellings.items() if w in joined}
 
 
 def merge_spans(text: str, spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -31,13 +31,13 @@ ourselves out over own per same she should so some such than that the their thei
 themselves then there these they this those through to too under until up upon very via was we
 were what when where which while who whom whose why will with within without would you your yours
 yourself yourselves s t d ll m re ve vs versus etc eg ie use used using
-""".split())
+""".split())  # noqa: SIM905 (a word list reads best as text)
 
 #: Words that frame a question rather than say what it is about ("show me lessons on ...").
 QUERY_FILLER = frozenset("""
 show tell find give search looking please anything something everything know lesson lessons
 learned learnt example examples regarding concerning
-""".split())
+""".split())  # noqa: SIM905
 
 _stemmer = Stemmer.Stemmer("english")
 
@@ -68,7 +68,3 @@ def stem_all(folded_words: list[str]) -> list[str]:
     """Stems of many folded words at once (faster than one by one)."""
     return _stemmer.stemWords(folded_words)
 
-
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded word) for each word of an unfolded text, spans in the original text."""
-    return [(m.start(), m.end(), fold(m.group())) for m in WORD.finditer(text)]

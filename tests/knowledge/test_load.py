@@ -4,31 +4,9 @@ from __future__ import annotations
 import os
 import shutil
 
-import pytest
-
 from knowledge import BUNDLED_LESSONS, KnowledgeBase, load_lessons
 
 from ..conftest import BAD, SEED, lesson_page
-
-
-def test_bundled_sample_is_the_default_and_loads_cleanly():
-    kb = KnowledgeBase.from_paths([])
-    assert len(kb) == len(list(BUNDLED_LESSONS.glob("*.txt"))) == 45
-    assert kb.report.ok and kb.report.warnings == ()
-    assert kb.get("252474").country == "Mongolia"
-
-
-def test_folders_are_walked_recursively_and_only_lesson_files_are_read(make_lessons, tmp_path):
-    root = make_lessons({"1": lesson_page("1"), "sub/2": lesson_page("2")})
-    (root / "README.md").write_text("not a lesson")
-    (root / ".hidden.txt").write_text(lesson_page("3"))
-    (root / "4.txt~").write_text(lesson_page("4"))
-    (root / "#5.txt#").write_text(lesson_page("5"))
-    (root / ".git").mkdir()
-    (root / ".git" / "6.txt").write_text(lesson_page("6"))
-    lessons, report = load_lessons([root])
-    assert sorted(lesson.id for lesson in lessons) == ["1", "2"]
-    assert report.files == 2 and report.ok
 
 
 def test_single_files_and_folders_mix(make_lessons):
@@ -51,7 +29,7 @@ def test_the_whole_bad_folder_loads_what_it_can_and_names_the_rest():
     skipped = {os.path.basename(s.path) for s in kb.report.skipped}
     assert skipped == {"empty_file.txt", "binary_garbage.txt", "html_page.txt", "missing_url.txt",
                        "truncated_mid_record.txt"}
-    assert {"900903", "900904", "900905", "900906", "900907", "900908", "252474"} == {l.id for l in kb}
+    assert {"900903", "900904", "900905", "900906", "900907", "900908", "252474"} == {lesson.id for lesson in kb}
 
 
 def test_duplicate_ids_first_loaded_wins_and_the_later_file_is_reported():
@@ -64,36 +42,11 @@ def test_duplicate_ids_first_loaded_wins_and_the_later_file_is_reported():
     assert [h.lesson.id for h in kb.search("herders social insurance")].count("252474") == 1
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
-def test_named_pipe_is_skipped_without_hanging(make_lessons):
-    root = make_lessons({"1": lesson_page("1")})
-    os.mkfifo(root / "pipe.txt")
-    lessons, report = load_lessons([root])
-    assert [lesson.id for lesson in lessons] == ["1"]
-    assert [(os.path.basename(s.path), s.reason) for s in report.skipped] == [("pipe.txt", "not a regular file")]
-    lessons, report = load_lessons([root / "pipe.txt"])  # named directly
-    assert lessons == [] and report.skipped[0].reason == "not a regular file"
-
-
 def test_files_over_the_size_cap_are_skipped_with_the_limit_named(make_lessons):
     root = make_lessons({"1": lesson_page("1"), "2": lesson_page("2", description="x" * 5000)})
     lessons, report = load_lessons([root], max_file_bytes=4000)
     assert [lesson.id for lesson in lessons] == ["1"]
     assert report.skipped[0].reason == "file is larger than the 4,000-byte limit"
-
-
-def test_missing_path_is_reported_not_raised(tmp_path):
-    lessons, report = load_lessons([tmp_path / "nowhere"])
-    assert lessons == []
-    assert "No such file or directory" in report.skipped[0].reason
-
-
-def test_dangling_link_is_reported_and_the_rest_loads(make_lessons):
-    root = make_lessons({"1": lesson_page("1")})
-    (root / "2.txt").symlink_to(root / "gone.txt")
-    lessons, report = load_lessons([root])
-    assert [lesson.id for lesson in lessons] == ["1"]
-    assert report.skipped[0].path.endswith("2.txt") and "cannot open" in report.skipped[0].reason
 
 
 def test_progress_is_called_once_per_file(make_lessons):
@@ -106,4 +59,5 @@ def test_progress_is_called_once_per_file(make_lessons):
 def test_copy_of_bundled_folder_matches_bundled(tmp_path):
     copy = tmp_path / "copy"
     shutil.copytree(BUNDLED_LESSONS, copy)
-    assert {l.id for l in KnowledgeBase.from_paths([copy])} == {l.id for l in KnowledgeBase.from_paths([])}
+    copied = {lesson.id for lesson in KnowledgeBase.from_paths([copy])}
+    assert copied == {lesson.id for lesson in KnowledgeBase.from_paths([])}

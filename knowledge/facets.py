@@ -1,0 +1,152 @@
+"""Facets: each lesson's countries, regions, themes, categories and evaluation, as flat arrays for
+filtering (`country:Kenya`), counting a match set by value, and grouping hits by evaluation."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import MappingProxyType
+
+import numpy as np
+
+from .query import FILTER_NAMES
+from .record import Lesson
+from .text import fold
+
+#: The facets an answer counts, and how many values of each it lists.
+FACETS = ("country", "region", "theme")
+FACET_SIZE = 10
+
+
+def filter_matches(name: str, wanted: str, value: str) -> bool:
+    """A filter value matches the whole value or its first words (`theme:gender` finds "Gender
+    equality"), never a piece of a word (`country:niger` is not Nigeria, `sudan` not South Sudan);
+    an evaluation number matches exactly. Both sides are folded."""
+    if name == "eval":
+        return wanted == value
+    return value == wanted or value.startswith(wanted + " ")
+
+
+class Facets:
+    """Every facet of every lesson: the filters' masks, the answer's counts, the evaluations."""
+
+    def __init__(self, lessons: Sequence[Lesson]) -> None:
+        self.n = len(lessons)
+        values = self._values_of(lessons)
+        self.filters = {name: Facet([v[i] for v in values]) for i, name in enumerate(FILTER_NAMES)}
+        self.counted = {name: self.filters[name] for name in FACETS}
+        #: How many countries each lesson has (at least 1): a place-only question ranks by it.
+        self.n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
+        #: Each lesson's evaluation (or the lesson itself when it names none), for grouping.
+        self.evaluation = Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
+
+    def _values_of(self, lessons: Sequence[Lesson]) -> list[tuple[tuple[str, ...], ...]]:
+        """Each lesson's values in `FILTER_NAMES` order (countries, regions, themes, categories,
+        evaluation); sets `countries` and `regions`, every one the corpus names."""
+        # Lessons share their few place and theme combinations: each is worked out once.
+        places_of: dict[tuple, tuple] = {}
+        themes_of: dict[tuple, tuple] = {}
+        values = []
+        for lesson in lessons:
+            places = places_of.get(lesson.locations)
+            if places is None:
+                places = places_of[lesson.locations] = (lesson.countries, lesson.regions)
+            themes = themes_of.get(lesson.themes)
+            if themes is None:
+                themes = themes_of[lesson.themes] = (lesson.theme_values, lesson.category_values)
+            values.append((*places, *themes, (lesson.eval_number,) if lesson.eval_number else ()))
+        self.countries = {c for cs, _ in places_of.values() for c in cs}
+        self.regions = {r for _, rs in places_of.values() for r in rs}
+        return values
+
+    def allowed(self, filters: tuple[tuple[str, str], ...]) -> np.ndarray | None:
+        """A mask of the lessons every filter lets through (None: no filter); several values of one
+        filter mean either."""
+        if not filters:
+            return None
+        mask = np.ones(self.n, dtype=bool)
+        by_name: dict[str, list[str]] = {}
+        for name, value in filters:
+            by_name.setdefault(name, []).append(fold(value))
+        for name, wanted in by_name.items():
+            facet = self.filters[name]
+            ok = [i for i, v in enumerate(facet.folded) if any(filter_matches(name, w, v) for w in wanted)]
+            mask &= facet.mask(ok, self.n)
+        return mask
+
+    def anywhere(self, places: tuple[tuple[str, str], ...]) -> np.ndarray:
+        """A mask of the lessons located in any of these places."""
+        mask = np.zeros(self.n, dtype=bool)
+        for place in places:
+            mask |= self.allowed((place,))
+        return mask
+
+    def counts(self, matched: np.ndarray) -> MappingProxyType:
+        """The commonest values of each counted facet among the `matched` lessons."""
+        outside = False
+        if 2 * len(matched) > self.n:  # most lessons match: count the others, fewer
+            mask = np.ones(self.n, dtype=bool)
+            mask[matched] = False
+            matched, outside = np.flatnonzero(mask), True
+        return MappingProxyType({name: facet.counts(matched, FACET_SIZE, outside)
+                                 for name, facet in self.counted.items()})
+
+    def popular_themes(self) -> tuple[str, ...]:
+        """The five commonest themes of the corpus."""
+        return tuple(v for v, _ in self.counted["theme"].counts(np.arange(self.n), 5))
+
+
+class Facet:
+    """Values of one facet per lesson, as flat arrays for counting and filtering without loops.
+
+    Each lesson's combination of values (usually one country, a few themes) gets an id, so
+    counting a match set is one gather and one bincount, however many values a lesson has.
+    """
+
+    def __init__(self, values: list[tuple[str, ...]]) -> None:
+        combos: dict[tuple[str, ...], int] = {}  # a lesson's values are distinct already
+        self.combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
+                                 count=len(values))
+        ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
+        self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
+        self.names = list(ids)
+        self.folded = [fold(v) for v in self.names]
+        self.alphabetical = np.argsort(np.argsort(self.folded, kind="stable"), kind="stable")
+        self.n_combos = len(combos)
+        self.combo_total = np.bincount(self.combo, minlength=self.n_combos)
+        combo_len = np.array([len(c) for c in combos], dtype=np.int64)
+        self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), combo_len)
+        # Each lesson's values, flat (its combination's, copied with numpy).
+        lengths = combo_len[self.combo] if len(values) else np.zeros(0, np.int64)
+        self.start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), lengths)
+        combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
+        at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
+        self.value = self.combo_value[at]
+
+    def counts(self, docs: np.ndarray, size: int, outside: bool = False) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values among the lessons `docs` (all but them when `outside`),
+        commonest first, ties A-Z.
+
+        Lessons are counted by their combination of values (few distinct ones: a country, a pair
+        of themes), one gather and one bincount over `docs`; the combinations' counts then spread
+        to their values over a short array.
+        """
+        per_combo = np.bincount(self.combo[docs], minlength=self.n_combos)
+        if outside:
+            per_combo = self.combo_total - per_combo
+        counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
+        return self.top(counts.astype(np.int64), size)
+
+    def top(self, counts: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """The `size` commonest values by their `counts`, commonest first, ties A-Z."""
+        order = np.lexsort((self.alphabetical, -counts))[:size]
+        return tuple((self.names[i], int(counts[i])) for i in order.tolist() if counts[i])
+
+    def mask(self, value_ids: list[int], n: int) -> np.ndarray:
+        """The lessons holding any of these values."""
+        mask = np.zeros(n, dtype=bool)
+        mask[self.owner[np.isin(self.value, value_ids)]] = True
+        return mask
+
+    def first_value(self, docs: np.ndarray) -> np.ndarray:
+        """The id of the first value of each of `docs` (each must hold one, as in `Facets.evaluation`)."""
+        return self.value[self.start[docs]]

@@ -1,0 +1,275 @@
+"""Ranking: score every lesson against the understood concepts, keep those that cover enough of
+them, and order the leaders.
+
+`Ranker.score` adds each concept's BM25F impacts from the inverted index and scales each lesson's
+sum by the share of the query's concepts it covers (rarer words weigh more); `Ranker.rank` takes
+the top of that, adds the proximity bonus to the leaders, puts preferred places first and folds
+near-duplicates (or, when asked, the other lessons of an evaluation) into the hit they repeat.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import NamedTuple
+
+import numpy as np
+
+from .facets import Facet
+from .index import InvertedIndex, field_bit, idf_of
+from .options import SearchOptions
+from .record import Lesson
+from .text import WORD, fold
+from .understand import Concept, Understanding
+
+
+class Scored(NamedTuple):
+    """The lessons that match (sorted), their scores, and each concept's matching lessons (sorted
+    lesson numbers, or a corpus-long array of scores)."""
+
+    matched: np.ndarray
+    scores: np.ndarray
+    concept_hits: list[np.ndarray]
+
+    def keep(self, mask: np.ndarray) -> Scored:
+        """Only the matched lessons `mask` keeps."""
+        return Scored(self.matched[mask], self.scores[mask], self.concept_hits)
+
+
+class Ranked(NamedTuple):
+    """The leaders best first as (lesson, score), the total, and the lessons folded into each."""
+
+    leaders: list[tuple[int, float]]
+    total: int
+    grouped: dict[int, list[int]]
+
+
+class Ranker:
+    """Scores and orders lessons for understood queries over one index."""
+
+    def __init__(self, index: InvertedIndex, options: SearchOptions, evaluation: Facet) -> None:
+        self.index = index
+        self.options = options
+        self.evaluation = evaluation
+        self.n = index.n_docs
+        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
+        self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
+        self._originals = index.duplicate_of[self._duplicates]
+
+    # -- scoring ------------------------------------------------------------------------------
+
+    def score(self, u: Understanding, allowed: np.ndarray | None) -> Scored:
+        """The lessons covering enough of the concepts (within `allowed`), scored, before ranking.
+
+        The postings of one-word concepts go into two `np.bincount`s (BM25F sum and coverage), one
+        pass each at C speed; a concept with alternatives (thesaurus, phrases) is already a
+        corpus-long array of its best alternative per lesson, and is added as it is.
+        """
+        n = self.n
+        concept_hits, values, weights, dense = [], [], [], []
+        intent = np.zeros(n, dtype=bool) if u.intent else None
+        bit = field_bit(u.intent) if u.intent else 0
+        for concept in u.concepts:
+            docs, scores = self._concept_scores(concept, intent, bit)
+            idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
+            weight = max(idf, 0.1)
+            weights.append(weight)
+            if docs is None:
+                dense.append((scores, weight))
+                concept_hits.append(scores)
+            else:
+                concept_hits.append(docs)
+                values.append((docs, scores, weight))
+        cover, total = _sums(values, dense, n)
+        # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
+        whole = sum(weights) + len(u.unknown) * idf_of(n, 0)
+        ok = cover >= (self.options.min_coverage - 1e-6) * whole
+        if allowed is not None:
+            ok &= allowed
+        matched = np.flatnonzero(ok)
+        power = self.options.coverage_power
+        if 4 * len(matched) > n:  # most lessons: whole-array arithmetic, then one gather
+            scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
+        else:
+            scores = total[matched].astype(np.float32) * (cover[matched] / whole) ** power
+        if intent is not None:
+            scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
+        return Scored(matched, scores, concept_hits)
+
+    def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int):
+        """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
+        in each lesson, 0 where none) for a concept of several alternatives or a phrase."""
+        if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
+            (term,), weight = concept.alternatives[0]
+            docs, impacts, fields = self.index.postings(term)
+            if intent is not None:
+                intent[docs[(fields & bit) != 0]] = True
+            return docs, impacts * np.float32(weight)
+        best = np.zeros(self.n, dtype=np.float32)
+        for i, (ids, weight) in enumerate(concept.alternatives):
+            if len(ids) == 1:
+                docs, impacts, fields = self.index.postings(ids[0])
+            else:
+                docs, impacts, fields = self._phrase_alternative(ids)
+            if i == 0:  # nothing to compare with yet: one scatter, no gather
+                best[docs] = impacts * np.float32(weight)
+            else:
+                values = best[docs]
+                np.maximum(values, impacts * np.float32(weight), out=values)
+                best[docs] = values
+            if intent is not None:
+                intent[docs[(fields & bit) != 0]] = True
+        return None, best
+
+    def _phrase_alternative(self, ids: tuple[int, ...]):
+        """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
+        n = self.n
+        parts = [self.index.postings(t) for t in ids]
+        if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
+            (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
+            at = _within_at(a, b)
+            both = at >= 0
+            at = at[both]
+            sums = a_impacts[both].astype(np.float64) + b_impacts[at]
+            return a[both], (sums / 2).astype(np.float32), a_fields[both] | b_fields[at]
+        docs = np.concatenate([p[0] for p in parts])
+        counts = np.bincount(docs, minlength=n)
+        keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
+        sums = np.bincount(docs, weights=np.concatenate([p[1] for p in parts]), minlength=n)[keep]
+        fields = np.zeros(n, dtype=np.int16)
+        for part_docs, _, part_fields in parts:  # a word lists a lesson once: plain |= is exact
+            fields[part_docs] |= part_fields
+        counts = counts[keep]
+        complete = (counts / len(ids)) ** 2
+        return keep, (sums / len(ids) * complete).astype(np.float32), fields[keep]
+
+    # -- ordering -----------------------------------------------------------------------------
+
+    def rank(self, matched: np.ndarray, scores: np.ndarray, concepts: list[Concept], first: np.ndarray,
+             wanted: int) -> Ranked:
+        """The leaders down to `wanted`, best first, lessons in `first` (a mask over `matched`) ahead."""
+        key = scores + first * (float(scores.max()) + 1.0) if first.any() else scores
+        depth = min(len(matched), max(50, 3 * wanted))
+        top = _top(key, depth)
+        docs, top_scores, first = matched[top], scores[top], first[top]
+        if len(concepts) > 1 and self.options.proximity_bonus:
+            # Only the leaders can move up a page, so only they are read word by word.
+            lead = np.argsort(-top_scores, kind="stable")[:max(20, wanted + 10)]
+            top_scores = top_scores.copy()
+            top_scores[lead] *= 1.0 + self.options.proximity_bonus * self._proximity(docs[lead], concepts)
+        order = np.lexsort((docs, -top_scores, ~first))
+        docs, top_scores = docs[order], top_scores[order]
+        # A duplicate counts only when its original is not matched too (`matched` is sorted).
+        repeated = _within(self._duplicates, matched) & _within(self._originals, matched)
+        total = len(matched) - int(np.count_nonzero(repeated))
+        groups = self.index.duplicate_of[docs]
+        grouped: dict[int, list[int]] = {}
+        if self.options.group_by_evaluation:
+            groups = self.evaluation.first_value(docs)
+        _, first = np.unique(groups, return_index=True)
+        keep = np.zeros(len(docs), dtype=bool)
+        keep[first] = True
+        leaders = {int(g): int(d) for g, d in zip(groups[keep], docs[keep], strict=True)}
+        for g, d in zip(groups[~keep], docs[~keep], strict=True):
+            grouped.setdefault(leaders[int(g)], []).append(int(d))
+        if self.options.group_by_evaluation:
+            total = len(np.unique(self.evaluation.first_value(matched)))
+        return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
+
+    def _proximity(self, docs: np.ndarray, concepts: list[Concept]) -> np.ndarray:
+        """Share of neighbouring query concepts that also stand together (within 2 words) in each lesson."""
+        start, end = self.index.stream_start[docs], self.index.stream_start[docs + 1]
+        lengths = end - start
+        positions = (np.repeat(start - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
+                     + np.arange(lengths.sum()))
+        tokens, fields = self.index.stream[positions], self.index.stream_field[positions]
+        owner = np.repeat(np.arange(len(docs)), lengths)
+        member = [_member(tokens, c.terms) for c in concepts]
+        together = np.zeros(len(docs))
+        pairs = 0
+        for a, b in pairwise(member):
+            pairs += 1
+            near = np.zeros(len(docs), dtype=bool)
+            for gap in (1, 2):
+                if len(tokens) <= gap:
+                    continue
+                same = (owner[:-gap] == owner[gap:]) & (fields[:-gap] == fields[gap:])
+                hit = same & ((a[:-gap] & b[gap:]) | (b[:-gap] & a[gap:]))
+                near[owner[:-gap][hit]] = True
+            together += near
+        return together / max(pairs, 1)
+
+
+def with_phrases(lessons: Sequence[Lesson], matched: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
+    """Which matched lessons contain every exact phrase (folded, any punctuation between words)."""
+    patterns = [re.compile(r"\b" + r"\W+".join(map(re.escape, WORD.findall(fold(p)))) + r"\b") for p in phrases]
+    texts = (fold(" \n ".join((lesson.title, lesson.eval_title, *lesson.theme_names, *lesson.prose().values())))
+             for lesson in (lessons[d] for d in matched))
+    return np.array([all(p.search(t) for p in patterns) for t in texts], dtype=bool)
+
+
+def has(docs: np.ndarray, doc: int) -> bool:
+    """True when the sorted lesson numbers `docs` hold `doc` (or, for a corpus-long float array of
+    scores, when its score there is not 0)."""
+    if docs.dtype.kind == "f":
+        return bool(docs[doc] > 0)
+    i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
+    return i < len(docs) and int(docs[i]) == doc
+
+
+def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(coverage, BM25F sum) of every lesson, from the sparse concepts' (lessons, scores, weight)
+    and the dense ones' (corpus-long scores, weight)."""
+    # Each concept lists a lesson at most once, so the sums are each lesson's own.
+    if values:
+        # bincount reads lesson numbers as intp: convert once for both passes.
+        docs = np.concatenate([d for d, _, _ in values], dtype=np.intp) if len(values) > 1 \
+            else values[0][0].astype(np.intp)
+        cover = np.bincount(docs, weights=np.repeat([w for _, _, w in values], [len(d) for d, _, _ in values]),
+                            minlength=n)
+        total = np.bincount(docs, weights=np.concatenate([v for _, v, _ in values]) if len(values) > 1
+                            else values[0][1], minlength=n)
+    else:
+        cover, total = np.zeros(n), np.zeros(n)
+    for best, weight in dense:
+        cover += (best > 0) * weight
+        total += best
+    return cover, total
+
+
+def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
+    """Which tokens are among `sorted_terms` (a sorted search, faster than np.isin for few terms)."""
+    at = np.minimum(np.searchsorted(sorted_terms, tokens), len(sorted_terms) - 1)
+    return sorted_terms[at] == tokens
+
+
+def _top(key: np.ndarray, depth: int) -> np.ndarray:
+    """Positions of the `depth` largest keys (any order; all when fewer).
+
+    On a long array, the `depth`-th largest of every 16th key is a floor the true `depth` largest
+    all reach, so only the keys above it (about 16 × depth) are partitioned.
+    """
+    if depth >= len(key):
+        return np.arange(len(key))
+    if len(key) >= 64 * depth:
+        sample = key[::16]
+        floor = np.partition(sample, len(sample) - depth)[len(sample) - depth]
+        above = np.flatnonzero(key >= floor)
+        return above[np.argpartition(-key[above], depth - 1)[:depth]]
+    return np.argpartition(-key, depth - 1)[:depth]
+
+
+def _within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are among `sorted_docs`, by binary search (no array as long as the corpus)."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
+    return sorted_docs[at] == docs
+
+
+def _within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """The position of each of `docs` in `sorted_docs`, -1 where absent."""
+    if not len(sorted_docs):
+        return np.full(len(docs), -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return np.where(sorted_docs[at] == docs, at, -1)

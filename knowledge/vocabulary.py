@@ -1,0 +1,151 @@
+"""The words the search knows beyond the lessons' own: the field's thesaurus (acronyms, spellings,
+plain-language equivalents), places named naturally in a question, and the words that carry intent.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .text import STOP_WORDS, stem_all, words
+
+# -- thesaurus ------------------------------------------------------------------------------------
+
+#: The thesaurus shipped with the package (one group of equivalent terms a line, "a | b | c").
+BUNDLED_THESAURUS = Path(__file__).parent / "data" / "thesaurus.txt"
+
+Term = tuple[str, ...]  # a word or phrase as its stems, stop words left out
+
+
+def term_of(text: str) -> Term:
+    """A word or phrase as the tuple of its stems, without stop words."""
+    return tuple(stem_all([w for w in words(text) if w not in STOP_WORDS]))
+
+
+def read_groups(text: str) -> list[list[str]]:
+    """The groups of a thesaurus file: one list of equivalent terms per non-comment line."""
+    groups = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append([part.strip() for part in line.split("|") if part.strip()])
+    return groups
+
+
+class Thesaurus:
+    """Maps a term (tuple of stems) to every term that means the same."""
+
+    def __init__(self, groups: Iterable[Iterable[str]]) -> None:
+        self._equivalents: dict[Term, set[Term]] = {}
+        #: Every folded word of the thesaurus (a query may use them though no lesson does).
+        self.words: frozenset[str] = frozenset()
+        found: set[str] = set()
+        for group in groups:
+            found.update(w for member in group for w in words(member) if w not in STOP_WORDS)
+            terms = {term_of(member) for member in group} - {()}
+            for term in terms:
+                self._equivalents.setdefault(term, set()).update(terms - {term})
+        self.words = frozenset(found)
+        self.longest = max((len(t) for t in self._equivalents), default=1)
+
+    @classmethod
+    def bundled(cls, extra: Mapping[str, Iterable[str]] | None = None) -> Thesaurus:
+        """The bundled groups plus `extra` (a word or phrase → the terms it also means)."""
+        groups = read_groups(BUNDLED_THESAURUS.read_text(encoding="utf-8"))
+        for key, values in (extra or {}).items():
+            groups.append([key, *([values] if isinstance(values, str) else values)])
+        return cls(groups)
+
+    def __contains__(self, term: Term) -> bool:
+        return term in self._equivalents
+
+    def equivalents(self, term: Term) -> tuple[Term, ...]:
+        """The other terms of the group(s) `term` belongs to, sorted; () when it has none."""
+        return tuple(sorted(self._equivalents.get(term, ())))
+
+
+# -- places ---------------------------------------------------------------------------------------
+
+#: Common names and older spellings → the name used in the lesson pages (when the corpus has it).
+COUNTRY_ALIASES = {
+    "turkey": "Türkiye", "turkiye": "Türkiye", "ivory coast": "Côte d’Ivoire", "vietnam": "Viet Nam",
+    "burma": "Myanmar", "laos": "Lao People's Democratic Republic", "lao pdr": "Lao People's Democratic Republic",
+    "syria": "Syrian Arab Republic", "tanzania": "United Republic of Tanzania", "iran": "Iran (Islamic Republic of)",
+    "bolivia": "Bolivia (Plurinational State of)", "moldova": "Republic of Moldova",
+    "drc": "Democratic Republic of the Congo",
+    "dr congo": "Democratic Republic of the Congo", "congo kinshasa": "Democratic Republic of the Congo",
+    "south korea": "Republic of Korea", "korea": "Republic of Korea", "russia": "Russian Federation",
+    "venezuela": "Venezuela (Bolivarian Republic of)", "sao tome": "Sao Tome and Principe",
+    "east timor": "Timor-Leste", "cape verde": "Cabo Verde", "swaziland": "Eswatini",
+    "macedonia": "North Macedonia", "palestine": "Occupied Palestinian Territory",
+    "gaza": "Occupied Palestinian Territory",
+    "west bank": "Occupied Palestinian Territory", "uk": "United Kingdom", "britain": "United Kingdom",
+    "usa": "United States", "united states of america": "United States",
+}
+#: Everyday names of the ILO's five regions → the region names used in the lesson pages.
+REGION_ALIASES = {
+    "africa": "Africa", "sub saharan africa": "Africa", "arab states": "Arab States", "arab region": "Arab States",
+    "middle east": "Arab States", "arab world": "Arab States", "americas": "Americas", "latin america": "Americas",
+    "latin america and the caribbean": "Americas", "caribbean": "Americas", "south america": "Americas",
+    "central america": "Americas", "asia and the pacific": "Asia and the Pacific",
+    "asia pacific": "Asia and the Pacific",
+    "asia": "Asia and the Pacific", "pacific": "Asia and the Pacific", "south asia": "Asia and the Pacific",
+    "southeast asia": "Asia and the Pacific", "south east asia": "Asia and the Pacific",
+    "europe and central asia": "Europe and Central Asia", "europe": "Europe and Central Asia",
+    "central asia": "Europe and Central Asia", "eastern europe": "Europe and Central Asia",
+    "balkans": "Europe and Central Asia",
+}
+#: Words that may follow a place without changing it ("the Americas region").
+PLACE_NOUNS = frozenset({"region", "regions", "country", "countries", "regional"})
+
+
+class Places:
+    """Recognises the corpus's countries and regions, and their common aliases, in folded words."""
+
+    def __init__(self, countries: Iterable[str], regions: Iterable[str]) -> None:
+        self.names: dict[tuple[str, ...], tuple[str, str]] = {}
+        folded_countries = {tuple(words(c)): c for c in set(countries)}
+        folded_regions = {tuple(words(r)): r for r in set(regions)}
+        # aliases name the corpus's own spelling, compared folded ("Sao Tome" = "São Tomé")
+        for alias, region in REGION_ALIASES.items():
+            if tuple(words(region)) in folded_regions:
+                self.names[tuple(words(alias))] = ("region", folded_regions[tuple(words(region))])
+        for alias, country in COUNTRY_ALIASES.items():
+            if tuple(words(country)) in folded_countries:
+                self.names[tuple(words(alias))] = ("country", folded_countries[tuple(words(country))])
+        for key, region in folded_regions.items():
+            self.names[key] = ("region", region)
+        for key, country in folded_countries.items():
+            if " - regional" not in country.lower() and country.lower() != "inter-regional":
+                self.names[key] = ("country", country)
+        self.longest = max((len(k) for k in self.names), default=1)
+
+    def find(self, folded: list[str]) -> list[tuple[int, int, str, str]]:
+        """(start, end, filter name, value) for each place named in the words, longest first."""
+        found, i = [], 0
+        while i < len(folded):
+            for n in range(min(self.longest, len(folded) - i), 0, -1):
+                hit = self.names.get(tuple(folded[i:i + n]))
+                if hit:
+                    found.append((i, i + n, *hit))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+# -- intent ---------------------------------------------------------------------------------------
+
+#: Words that ask for what went wrong (the challenges field) or what worked (the success field).
+INTENT_WORDS = {
+    "challenges": frozenset({"wrong", "challenge", "challenges", "problem", "problems", "difficulty",
+                             "difficulties", "failure", "failures", "failed", "fail", "obstacle",
+                             "obstacles", "pitfall", "pitfalls", "mistake", "mistakes", "shortcomings"}),
+    "success": frozenset({"worked", "success", "successes", "successful", "succeeded", "achievement",
+                          "achievements"}),
+}
+#: Word pairs that carry intent only together ("went wrong", "good practice").
+SUCCESS_PAIRS = frozenset({("what", "worked"), ("worked", "well"), ("good", "practice"), ("best", "practice"),
+                           ("good", "practices"), ("best", "practices"), ("what", "works"), ("works", "well")})
+CHALLENGE_PAIRS = frozenset({("went", "wrong"), ("go", "wrong"), ("goes", "wrong"), ("did", "not"),
+                             ("not", "work"), ("not", "worked")})

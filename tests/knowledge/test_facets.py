@@ -1,0 +1,84 @@
+"""Facets: filters that match whole values, and counts over every match."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge import KnowledgeBase, Lesson
+from knowledge.facets import Facet, Facets, filter_matches
+
+from ..conftest import lesson_page
+
+
+def test_facets_count_every_match_not_only_the_page(kb_of):
+    pages = {str(i): lesson_page(str(i), description=f"Cooperatives sold coffee in {country} ({i}).",
+                                 locations=((country, region),), themes=((theme, "Employment"),))
+             for i, (country, region, theme) in enumerate([
+                 ("Kenya", "Africa", "Cooperatives"), ("Kenya", "Africa", "Cooperatives"),
+                 ("Peru", "Americas", "Cooperatives"), ("Ghana", "Africa", "Green jobs")], 1)}
+    pages["9"] = lesson_page("9", description="Roads.", locations=(("Peru", "Americas"),))
+    kb = kb_of(pages)
+    answer = kb.ask("coffee cooperatives", limit=1)
+    assert answer.total == 4 and answer.has_more
+    assert answer.facets["country"] == (("Kenya", 2), ("Ghana", 1), ("Peru", 1))
+    assert answer.facets["region"] == (("Africa", 3), ("Americas", 1))
+    assert answer.facets["theme"] == (("Cooperatives", 3), ("Green jobs", 1))
+
+
+def test_country_filter_keeps_only_that_country_and_is_reported(make_lessons):
+    root = make_lessons({
+        "1": lesson_page("1", description="Herders and social insurance."),
+        "2": lesson_page("2", description="Herders and social insurance.", locations=(("Kenya", "Africa"),)),
+        "3": lesson_page("3", description="Cocoa farming.", locations=(("Côte d’Ivoire", "Africa"),)),
+    })
+    kb = KnowledgeBase.from_paths([root])
+    answer = kb.ask("herders social insurance country:Kenya")
+    assert [h.lesson.id for h in answer.hits] == ["2"]
+    assert answer.filters == (("country", "Kenya"),)
+    assert [h.lesson.id for h in kb.ask('country:"cote d\'ivoire"').hits] == ["3"]
+    assert sorted(h.lesson.id for h in kb.ask("region:Africa").hits) == ["2", "3"]
+
+
+def test_filters_match_whole_values_or_their_first_words_never_part_of_a_word(make_lessons):
+    root = make_lessons({
+        "1": lesson_page("1", eval_number="3474", locations=(("Niger", "Africa"),),
+                         themes=(("Gender equality", "Conditions of work"),)),
+        "2": lesson_page("2", eval_number="34741", locations=(("Nigeria", "Africa"),)),
+        "3": lesson_page("3", eval_number="347", locations=(("South Sudan", "Africa"),)),
+    })
+    kb = KnowledgeBase.from_paths([root])
+    assert [h.lesson.id for h in kb.ask("country:Niger").hits] == ["1"]
+    assert [h.lesson.id for h in kb.ask("country:Sudan").hits] == []
+    assert [h.lesson.id for h in kb.ask('country:"south sudan"').hits] == ["3"]
+    assert [h.lesson.id for h in kb.ask("eval:347").hits] == ["3"]
+    assert [h.lesson.id for h in kb.ask("theme:gender").hits] == ["1"]
+
+
+@pytest.mark.parametrize(("name", "wanted", "value", "matches"), [
+    ("theme", "gender", "gender equality", True),
+    ("country", "niger", "nigeria", False),
+    ("country", "sudan", "south sudan", False),
+    ("country", "south sudan", "south sudan", True),
+    ("eval", "347", "3474", False),
+    ("eval", "3474", "3474", True),
+])
+def test_filter_matches(name, wanted, value, matches):
+    assert filter_matches(name, wanted, value) is matches
+
+
+def test_facet_counts_commonest_first_ties_a_to_z_and_outside():
+    facet = Facet([("Peru",), ("Kenya", "Ghana"), ("Kenya",), ("Ghana",), ()])
+    assert facet.counts(np.arange(5), 10) == (("Ghana", 2), ("Kenya", 2), ("Peru", 1))
+    assert facet.counts(np.array([1, 2]), 1) == (("Kenya", 2),)
+    assert facet.counts(np.array([1, 2]), 10, outside=True) == (("Ghana", 1), ("Peru", 1))
+    assert facet.mask([facet.names.index("Ghana")], 5).tolist() == [False, True, False, True, False]
+
+
+def test_facets_allow_every_lesson_without_filters_and_either_value_of_one_filter():
+    lessons = [Lesson(id=str(i), url="", title="", locations=((c, r),))
+               for i, (c, r) in enumerate([("Kenya", "Africa"), ("Peru", "Americas"), ("Ghana", "Africa")])]
+    facets = Facets(lessons)
+    assert facets.allowed(()) is None
+    assert facets.allowed((("country", "kenya"), ("country", "Peru"))).tolist() == [True, True, False]
+    assert facets.allowed((("country", "kenya"), ("region", "Americas"))).tolist() == [False, False, False]
+    assert facets.countries == {"Kenya", "Peru", "Ghana"} and facets.regions == {"Africa", "Americas"}
