@@ -81,6 +81,14 @@ class NewerSchema(Exception):
     """The file was written by a newer version of this program; it is left untouched."""
 
 
+def check_version(connection: sqlite3.Connection) -> int:
+    """The file's schema version; raise `NewerSchema` before anything (even WAL mode) changes the file."""
+    found = connection.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise NewerSchema(f"schema version {found}; this program knows up to {SCHEMA_VERSION}")
+    return found
+
+
 def migrate(connection: sqlite3.Connection) -> int:
     """Bring the database to `SCHEMA_VERSION` in one transaction; return the version it had.
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from .schema import SCHEMA_VERSION, NewerSchema, migrate
+from .schema import SCHEMA_VERSION, NewerSchema, check_version, migrate
 
 log = logging.getLogger("lessons.state")
 
@@ -84,9 +84,8 @@ class StateStore:
         connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None,
                                      check_same_thread=False)
         try:
-            mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-            if str(mode).lower() != "wal":
-                raise sqlite3.OperationalError(f"cannot use WAL mode (journal mode stays {mode})")
+            check_version(connection)
+            self._use_wal(connection)
             connection.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: consistent after a crash
             connection.execute("PRAGMA foreign_keys = ON")
             migrate(connection)
@@ -96,6 +95,22 @@ class StateStore:
         with self._lock:
             self._connections.append(connection)
         return connection
+
+    def _use_wal(self, connection: sqlite3.Connection) -> None:
+        """Switch a new file to WAL mode (once; the mode is stored in the file), waiting up to `timeout`."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                break
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+                # When several processes open a new file at once, SQLite answers this switch "locked"
+                # at once rather than wait (waiting could deadlock), so wait here, briefly.
+                time.sleep(0.01)
+        if str(mode).lower() != "wal":
+            raise sqlite3.OperationalError(f"cannot use WAL mode (journal mode stays {mode})")
 
     def _connection(self) -> sqlite3.Connection:
         """This thread's connection in this process, opened on first use."""
