@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .feedback import question_key
 from .store import StateStore
 
 DAY = 86_400.0
@@ -68,12 +69,13 @@ class QuestionLog:
     def record(self, *, door: str, typed: str, understood: str, filters: Mapping[str, FilterValue],
                total: int, top_ids: Sequence[str], nothing_found: bool, latency_ms: float,
                at: float | None = None) -> None:
-        """Log one answered question. `door` is a short name ("slack", "web", "api", "cli")."""
+        """Log one answered question. `door` is a short name ("slack", "web", "api", "cli"); the understood
+        question is stored case folded, as feedback stores it, so reports group both the same way."""
         if not _DOOR.match(door):
             raise ValueError(f"door must be a short lower-case name, not {door!r}")
         clean_filters = {str(k): (scrub(v) if isinstance(v, str) else [scrub(x) for x in v])
                          for k, v in sorted(filters.items())}
-        row = (self.store.clock() if at is None else at, door, scrub(typed), scrub(understood),
+        row = (self.store.clock() if at is None else at, door, scrub(typed), question_key(scrub(understood)),
                json.dumps(clean_filters, ensure_ascii=False), int(total),
                json.dumps([str(i) for i in top_ids[:MAX_TOP_IDS]]), int(bool(nothing_found)), float(latency_ms))
         with self.store.write() as connection:
@@ -110,11 +112,11 @@ class QuestionLog:
                 f"SELECT door, count(*) AS n FROM questions {where} GROUP BY door ORDER BY n DESC, door", args))
 
     def top_questions(self, n: int = 10, since: float | None = None) -> list[tuple[str, int]]:
-        """The `n` most asked questions (as understood, case folded), with how often."""
+        """The `n` most asked questions (as understood), with how often."""
         where, args = _since(since)
         with self.store.read() as connection:
             return [tuple(row) for row in connection.execute(
-                f"""SELECT lower(understood) AS q, count(*) AS n FROM questions {where}
+                f"""SELECT understood AS q, count(*) AS n FROM questions {where}
                     GROUP BY q ORDER BY n DESC, q LIMIT ?""", (*args, n))]
 
     def nothing_found_share(self, since: float | None = None) -> Share:
@@ -133,7 +135,7 @@ class QuestionLog:
         condition = f"{where} AND" if where else "WHERE"
         with self.store.read() as connection:
             rows = connection.execute(
-                f"""SELECT lower(understood) AS q, count(*) AS n, max(at) FROM questions
+                f"""SELECT understood AS q, count(*) AS n, max(at) FROM questions
                     {condition} (nothing_found OR total = 0) GROUP BY q ORDER BY n DESC, q LIMIT ?""",
                 (*args, n)).fetchall()
         return [Gap(*row) for row in rows]
