@@ -129,6 +129,16 @@ def test_a_read_only_folder_is_reported(tmp_path, clock):
         folder.chmod(0o700)
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, a folder nobody can write")
+def test_a_folder_where_no_file_can_be_created_is_reported(clock):
+    store = StateStore("/proc/lessons-state-test.sqlite3", clock=clock)  # unwritable even for root
+    health = store.health()
+    assert not health.ok and "unable to open" in health.message
+    with pytest.raises(StateUnavailable) as caught:
+        Subscriptions(store).add(CHANNEL, "q")
+    assert caught.value.message == UNWRITABLE
+
+
 def test_a_locked_file_is_busy_and_works_again_once_released(state_path, clock):
     store = StateStore(state_path, timeout=0.05, clock=clock)
     assert store.health().ok
