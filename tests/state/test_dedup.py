@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import threading
 
 import pytest
 
@@ -36,6 +37,21 @@ def test_another_worker_sees_the_claim(store, state_path, clock):
 def test_a_time_to_live_must_be_positive(store):
     with pytest.raises(ValueError):
         Dedup(store).seen_once("event:Ev1", 0)
+
+
+def test_threads_of_one_worker_claim_each_key_exactly_once(store):
+    dedup, won, start = Dedup(store), [], threading.Barrier(4)
+
+    def claim() -> None:
+        start.wait()
+        won.extend(k for k in range(40) if dedup.seen_once(f"event:{k}", 600))
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(won) == list(range(40))
 
 
 def _claim_all(path: str, keys: int, start, won) -> None:
