@@ -15,13 +15,12 @@ import socket
 
 import pytest
 
-from bot.app import create_app
 from bot.config import Settings
+from bot.web import create_app
 from knowledge import KnowledgeBase, load_lessons
 
-from ..bot.fake_slack import FakeSlack, command_body
-from ..bot.test_slack import Door, dm
-from ..conftest import SEED, lesson_page
+from ..conftest import lesson_page
+from ..fakes.slack import Door, FakeSlack, command_body, dm
 
 LIMIT = Settings().search.max_query_chars
 
