@@ -2,8 +2,11 @@
 driven by Selenium through Debian's chromedriver (never a browser or driver downloaded by a tool)."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import signal
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,17 @@ INSTALL = "install them with: sudo apt-get install -y chromium chromium-driver (
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--disable-dev-shm-usage", "--window-size=1280,900"]
+
+
+def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
+    """The words the webhook's Markdown answer bolds in the summary of one lesson."""
+    request = urllib.request.Request(base + "webhook", data=json.dumps({"text": question}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        markdown = json.load(response)["text"]
+    item = markdown.split(f"]({lesson_url})**", 1)[1].split("\n\n", 1)[0]
+    quote = next(line for line in item.splitlines() if line.lstrip().startswith(">"))
+    return [re.sub(r"\\(.)", r"\1", word) for word in re.findall(r"\*\*(.+?)\*\*", quote)]
 
 
 @pytest.fixture
@@ -66,7 +80,9 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     link = card.find_element(By.CSS_SELECTOR, "h2 a")
     assert link.get_attribute("href") == "https://webapps.ilo.org/ievaldiscovery/lessons/252474"
     assert "Herders" in link.text
-    assert card.find_elements(By.CSS_SELECTOR, "blockquote mark")  # query words highlighted
+    marks = [mark.text for mark in card.find_elements(By.CSS_SELECTOR, "blockquote mark")]
+    assert marks  # query words highlighted, and the very words the webhook's Markdown bolds
+    assert marks == markdown_bold_words(server, "lessons on social insurance for herders", link.get_attribute("href"))
     assert "of" in browser.find_element(By.ID, "status").text
     assert "?q=lessons+on+social+insurance+for+herders" in browser.current_url  # shareable
 
