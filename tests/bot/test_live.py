@@ -91,7 +91,8 @@ def test_a_successful_reload_after_a_failed_one_is_what_health_shows(served):
 
 def test_webhook_answers_during_swaps_come_from_one_whole_knowledge_base(make_lessons):
     def page(i: int, version: str) -> str:
-        return lesson_page(str(i), f"Study {i} - Final evaluation", description=f"Version {version}: herders, case {i}.")
+        return lesson_page(str(i), f"Study {i} - Final evaluation",
+                           description=f"Version {version}: herders, case {i}.")
 
     v1 = make_lessons({str(i): page(i, "one") for i in range(10)}, "v1")
     v2 = make_lessons({str(i): page(i, "two") for i in range(20, 35)}, "v2")

@@ -113,7 +113,7 @@ def test_serve_warns_when_the_webhook_is_open_beyond_loopback(host, token, warne
     assert is_loopback(host) is (host in ("127.0.0.1", "localhost", "::1", "127.0.1.1"))
 
 
-# -- the composition root: Slack decided once, in-process -------------------------------------------------------------------------------------
+# -- the composition root: Slack decided once, in-process ---------------------------------------
 
 def test_without_tokens_there_is_no_slack_route(bundled):
     app, slack = build_app(Settings(), KnowledgeHolder(bundled), Secrets())

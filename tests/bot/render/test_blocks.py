@@ -23,7 +23,7 @@ from bot.render.blocks import (
     home_view,
     narrowing,
 )
-from knowledge import Answer, Hit, KnowledgeBase, Lesson
+from knowledge import Answer, Hit, Lesson
 
 URL = "https://webapps.ilo.org/ievaldiscovery/lessons/{}"
 
@@ -198,8 +198,8 @@ def test_help_shows_filters_and_the_configured_command():
     assert "/ask child labour country:Philippines" in text and "region:" in text and "more" in text
 
 
-def test_home_view_says_what_the_bot_knows():
-    kb = KnowledgeBase.from_paths([])
+def test_home_view_says_what_the_bot_knows(bundled):
+    kb = bundled
     view = home_view(len(kb), kb.loaded_at, kb.stats(), "/lessons")
     assert view["type"] == "home" and len(view["blocks"]) <= 100
     View(**view).validate_json()

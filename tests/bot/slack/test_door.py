@@ -215,7 +215,8 @@ def test_timeout_retry_seen_first_by_this_process_is_dropped(door, fake):
 
 def test_retry_after_a_failed_delivery_is_answered(door, fake):
     """A connection failure means the first copy never arrived: the retry is the only chance."""
-    door.event(dm(HERDERS), event_id="EvLost", **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "connection_failed"})
+    retry = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "connection_failed"}
+    door.event(dm(HERDERS), event_id="EvLost", **retry)
     fake.wait_for("chat.postMessage")
 
 
@@ -261,7 +262,8 @@ def test_manifest_matches_what_the_bot_listens_to():
                                     "messages_tab_read_only_enabled": False}
     events = settings["event_subscriptions"]["bot_events"]
     assert set(events) == {"app_mention", "message.im", "app_home_opened"}  # no message.channels
-    assert {"commands", "chat:write", "app_mentions:read", "im:history"} <= set(manifest["oauth_config"]["scopes"]["bot"])
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"commands", "chat:write", "app_mentions:read", "im:history"} <= scopes
     assert settings["interactivity"]["is_enabled"] is True
     for url in (settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"],
                 features["slash_commands"][0]["url"]):

@@ -76,7 +76,8 @@ def test_url_verification_answers_the_challenge(door):
 
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+                           lambda inner: st.lists(inner, max_size=3)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=3),
                            max_leaves=12)
 slack_like = st.fixed_dictionaries({}, optional={
     "type": st.sampled_from(["event_callback", "block_actions", "url_verification", "x"]) | st.text(max_size=5),

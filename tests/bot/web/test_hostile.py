@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from bot.config import Settings
 from bot.web import create_app
-from knowledge import KnowledgeBase
 
 LIMITED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -21,8 +20,8 @@ json_values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def client():
-    return create_app(Settings(), KnowledgeBase.from_paths([])).test_client()
+def client(bundled):
+    return create_app(Settings(), bundled).test_client()
 
 
 def assert_handled(response) -> None:
@@ -33,13 +32,15 @@ def assert_handled(response) -> None:
 
 
 @LIMITED
-@given(body=st.binary(max_size=300), content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded"]))
+@given(body=st.binary(max_size=300),
+       content_type=st.sampled_from(["application/json", "application/x-www-form-urlencoded"]))
 def test_any_bytes(client, body, content_type):
     assert_handled(client.post("/webhook", data=body, content_type=content_type))
 
 
 @LIMITED
-@given(payload=json_values | st.fixed_dictionaries({"text": json_values}, optional={"limit": json_values, "offset": json_values}))
+@given(payload=json_values | st.fixed_dictionaries({"text": json_values},
+                                                  optional={"limit": json_values, "offset": json_values}))
 def test_any_json_shape(client, payload):
     assert_handled(client.post("/webhook", data=json.dumps(payload), content_type="application/json"))
 

@@ -19,14 +19,9 @@ TOKEN = "s3cret-token"
 FORM = "application/x-www-form-urlencoded"
 
 
-@pytest.fixture(scope="module")
-def sample_kb():
-    return KnowledgeBase.from_paths([])
-
-
 @pytest.fixture
-def app(sample_kb):
-    return create_app(Settings(), sample_kb)
+def app(bundled):
+    return create_app(Settings(), bundled)
 
 
 @pytest.fixture
@@ -35,9 +30,9 @@ def client(app):
 
 
 @pytest.fixture
-def locked(sample_kb):
+def locked(bundled):
     """A client of an app whose webhook needs the bearer token."""
-    return create_app(Settings(), sample_kb, secrets=Secrets(webhook_token=TOKEN)).test_client()
+    return create_app(Settings(), bundled, secrets=Secrets(webhook_token=TOKEN)).test_client()
 
 
 def assert_error(response, status: int, code: str) -> dict:
@@ -163,8 +158,8 @@ def test_webhook_chunked_body_over_the_limit_is_413(client):
     assert_error(response, 413, "body_too_large")
 
 
-def test_webhook_chunked_body_at_the_limit_is_read_whole(sample_kb):
-    client = create_app(Settings(server=ServerSettings(max_body_bytes=40)), sample_kb).test_client()
+def test_webhook_chunked_body_at_the_limit_is_read_whole(bundled):
+    client = create_app(Settings(server=ServerSettings(max_body_bytes=40)), bundled).test_client()
     body = b'{"text": "herders", "limit":       2}'.ljust(40)
     for data, content_type in ((body, "application/json"), (b"text=herders&limit=2".ljust(40), FORM)):
         response = client.post("/webhook", input_stream=io.BytesIO(data), content_type=content_type,
@@ -177,8 +172,8 @@ def test_webhook_chunked_body_at_the_limit_is_read_whole(sample_kb):
         assert_error(response, 413, "body_too_large")
 
 
-def test_the_body_limit_follows_the_setting(sample_kb):
-    client = create_app(Settings(server=ServerSettings(max_body_bytes=100)), sample_kb).test_client()
+def test_the_body_limit_follows_the_setting(bundled):
+    client = create_app(Settings(server=ServerSettings(max_body_bytes=100)), bundled).test_client()
     assert client.post("/webhook", json={"text": "herders"}).status_code == 200
     assert_error(client.post("/webhook", json={"text": "herders " * 20}), 413, "body_too_large")
 
@@ -262,14 +257,14 @@ def test_unknown_address_is_404_json_not_html(client):
     assert_error(client.get("/static/nothing.js"), 404, "not_found")
 
 
-def test_a_bug_is_500_json_without_traceback(sample_kb, caplog):
+def test_a_bug_is_500_json_without_traceback(bundled, caplog):
     class BrokenKB:
-        options = sample_kb.options
+        options = bundled.options
 
         def ask(self, *args, **kwargs):
             raise RuntimeError("boom")
 
-    holder = KnowledgeHolder(sample_kb)
+    holder = KnowledgeHolder(bundled)
     client = create_app(Settings(), holder).test_client()
     holder.swap(BrokenKB())
     body = assert_error(client.post("/webhook", json={"text": "herders"}), 500, "internal_server_error")
