@@ -58,15 +58,16 @@ class FakeSlack:
     stop with `.close()`; `.api_url` is the SLACK_API_URL to use.
 
     Faults: `fail_next[method]` lists the statuses of that method's next answers (429 comes with
-    Retry-After: 1); `hold(method)` makes that method's calls wait, unanswered and unrecorded,
-    until the test sets the `threading.Event` it returns (so a test tells a finished call from a
-    pending one, and releases it when it has looked).
+    Retry-After: `retry_after`, 1 unless a test says otherwise); `hold(method)` makes that
+    method's calls wait, unanswered and unrecorded, until the test sets the `threading.Event` it
+    returns (so a test tells a finished call from a pending one, and releases it when it has looked).
     """
 
     def __init__(self, port: int = 0) -> None:
         self.calls: list[Call] = []
         self.history: dict[str, list[dict[str, Any]]] = {}
-        self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 Retry-After: 1
+        self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 (Retry-After: retry_after)
+        self.retry_after = 1  # seconds, as Slack says them in Retry-After
         self.fail_next: dict[str, list[int]] = {}
         self.held: dict[str, threading.Event] = {}
         self._ts = itertools.count(1)
@@ -106,7 +107,7 @@ class FakeSlack:
                 data = json.dumps(answer).encode()
                 self.send_response(status)
                 if status == 429:
-                    self.send_header("Retry-After", "1")
+                    self.send_header("Retry-After", str(fake.retry_after))
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
@@ -257,14 +258,14 @@ class Door:
     """The Flask app with Slack mounted, plus helpers to send signed requests and to wait."""
 
     def __init__(self, fake: FakeSlack | None, kb: KnowledgeBase, settings: Settings | None = None, *,
-                 api_url: str | None = None, auth_retry_after: float = 30.0) -> None:
+                 api_url: str | None = None, auth_retry_after: float = 30.0, auth_wait: float = 1.0) -> None:
         settings = settings or Settings()
         secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
                           slack_api_url=api_url or fake.api_url)
         self.executor = ThreadPoolExecutor(max_workers=4)
         self.holder = holder = KnowledgeHolder(kb)
         api = web_client(secrets, retry_interval=FAST_RETRIES)
-        self.identity = BotIdentity(api, retry_after=auth_retry_after)
+        self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
                                     listener_executor=self.executor)
         self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt)

@@ -283,6 +283,7 @@ def test_more_in_a_mention_thread_continues_the_answer_there(paged, fake):
 
 
 def test_rate_limited_post_is_retried_after_slacks_retry_after(door, fake):
+    fake.retry_after = 0  # how long the retry waits is test_faults.py's; here, that it comes
     fake.rate_limit_once.add("D0DM")
     door.event(dm(HERDERS))
     posts = fake.wait_for("chat.postMessage", count=2)

@@ -204,7 +204,8 @@ def test_commands_and_clicks_are_acked_while_slow_posts_keep_every_listener_busy
     fake.wait_for("/response/click", timeout=30)
 
 
-def test_slow_auth_test_does_not_hold_the_ack(door, fake):
+def test_slow_auth_test_does_not_hold_the_ack(fake, bundled):
+    door = Door(fake, bundled, auth_wait=0.1)  # a request waits that long for the lookup, then goes on
     lookup = fake.hold("auth.test")
     door.event(dm(HERDERS))
     assert fake.received("auth.test") == []  # acked while auth.test was still unanswered
@@ -212,3 +213,4 @@ def test_slow_auth_test_does_not_hold_the_ack(door, fake):
     assert HERDERS_URL in posted.text
     lookup.set()
     fake.wait_for("auth.test", timeout=15)
+    door.drain()

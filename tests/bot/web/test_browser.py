@@ -44,8 +44,10 @@ def server(tmp_path):
     process.communicate(timeout=15)
 
 
-@pytest.fixture
-def browser(tmp_path):
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for the module (starting one costs seconds)."""
+    profile = tmp_path_factory.mktemp("chromium") / "profile"
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:  # CI installs them; on a developer machine, say how rather than skip in silence
         pytest.fail(f"the browser test needs {' and '.join(missing)}: {INSTALL}", pytrace=False)
@@ -54,13 +56,13 @@ def browser(tmp_path):
 
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]:
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(20)
     yield driver
     driver.quit()
-    shutil.rmtree(tmp_path / "profile", ignore_errors=True)
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
