@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test install clean
+.PHONY: run test lint install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ install: $(STAMP)  ## create .venv and install the package with its test tools
 run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (Slack too when its tokens are set)
 	$(BIN)/lessons serve
 
-test: $(STAMP)  ## run the whole test suite (installs Debian's Chromium for the browser test when missing)
+lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
+	$(BIN)/ruff check .
+
+test: lint  ## lint, then run the whole test suite (installs Debian's Chromium for the browser test when missing)
 	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 

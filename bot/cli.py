@@ -9,14 +9,16 @@ import argparse
 import json
 import os
 import sys
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from knowledge import QueryError
 
 from . import __version__
 from .config import ConfigError, Settings, find_config, load_settings
 from .loading import UsageError, load_kb, no_lessons
-from .render import answer_to_dict, answer_to_text
+from .render.data import answer_to_dict
+from .render.text import answer_to_text
 
 EXAMPLES = {
     "search": """examples:
@@ -78,7 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     search = add("search", "Search the lessons and print the best matches.")
     search.add_argument("query", help="the question, in plain words; filters such as country:Mongolia work too")
     search.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
-    search.add_argument("--limit", type=int, metavar="N", help="how many lessons to show (default: search.default_limit)")
+    search.add_argument("--limit", type=int, metavar="N",
+                        help="how many lessons to show (default: search.default_limit)")
     search.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N matches (paging)")
     search.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 

@@ -9,9 +9,10 @@ import dataclasses
 import os
 import types
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -112,7 +113,7 @@ class Secrets:
     slack_api_url: str = ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Secrets":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Secrets:
         env = os.environ if environ is None else environ
         return cls(
             slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
@@ -170,7 +171,7 @@ def settings_from_mapping(raw: Any, source: str = "<config>") -> Settings:
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
     """Relative lesson paths are relative to the config file, so it works from any folder."""
     paths = tuple(str(p if Path(p).is_absolute() else (base / p)) for p in settings.lessons.paths)
-    for given, resolved in zip(settings.lessons.paths, paths):
+    for given, resolved in zip(settings.lessons.paths, paths, strict=True):
         if not Path(resolved).exists():
             raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
     return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths))
@@ -195,23 +196,16 @@ def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:
 
 
 def _convert(hint: Any, value: Any, source: str, key: str) -> Any:
+    """`value` as the type `hint` names, or a `ConfigError` naming `key`."""
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
         return _build(hint, {} if value is None else value, source, key + ".")
-    if hint is bool:
-        if isinstance(value, bool):
-            return value
-    elif hint is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            if value < 0:
+    if hint in _SCALARS:
+        converted = _SCALARS[hint](value)
+        if converted is not None:
+            if hint is int and converted < 0:
                 raise ConfigError(f"{source}: {key}: must not be negative, got {value}")
-            return value
-    elif hint is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-    elif hint is str:
-        if isinstance(value, str):
-            return value
+            return converted
     elif origin is tuple:
         items = [value] if isinstance(value, str) else value
         if isinstance(items, list):
@@ -227,6 +221,19 @@ def _convert(hint: Any, value: Any, source: str, key: str) -> Any:
     else:  # pragma: no cover - a settings field of a type this loader does not know
         raise TypeError(f"unsupported settings type {hint!r} for {key}")
     raise ConfigError(f"{source}: {key}: expected {_describe(hint)}, got {_kind(value)}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+#: Each scalar type's conversion: the value as that type, or None when it is not one.
+_SCALARS: dict[type, Callable[[Any], Any]] = {
+    bool: lambda value: value if isinstance(value, bool) else None,
+    int: lambda value: value if isinstance(value, int) and _is_number(value) else None,
+    float: lambda value: float(value) if _is_number(value) else None,
+    str: lambda value: value if isinstance(value, str) else None,
+}
 
 
 def _describe(hint: Any) -> str:

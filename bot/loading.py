@@ -2,7 +2,8 @@
 one-line `UsageError` when nothing loaded. Shared by the command line and `lessons serve`."""
 from __future__ import annotations
 
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 from knowledge import KnowledgeBase
 

@@ -11,7 +11,8 @@ import logging
 import re
 import sys
 import time
-from typing import Iterable, TextIO
+from collections.abc import Iterable
+from typing import TextIO
 
 #: Shapes of secrets that must never reach a log, whatever logged them.
 SECRET_PATTERNS = (

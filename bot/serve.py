@@ -1,4 +1,5 @@
-"""`lessons serve`: load the lessons, build the app, run it under a production WSGI server."""
+"""`lessons serve`, the one composition root: load the lessons, decide whether Slack is on and build
+it once, build the app around both, and run it under a production WSGI server."""
 from __future__ import annotations
 
 import argparse
@@ -8,11 +9,19 @@ import ipaddress
 import logging
 import signal
 import threading
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .config import Secrets, Settings
+from .config import Secrets, ServerSettings, Settings
+from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
+from .loading import UsageError, load_kb
+from .logs import setup_logging
+
+if TYPE_CHECKING:
+    from flask import Flask
+    from slack_bolt import App
 
 log = logging.getLogger("lessons")
+slack_log = logging.getLogger("lessons.slack")
 
 #: waitress reads a whole request before the app sees it. Bodies up to this size reach the app,
 #: which answers 413 as JSON from Content-Length alone; larger ones waitress refuses unread
@@ -26,23 +35,7 @@ class Stop(SystemExit):
 
 def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     """Serve until SIGTERM or SIGINT, then stop cleanly; returns the exit code."""
-    import waitress
-
-    from .app import create_app
-    from .loading import UsageError, load_kb
-    from .holder import KnowledgeHolder
-    from .logs import setup_logging
-    from .reload import Reloader, Watcher, install_sighup, snapshot
-    from .slack import start_slack
-
-    try:
-        server = dataclasses.replace(
-            settings.server,
-            host=args.host or settings.server.host,
-            port=settings.server.port if args.port is None else args.port,
-        )
-    except ValueError as error:  # the same range checks as config.yaml's server section
-        raise UsageError(f"--{error}") from None
+    server = _server_settings(args, settings)
     secrets = Secrets.from_env()
     setup_logging(settings.logging.level, settings.logging.format, secrets.values(), stream=err)
     paths = list(args.lessons or settings.lessons.paths)
@@ -52,28 +45,18 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    app = create_app(settings, holder, secrets=secrets, reloader=reloader)
+    app, slack = build_app(settings, holder, secrets, reloader)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
-    try:
-        wsgi = waitress.create_server(
-            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
-            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
-        )
-    except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
-        raise UsageError(listen_error(server.host, server.port, error)) from None
-    socket_mode = start_slack(app, settings, secrets)
+    wsgi = _wsgi_server(app, server)
+    socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
                  server.threads)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
-    watcher = None
-    if watch:
-        watcher = Watcher(reloader, settings.lessons.watch_interval, seen=before_load)
-        watcher.start()
-        log.info("watching the lesson folders every %.1fs", settings.lessons.watch_interval)
+    watcher = _watch(reloader, settings, before_load) if watch else None
     with _stop_on_signals() as stopped:
         wsgi.run()  # returns after Stop/KeyboardInterrupt, once the worker threads have finished
     if watcher is not None:
@@ -83,6 +66,74 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     wsgi.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
+
+
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
+              reloader: Reloader | None = None) -> tuple[Flask, App | None]:
+    """The Flask app, and the Slack app when the environment turns Slack on (else None).
+
+    The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
+    mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
+    """
+    from .web import create_app
+
+    slack = None
+    http_mode = bool(secrets.slack_bot_token and secrets.slack_signing_secret)
+    if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
+        from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
+
+        slack = build_slack_app(settings, holder, secrets=secrets)
+    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
+
+
+def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
+    """Say in one log line whether Slack is on; connect `slack` by Socket Mode when SLACK_APP_TOKEN
+    is set. Returns the `SocketMode` connection (close it at shutdown) or None."""
+    if slack is None:
+        slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        return None
+    if secrets.slack_signing_secret:
+        from .slack import EVENTS_PATH
+
+        slack_log.info("Slack is on: events, %s and buttons at POST %s", settings.slack.command, EVENTS_PATH)
+    if not secrets.slack_app_token:
+        return None
+    from .slack import start_socket_mode
+
+    return start_socket_mode(slack, secrets.slack_app_token, retry_after=retry_after)
+
+
+def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSettings:
+    """`server:` of the config with --host and --port applied (the same range checks)."""
+    try:
+        return dataclasses.replace(
+            settings.server,
+            host=args.host or settings.server.host,
+            port=settings.server.port if args.port is None else args.port,
+        )
+    except ValueError as error:
+        raise UsageError(f"--{error}") from None
+
+
+def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
+    """waitress listening where `server` says; a one-line `UsageError` when it cannot."""
+    import waitress
+
+    try:
+        return waitress.create_server(
+            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
+            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
+        )
+    except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
+        raise UsageError(listen_error(server.host, server.port, error)) from None
+
+
+def _watch(reloader: Reloader, settings: Settings, seen: frozenset[tuple[str, int, int]] | None) -> Watcher:
+    """Start the polling watcher of the lesson folders."""
+    watcher = Watcher(reloader, settings.lessons.watch_interval, seen=seen)
+    watcher.start()
+    log.info("watching the lesson folders every %.1fs", settings.lessons.watch_interval)
+    return watcher
 
 
 def exposure_warning(host: str, secrets: Secrets) -> str:

@@ -1,11 +1,15 @@
-"""Shared fixtures: where the test data lives, and small builders of lesson pages."""
+"""Shared fixtures: where the test data lives, small builders of lesson pages, the bundled
+sample's knowledge base, and helpers to find a free port and to wait for a condition."""
 from __future__ import annotations
 
+import socket
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from knowledge import BUNDLED_LESSONS, Lesson
+from knowledge import BUNDLED_LESSONS, KnowledgeBase, Lesson
 from knowledge.page import render_page
 
 TESTS = Path(__file__).parent
@@ -44,3 +48,24 @@ def make_lessons(tmp_path):
         return root
 
     return write
+
+
+@pytest.fixture(scope="session")
+def bundled() -> KnowledgeBase:
+    """The knowledge base of the bundled sample lessons, built once (it is never mutated)."""
+    return KnowledgeBase.from_paths([])
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 10.0, every: float = 0.02) -> None:
+    """Poll `condition` until it is true; fail when `timeout` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {condition}"
+        time.sleep(every)

@@ -16,18 +16,17 @@ from urllib.parse import quote
 
 import pytest
 
-from bot.app import create_app
-from bot.blocks import ACTION_MORE, encode_value
 from bot.config import Secrets, Settings
-from bot.holder import KnowledgeHolder
+from bot.live import KnowledgeHolder, Reloader
 from bot.logs import setup_logging
-from bot.reload import Reloader
+from bot.render.blocks import ACTION_MORE, encode_value
 from bot.slack import build_slack_app
+from bot.web import create_app
 from knowledge import KnowledgeBase
 
-from ..conftest import lesson_page
-from .fake_slack import BOT_TOKEN, SECRET, FakeSlack, action_body, command_body, event_body, sign
-from .test_slack_serve import Server
+from ..conftest import lesson_page, wait_until
+from ..fakes.slack import BOT_TOKEN, SECRET, FakeSlack, action_body, command_body, event_body, sign
+from .slack.test_serve import Server
 
 WEBHOOK_TOKEN = "webhook-secret-4f1e9a"
 ADMIN_TOKEN = "admin-secret-77c0d2"
@@ -42,13 +41,6 @@ LOGGERS = ("", "slack_bolt", "slack_sdk", "werkzeug", "waitress", "urllib3", "le
 HOSTILE = "herders\nINFO lessons: forged line\r\x1b[31mred\x1b[0m"
 #: How every log line starts (the text format): a record per line, never a continuation.
 RECORD = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) [\w.]+: ")
-
-
-@pytest.fixture
-def fake():
-    server = FakeSlack()
-    yield server
-    server.close()
 
 
 @pytest.fixture
@@ -85,7 +77,7 @@ def test_no_secret_reaches_the_log_from_any_door(fake, make_lessons, debug_log, 
     secrets = Secrets(**{**SECRETS.__dict__, "slack_api_url": fake.api_url})
     executor = ThreadPoolExecutor(max_workers=4)
     slack = build_slack_app(Settings(), holder, secrets=secrets, listener_executor=executor)
-    app = create_app(Settings(), holder, secrets=secrets, reloader=Reloader(holder, [root]), slack_app=slack)
+    app = create_app(Settings(), holder, secrets=secrets, reloader=Reloader(holder, [root]), slack=slack)
     client = app.test_client()
 
     def slack_post(body: str, content_type: str = "application/x-www-form-urlencoded", **signing):
@@ -126,8 +118,10 @@ def test_no_secret_reaches_the_log_from_any_door(fake, make_lessons, debug_log, 
     assert client.post("/admin/reload", headers={"Authorization": "Bearer wrong"}).status_code == 401
     assert client.post("/admin/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 200
     shutil.rmtree(root)
-    time.sleep(1.05)  # one reload a second
-    assert client.post("/admin/reload", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code == 503
+    statuses = []  # one reload a second: ask again until the limiter lets this one through
+    wait_until(lambda: statuses.append(client.post("/admin/reload", headers={
+        "Authorization": f"Bearer {ADMIN_TOKEN}"}).status_code) or statuses[-1] != 429, timeout=5, every=0.05)
+    assert statuses[-1] == 503
     executor.shutdown(wait=True)
 
     log, out = debug_log.getvalue(), capsys.readouterr()

@@ -39,7 +39,8 @@ def test_a_query_with_newlines_and_ansi_stays_on_one_escaped_line(capture):
 def test_secrets_never_reach_the_log(capture, text):
     logging.getLogger("slack_bolt.App").warning("%s", text)
     output = capture.getvalue()
-    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification", "5ecret"):
+    for secret in (SECRET, "xoxb-1234", "xapp-1-A111", "hooks.slack.com/commands", "hunter2", "legacy-verification",
+                   "5ecret"):
         assert secret not in output
     assert "[redacted]" in output
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import signal
@@ -16,8 +17,11 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config import Secrets
-from bot.serve import exposure_warning, is_loopback
+from bot.config import Secrets, Settings
+from bot.live import KnowledgeHolder
+from bot.serve import build_app, exposure_warning, is_loopback, start_slack
+
+from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
 
@@ -107,3 +111,44 @@ def test_serve_warns_when_the_webhook_is_open_beyond_loopback(host, token, warne
     if warned:
         assert "WEBHOOK_TOKEN" in warning and host in warning
     assert is_loopback(host) is (host in ("127.0.0.1", "localhost", "::1", "127.0.1.1"))
+
+
+# -- the composition root: Slack decided once, in-process ---------------------------------------
+
+def test_without_tokens_there_is_no_slack_route(bundled):
+    app, slack = build_app(Settings(), KnowledgeHolder(bundled), Secrets())
+    assert slack is None
+    response = app.test_client().post("/slack/events", data="{}")
+    assert response.status_code in (404, 405)
+    assert "slack" not in app.extensions
+
+
+def test_tokens_in_secrets_mount_slack_with_the_client_on_slack_api_url(fake, bundled):
+    secrets = Secrets.from_env({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+                                "SLACK_API_URL": fake.api_url.rstrip("/")})
+    app, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)
+    assert slack is not None
+    body = event_body(dm(HERDERS))
+    response = app.test_client().post("/slack/events", data=body, headers=sign(body, content_type="application/json"))
+    assert response.status_code == 200
+    (posted,) = fake.wait_for("chat.postMessage")
+    assert HERDERS_URL in posted.text
+    assert fake.received("auth.test")
+
+
+def test_slack_is_logged_off_or_on_and_socket_mode_survives_a_failure(fake, bundled, caplog):
+    caplog.set_level(logging.INFO, logger="lessons.slack")
+    _, off = build_app(Settings(), KnowledgeHolder(bundled), Secrets())
+    assert start_slack(off, Settings(), Secrets()) is None
+    assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
+    secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
+    app, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)  # no signing secret: Socket Mode only
+    assert all(rule.rule != "/slack/events" for rule in app.url_map.iter_rules())
+    connection = start_slack(slack, Settings(), secrets, retry_after=0.05)  # the fake refuses apps.connections.open
+    try:
+        assert "Socket Mode could not connect" in caplog.text
+        fake.wait_for("apps.connections.open", count=3)  # and it keeps trying
+        assert not connection.connected.is_set()
+    finally:
+        connection.close()
+    assert caplog.text.count("Socket Mode could not connect") == 1

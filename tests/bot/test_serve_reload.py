@@ -5,25 +5,15 @@ import json
 import shutil
 import signal
 import threading
-import time
 import urllib.request
 
-from ..conftest import lesson_page
+from ..conftest import lesson_page, wait_until
 from .test_serve import start_server
 
 
 def health(base: str) -> dict:
     with urllib.request.urlopen(base + "healthz", timeout=10) as response:
         return json.load(response)
-
-
-def wait_for(condition, seconds: float = 20.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return condition()
 
 
 class Log:
@@ -50,13 +40,13 @@ def test_sighup_adds_a_new_lesson_names_a_broken_file_and_survives_a_removed_fol
         (root / "3.txt").write_text(lesson_page("3", description="Green jobs in construction."))
         (root / "broken.txt").write_text("Back to index\n- eval_number:\n- 1\n")
         process.send_signal(signal.SIGHUP)
-        assert wait_for(lambda: (health(base)["reload"] or {}).get("ok") is True)
+        wait_until(lambda: (health(base)["reload"] or {}).get("ok") is True, timeout=20)
         assert health(base)["lessons"] == 3 and health(base)["reload"]["skipped"] == 1
-        assert wait_for(lambda: log.has("broken.txt", "missing url"))
+        wait_until(lambda: log.has("broken.txt", "missing url"), timeout=20)
 
         shutil.rmtree(root)
         process.send_signal(signal.SIGHUP)
-        assert wait_for(lambda: health(base)["reload"]["ok"] is False)
+        wait_until(lambda: health(base)["reload"]["ok"] is False, timeout=20)
         now = health(base)
         assert now["lessons"] == 3 and "still serving the 3 lessons" in now["reload"]["error"]
         with urllib.request.urlopen(urllib.request.Request(
@@ -75,7 +65,7 @@ def test_watch_picks_up_a_new_file_without_a_signal(tmp_path, make_lessons):
     process, base = start_server(tmp_path, "--lessons", str(root), "--watch", "--config", str(config))
     try:
         (root / "2.txt").write_text(lesson_page("2"))
-        assert wait_for(lambda: health(base)["lessons"] == 2)
+        wait_until(lambda: health(base)["lessons"] == 2, timeout=20)
     finally:
         process.terminate()
         process.wait(timeout=20)

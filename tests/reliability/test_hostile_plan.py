@@ -15,20 +15,14 @@ import socket
 
 import pytest
 
-from bot.app import create_app
 from bot.config import Settings
+from bot.web import create_app
 from knowledge import KnowledgeBase, load_lessons
 
-from ..bot.fake_slack import FakeSlack, command_body
-from ..bot.test_slack import Door, dm
-from ..conftest import SEED, lesson_page
+from ..conftest import lesson_page
+from ..fakes.slack import Door, FakeSlack, command_body, dm
 
 LIMIT = Settings().search.max_query_chars
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return KnowledgeBase.from_paths([])
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +42,14 @@ WEBHOOK_CASES = [
     ("H4 at the cap", json.dumps({"text": "herders " + "a" * (LIMIT - 8)}), {200}, None),
     ("H4 over the cap", json.dumps({"text": "a" * (LIMIT + 1)}), {400}, "query_too_long"),
     ("H5 control chars", json.dumps({"text": "herders\x00\x01\x1b[31m\x7f"}), {200, 400}, None),
-    ("H6 broadcast mentions", json.dumps({"text": "<!channel> <!here> <!everyone> <!subteam^S1> herders"}), {200}, None),
+    ("H6 broadcast mentions", json.dumps({"text": "<!channel> <!here> <!everyone> <!subteam^S1> herders"}),
+     {200}, None),
     ("H7 user, channel, link", json.dumps({"text": "<@U123> <#C1|gen> <https://evil|click> herders"}), {200}, None),
     ("H8 pre-escaped", json.dumps({"text": "&lt;b&gt; &amp;amp; herders"}), {200}, None),
     ("H9 regex-like", json.dumps({"text": "(a+)+$ [ \\\\ .* (?i) " + "a!" * 30}), {200}, None),
     ("H10 lone surrogate", '{"text": "herders \\ud800"}', {200, 400}, None),
-    ("H10 bidi, zero-width, combining", json.dumps({"text": "herd\u200bers \u202e" + "\u0301" * 400}), {200, 400}, None),
+    ("H10 bidi, zero-width, combining", json.dumps({"text": "herd\u200bers \u202e" + "\u0301" * 400}),
+     {200, 400}, None),
     ("H11 emoji", json.dumps({"text": "🐑" * 10_000}), {400, 413}, None),
     ("H11 CJK", json.dumps({"text": "社会保险牧民" * 20}), {200}, None),
     ("H12 malformed", '{"text":', {400}, "invalid_json"),
@@ -109,7 +105,7 @@ def test_h20_h22_h23_bad_and_odd_files_are_skipped_or_read(make_lessons):
     (root / "crlf.txt").write_bytes(lesson_page("4").replace("\n", "\r\n").encode())
     (root / "longline.txt").write_text(lesson_page("5", description="x" * 10_000))
     lessons, report = load_lessons([root])
-    assert sorted(l.id for l in lessons) == ["1", "2", "3", "4", "5"]
+    assert sorted(lesson.id for lesson in lessons) == ["1", "2", "3", "4", "5"]
     assert skipped_reasons(report) == {"empty.txt": "empty file", "blank.txt": "empty file",
                                        "png.txt": "binary file, not text (contains NUL bytes)"}
     assert any("UTF-16" in w.message for w in report.warnings)
@@ -120,7 +116,7 @@ def test_h21_a_50_mb_file_is_skipped_unread(make_lessons):
     with open(root / "huge.txt", "wb") as handle:
         handle.truncate(50 * 1024 * 1024)  # sparse: costs no disk
     lessons, report = load_lessons([root])
-    assert [l.id for l in lessons] == ["1"]
+    assert [lesson.id for lesson in lessons] == ["1"]
     assert skipped_reasons(report) == {"huge.txt": "file is larger than the 1,048,576-byte limit"}
 
 
@@ -147,7 +143,7 @@ def test_h25_pipes_sockets_folders_and_links_are_skipped_without_blocking(make_l
     finally:
         sock.close()
     reasons = skipped_reasons(report)
-    assert [l.id for l in lessons] == ["1"]  # inside.txt is the same lesson: a duplicate, not a second hit
+    assert [lesson.id for lesson in lessons] == ["1"]  # inside.txt is the same lesson: a duplicate, not a second hit
     assert reasons["pipe.txt"] == "not a regular file" and reasons["sock.txt"] == "not a regular file"
     assert reasons["escape.txt"] == "link points outside the lesson folder"
     assert reasons["dangling.txt"].startswith("cannot open") and reasons["loop.txt"].startswith("cannot open")
@@ -160,7 +156,7 @@ def test_h26_editor_debris_and_hidden_files_are_ignored(make_lessons):
     for name in (".x.swp", "x.txt~", ".#x.txt", ".hidden.txt", "#x.txt#"):
         (root / name).write_text(lesson_page("2"))
     lessons, report = load_lessons([root])
-    assert [l.id for l in lessons] == ["1"] and report.files == 1
+    assert [lesson.id for lesson in lessons] == ["1"] and report.files == 1
 
 
 def test_h27_duplicate_ids_are_reported(make_lessons):

@@ -1,0 +1,225 @@
+"""The live knowledge base: `KnowledgeHolder` (the one serving reference), `Reloader` (build the
+new knowledge base beside the old, then swap), SIGHUP, and the polling `Watcher`.
+
+A reload that cannot read its folders, or that finds no lessons where there were some, changes
+nothing: the serving knowledge base stays, and the failure is kept for /healthz and logged.
+Broken files in an otherwise good load are skipped and named, as at start-up.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge import BUNDLED_LESSONS, DEFAULT_MAX_FILE_BYTES, KnowledgeBase, SearchOptions
+
+# TODO(merge issue 13): walk with `knowledge/files.py` (the loader's own walk, with its symlink
+# guard) instead of `_walk_txt` below, once the knowledge/ half of the layout lands.
+from knowledge.load import is_lesson_name
+
+log = logging.getLogger("lessons.reload")
+
+
+@dataclass(frozen=True)
+class ReloadResult:
+    """What one reload did: `ok` with the new count, or the reason it kept the old one."""
+
+    ok: bool
+    lessons: int
+    skipped: int = 0
+    error: str = ""
+    seconds: float = 0.0
+    at: float = 0.0
+
+    def to_dict(self) -> dict[str, object]:
+        return {"ok": self.ok, "lessons": self.lessons, "skipped": self.skipped,
+                "error": self.error, "seconds": round(self.seconds, 3), "at": self.at}
+
+
+class KnowledgeHolder:
+    """Holds the serving `KnowledgeBase` and the outcome of the latest reload. A request reads
+    `.kb` once and uses that object to the end, so a swap mid-request never mixes two of them."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self._kb = kb
+        self._last_reload: ReloadResult | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def kb(self) -> KnowledgeBase:
+        """The knowledge base serving now."""
+        return self._kb
+
+    @property
+    def last_reload(self) -> ReloadResult | None:
+        """What the latest reload did (shown by /healthz); None before the first."""
+        return self._last_reload
+
+    def swap(self, kb: KnowledgeBase) -> KnowledgeBase:
+        """Serve `kb` from now on; returns the one it replaced."""
+        with self._lock:
+            old, self._kb = self._kb, kb
+            return old
+
+    def record(self, result: ReloadResult) -> None:
+        """Keep the outcome of a reload, for /healthz."""
+        self._last_reload = result
+
+
+def as_holder(kb: KnowledgeBase | KnowledgeHolder) -> KnowledgeHolder:
+    """Accept either a knowledge base or a holder, so simple callers can pass the base itself."""
+    return kb if isinstance(kb, KnowledgeHolder) else KnowledgeHolder(kb)
+
+
+class Reloader:
+    """Rebuilds the knowledge base from `paths` and swaps it into `holder`; one reload at a time."""
+
+    def __init__(
+        self,
+        holder: KnowledgeHolder,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        options: SearchOptions | None = None,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.holder = holder
+        self.paths = [Path(p) for p in paths] or [BUNDLED_LESSONS]
+        self.options = options
+        self.max_file_bytes = max_file_bytes
+        self.clock = clock
+        self._lock = threading.Lock()
+
+    def reload(self) -> ReloadResult:
+        """Load again and swap when the load is usable; never raises."""
+        with self._lock:
+            started = time.perf_counter()
+            old = self.holder.kb
+            try:
+                self._check_roots()
+                kb = KnowledgeBase.from_paths(self.paths, options=self.options or old.options,
+                                              max_file_bytes=self.max_file_bytes)
+                if not len(kb) and len(old):
+                    raise ReloadError(f"no lessons found in {_names(self.paths)}")
+            except ReloadError as error:
+                result = self._fail(str(error), len(old), started)
+            except Exception as error:  # a bug in a new load must not take the old one down
+                result = self._fail(f"{type(error).__name__}: {error}", len(old), started)
+            else:
+                self.holder.swap(kb)
+                for problem in kb.report.problems():
+                    log.warning("reload skipped %s", problem)
+                result = ReloadResult(True, len(kb), len(kb.report.skipped),
+                                      seconds=time.perf_counter() - started, at=self.clock())
+                log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
+                         len(kb), len(old), result.skipped, result.seconds)
+            self.holder.record(result)
+            return result
+
+    def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
+        message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"
+        log.error("%s", message)
+        return ReloadResult(False, serving, error=message, seconds=time.perf_counter() - started, at=self.clock())
+
+    def _check_roots(self) -> None:
+        for root in self.paths:
+            try:
+                if root.is_dir():
+                    os.listdir(root)
+                else:
+                    with open(root, "rb"):
+                        pass
+            except OSError as error:
+                raise ReloadError(f"cannot read {root}: {error.strerror or error}") from None
+
+
+class ReloadError(Exception):
+    """A load that must not replace the serving knowledge base."""
+
+
+def _names(paths: Sequence[Path]) -> str:
+    return ", ".join(str(p) for p in paths)
+
+
+def reload_in_background(reloader: Reloader) -> threading.Thread:
+    """Run a reload on its own thread, so a signal handler or request returns at once."""
+    thread = threading.Thread(target=reloader.reload, name="lessons-reload", daemon=True)
+    thread.start()
+    return thread
+
+
+def install_sighup(reloader: Reloader) -> bool:
+    """Reload on SIGHUP (where the platform has it); returns whether the handler was installed."""
+    if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
+        return False
+    signal.signal(signal.SIGHUP, lambda signum, frame: reload_in_background(reloader))
+    return True
+
+
+class Watcher:
+    """Polls the lesson folders and reloads when a lesson file appears, changes or goes away.
+
+    Polling (rather than inotify) works the same on every platform and on network shares.
+    """
+
+    def __init__(self, reloader: Reloader, interval: float = 2.0,
+                 seen: frozenset[tuple[str, int, int]] | None = None) -> None:
+        """`seen` is the state the serving lessons were loaded from; take it with `snapshot()`
+        *before* that load, so a file written during the load is not missed."""
+        self.reloader = reloader
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._seen = snapshot(reloader.paths) if seen is None else seen
+
+    def check(self) -> ReloadResult | None:
+        """Reload when anything changed since the last look; returns the reload's result, if any."""
+        now = snapshot(self.reloader.paths)
+        if now == self._seen:
+            return None
+        self._seen = now
+        return self.reloader.reload()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="lessons-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self.interval + 1)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the watcher must outlive any one bad look at the disk
+                log.exception("watching the lesson folders failed; will look again")
+
+
+def snapshot(paths: Sequence[str | os.PathLike[str]]) -> frozenset[tuple[str, int, int]]:
+    """(path, mtime, size) of every lesson file under `paths` (the bundled lessons when empty)."""
+    entries = set()
+    for root in [Path(p) for p in paths] or [BUNDLED_LESSONS]:
+        candidates = [root] if root.is_file() else _walk_txt(root)
+        for path in candidates:
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            entries.add((str(path), st.st_mtime_ns, st.st_size))
+    return frozenset(entries)
+
+
+def _walk_txt(root: Path):
+    """The files a load would read under `root` (same naming rules as the loader)."""
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if is_lesson_name(name):
+                yield os.path.join(folder, name)

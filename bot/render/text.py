@@ -1,0 +1,71 @@
+"""Answers as text: readable plain text for a terminal, and ready-to-post Markdown (the
+webhook's `text`). Slack has its own renderer in `blocks.py`."""
+from __future__ import annotations
+
+import textwrap
+
+from knowledge import Answer
+
+from . import highlight
+from .data import FIELD_LABELS, headline
+from .markup import markdown_escape, markdown_link
+
+
+def facets_line(answer: Answer, size: int = 3) -> str:
+    """The commonest countries, regions and themes among the matches, on one line."""
+    parts = []
+    for name, counts in answer.facets.items():
+        if counts:
+            parts.append(f"{name}: " + ", ".join(f"{value} ({n})" for value, n in counts[:size]))
+    return "Most matches — " + "; ".join(parts) if parts else ""
+
+
+def answer_to_text(answer: Answer, width: int = 100) -> str:
+    """The answer as readable plain text for a terminal."""
+    lines = [headline(answer)]
+    if answer.hits and facets_line(answer):
+        lines.append(textwrap.fill(facets_line(answer), width=width))
+    lines.append("")
+    for number, hit in enumerate(answer.hits, answer.offset + 1):
+        lesson = hit.lesson
+        lines.append(f"{number}. {lesson.display_title}")
+        where = " · ".join(part for part in (lesson.country, lesson.region) if part)
+        if where:
+            lines.append(f"   {where}")
+        if lesson.theme_names:
+            lines.append(f"   Themes: {', '.join(lesson.theme_names)}")
+        if hit.summary:
+            label = FIELD_LABELS.get(hit.summary_field, hit.summary_field)
+            wrapped = textwrap.fill(f"“{hit.summary}” ({label})", width=width - 3,
+                                    initial_indent="   ", subsequent_indent="   ")
+            lines.append(wrapped)
+        lines.append(f"   Lesson: {lesson.url}")
+        if lesson.eval_url:
+            lines.append(f"   Evaluation: {lesson.eval_url}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def answer_to_markdown(answer: Answer) -> str:
+    """The answer as ready-to-post Markdown (the webhook's `text`): a headline, then one numbered
+    item per lesson with its link, where and what it is about, the summary and the evaluation."""
+    top = markdown_escape(headline(answer))
+    lines = [f"**{markdown_escape(answer.query)}**: {top}" if answer.hits else top]
+    for number, hit in enumerate(answer.hits, answer.offset + 1):
+        lesson = hit.lesson
+        lines.append("")
+        lines.append(f"{number}. **{markdown_link(lesson.display_title, lesson.url)}**")
+        about = [part for part in (lesson.country, lesson.region) if part]
+        if lesson.theme_names:
+            about.append(", ".join(lesson.theme_names))
+        if about:
+            lines.append("   " + markdown_escape(" · ".join(about)))
+        if hit.summary:
+            label = FIELD_LABELS.get(hit.summary_field, hit.summary_field)
+            lines.append(f"   > {highlight.markdown(hit.summary, hit.highlights)} _({markdown_escape(label)})_")
+        if lesson.eval_url:
+            title = f"Evaluation {lesson.eval_number}" if lesson.eval_number else "Evaluation"
+            if lesson.eval_title:
+                title += f": {lesson.eval_title}"
+            lines.append("   " + markdown_link(title, lesson.eval_url))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,258 @@
+"""The Slack door: `/lessons`, direct messages, @mentions, buttons and the App Home tab.
+
+`build_slack_app` builds a slack-bolt `App` (no module-level one) and registers the listeners of
+one `SlackDoor`. Each listener only turns a Slack request into a question and posts what
+`bot.render.blocks` renders; the query and page of every follow-up travel inside the buttons (and
+message metadata), so any process can serve a click.
+
+The one piece of process memory is `RecentKeys`, a small bounded cache of event ids and message
+timestamps already answered. It makes de-duplication best-effort per process: Slack's retries
+and the double delivery of a mention are dropped by the process that saw the first copy.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
+from typing import Any
+
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from knowledge import QueryError
+
+from ..config import Secrets, Settings
+from ..live import KnowledgeHolder
+from ..render.blocks import (
+    ACTION_MORE,
+    ACTION_NARROW,
+    ACTION_SHARE,
+    answer_message,
+    decode_value,
+    error_message,
+    help_message,
+    home_view,
+    text_message,
+)
+from .client import describe_error, web_client
+from .conversation import RecentKeys, clean_text, continuation, ignorable, is_help, is_more
+from .identity import BoltTokenWarnings, BotIdentity
+
+log = logging.getLogger("lessons.slack")
+
+Page = tuple[str, int]
+
+
+def build_slack_app(
+    settings: Settings,
+    holder: KnowledgeHolder,
+    *,
+    secrets: Secrets,
+    client: WebClient | None = None,
+    recent: RecentKeys | None = None,
+    listener_executor: Executor | None = None,
+    identity: BotIdentity | None = None,
+) -> App:
+    """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
+
+    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
+    `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
+    authorizes requests (a `BotIdentity` on `client` when None). Requests over HTTP are verified
+    by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
+    """
+    if not any(isinstance(f, BoltTokenWarnings) for f in log.filters):
+        log.addFilter(BoltTokenWarnings())
+    client = client or web_client(secrets)
+    app = App(
+        name="lessons",
+        client=client,
+        signing_secret=secrets.slack_signing_secret,
+        request_verification_enabled=False,
+        # Not bolt's own authorization: it calls auth.test at start-up (token verification) or on
+        # the first request, and answers every request with 500 while Slack cannot be reached.
+        authorize=identity or BotIdentity(client),
+        listener_executor=listener_executor,
+        logger=log,
+    )
+    SlackDoor(settings, holder, client, recent or RecentKeys()).register(app)
+    return app
+
+
+class SlackDoor:
+    """The listeners of the Slack door over one holder; each is a handful of lines."""
+
+    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: RecentKeys) -> None:
+        self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
+        self.command = settings.slack.command
+
+    def register(self, app: App) -> None:
+        """Put the middleware and every listener on `app`."""
+        app.use(self.skip_repeats)
+        app.use(self.ack_first)
+        app.command(self.command)(self.on_command)
+        app.event("message")(self.on_message)
+        app.event("app_mention")(self.on_mention)
+        app.action(ACTION_MORE)(self.on_page)
+        app.action(re.compile(rf"^{ACTION_NARROW}_\d+$"))(self.on_page)
+        app.action(ACTION_SHARE)(self.on_share)
+        app.event("app_home_opened")(self.on_home)
+        app.error(self.on_error)
+
+    # -- middleware: retries, repeats and the early ack ----------------------------------------
+
+    def skip_repeats(self, body: dict, request: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
+        """Ack and drop an event already seen here, and Slack's timeout retries: bolt acks events
+        before the listener runs, so a timeout retry means the first copy is being answered."""
+        if body.get("type") == "event_callback":
+            event_id = str(body.get("event_id") or "")
+            reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
+            retried = (request.headers.get("x-slack-retry-num") or [""])[0]
+            if event_id and not self.recent.claim("event:" + event_id):
+                log.info("dropped repeated Slack event %s (retry %s)", event_id, retried or "-")
+                return BoltResponse(status=200, body="")
+            if retried and reason == "http_timeout":
+                log.info("dropped Slack retry %s of event %s (http_timeout)", retried, event_id)
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    def ack_first(self, body: dict, ack: Callable[..., Any], next: Callable[[], None]) -> None:
+        """Acknowledge the slash command and button clicks at once, on the request's thread:
+        listeners run on bolt's small pool, and when a slow Web API keeps it busy their own
+        `ack()` would come after Slack's three seconds (bolt then answers 404)."""
+        if body.get("command") == self.command or body.get("type") == "block_actions":
+            ack()
+        next()
+
+    # -- listeners ------------------------------------------------------------------------------
+
+    def on_command(self, ack: Callable[..., Any], respond: Callable[..., Any], command: dict) -> None:
+        """`/lessons QUESTION`: a private answer restating the question, with a Share button."""
+        ack()
+        query = clean_text(command.get("text", ""))
+        if is_help(query):
+            respond(response_type="ephemeral", **help_message(self.command))
+            return
+        message = self.answer_for(query, asked=True, share=True)
+        respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
+
+    def on_message(self, event: dict, context: Mapping[str, Any]) -> None:
+        """A direct message is a question (or `help`, or `more`). Channel messages are left to
+        `app_mention`, so a mention is answered once."""
+        if event.get("channel_type") != "im" or not self.first_sight(event, context):
+            return
+        self.reply(clean_text(event.get("text", "")), event["channel"], event.get("thread_ts"), context)
+
+    def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
+        """`@lessons QUESTION` in a channel: answered in a thread under the mention."""
+        if not self.first_sight(event, context):
+            return
+        thread_ts = event.get("thread_ts") or event.get("ts")
+        self.reply(clean_text(event.get("text", "")), event["channel"], thread_ts, context)
+
+    def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        """"More results" and the narrowing buttons: the page named in the button, in place."""
+        ack()
+        page = self.page_of(action, respond)
+        if page is None:
+            return
+        private = bool((body.get("container") or {}).get("is_ephemeral"))
+        message = self.answer_for(page[0], page[1], asked=private, share=private)
+        respond(replace_original=True, text=message["text"], blocks=message["blocks"])
+
+    def on_share(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
+        """"Share in channel": the same answer posted for everyone, and the private copy removed."""
+        ack()
+        page = self.page_of(action, respond)
+        if page is None:
+            return
+        user = str((body.get("user") or {}).get("id") or "")
+        message = self.answer_for(page[0], page[1], buttons=False, shared_by=user)
+        respond(response_type="in_channel", replace_original=False, text=message["text"], blocks=message["blocks"])
+        respond(delete_original=True)
+
+    def on_home(self, event: dict) -> None:
+        """The Home tab: what the bot knows and how to ask."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        kb = self.holder.kb
+        view = home_view(len(kb), kb.loaded_at, kb.stats(), self.command)
+        self.client.views_publish(user_id=event["user"], view=view)
+
+    def on_error(self, error: Exception, response: BoltResponse | None = None) -> BoltResponse | None:
+        """A listener that failed after the ack (typically a Web API call): one line, no traceback.
+
+        Bolt also calls this for a failure while routing a request (its 500, before any ack): a
+        signed payload of a shape Slack never sends, which then gets 400 instead.
+        """
+        if response is not None and response.status == 500:
+            log.warning("rejected a signed Slack request bolt could not route: %s", describe_error(error))
+            return BoltResponse(status=400, body={"error": "malformed_request",
+                                                  "detail": "Slack sent a payload this bot cannot read"})
+        log.error("Slack listener failed: %s", describe_error(error))
+        return None
+
+    # -- what the listeners share ---------------------------------------------------------------
+
+    def first_sight(self, event: Mapping[str, Any], context: Mapping[str, Any]) -> bool:
+        """True for a person's message not answered yet (by this process)."""
+        if ignorable(event, context.get("bot_user_id")):
+            return False
+        return self.recent.claim(f"message:{event.get('channel')}:{event.get('ts')}")
+
+    def answer_for(self, query: str, offset: int = 0, **options: Any) -> dict[str, Any]:
+        """The answer to `query` from `offset` as a message, or a short apology for a refused query."""
+        kb = self.holder.kb
+        try:
+            answer = kb.ask(query, offset=offset)
+        except QueryError as error:
+            return error_message(str(error))
+        return answer_message(answer, narrow=self.settings.slack.narrowing_buttons,
+                              max_query_chars=kb.options.max_query_chars, **options)
+
+    def reply(self, text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> None:
+        """Answer a message: help, the next page of the last answer, or the question itself."""
+        if is_help(text):
+            message = help_message(self.command)
+        elif is_more(text):
+            message = self.next_page(channel, thread_ts, context)
+        else:
+            message = self.answer_for(text)
+        self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
+                                     unfurl_media=False, **message)
+
+    def next_page(self, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> dict[str, Any]:
+        """What a typed "more" gets: the next page of the bot's last answer here, or why not."""
+        try:
+            page = self.last_page(channel, thread_ts, context)
+        except SlackApiError as error:
+            log.warning("cannot read the conversation to continue an answer: %s", error.response.get("error"))
+            return text_message("Use the *More results* button under the answer.")
+        if page:
+            return self.answer_for(page[0], page[1])
+        if page is False:
+            return text_message("That was everything I found. Ask another question!")
+        return text_message("There is no answer to continue here yet: ask me a question first, "
+                            "or use the *More results* button under an answer.")
+
+    def last_page(self, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> Page | bool | None:
+        """Where a typed "more" continues, read from the conversation (see `continuation`)."""
+        if thread_ts:
+            history = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=50,
+                                                        include_all_metadata=True)
+            messages = list(reversed(history.get("messages") or []))
+        else:
+            history = self.client.conversations_history(channel=channel, limit=30, include_all_metadata=True)
+            messages = history.get("messages") or []
+        return continuation(messages, {context.get("bot_id"), context.get("bot_user_id")} - {None})
+
+    @staticmethod
+    def page_of(action: Mapping[str, Any], respond: Callable[..., Any]) -> Page | None:
+        """The (query, offset) a button carries, or None after telling the user it no longer works."""
+        page = decode_value(action.get("value"))
+        if page is None:
+            respond(response_type="ephemeral", replace_original=False,
+                    **error_message("this button no longer works; please ask again."))
+        return page

@@ -1,0 +1,53 @@
+"""The HTTP doors on one Flask app: the web door (`views`, `http`), reload over HTTP (`admin`),
+the OpenAPI description (`openapi`), the search page (`static/`), and Slack's `POST /slack/events`
+when the composition root (`bot.serve`) hands over a Slack app."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from knowledge import KnowledgeBase
+
+from ..config import Secrets, Settings
+from ..live import KnowledgeHolder, Reloader, as_holder
+from .admin import register_admin
+from .views import register_web
+
+if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
+    from slack_bolt import App
+
+__all__ = ["create_app"]
+
+
+def create_app(
+    settings: Settings,
+    kb: KnowledgeBase | KnowledgeHolder,
+    *,
+    secrets: Secrets | None = None,
+    reloader: Reloader | None = None,
+    slack: App | None = None,
+) -> Flask:
+    """Build the Flask app around a knowledge base (or a holder that a reload can swap).
+
+    `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
+    passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
+    is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
+    when `secrets` hold the signing secret that verifies those requests.
+    """
+    holder = as_holder(kb)
+    secrets = secrets or Secrets()
+    if reloader is None:
+        reloader = Reloader(holder, settings.lessons.paths, options=settings.search,
+                            max_file_bytes=settings.lessons.max_file_bytes)
+    app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
+    app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
+
+    register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
+    if slack is not None and secrets.slack_signing_secret:
+        from ..slack.http import mount_slack
+
+        mount_slack(app, slack, signing_secret=secrets.slack_signing_secret)
+    return app

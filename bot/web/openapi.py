@@ -1,0 +1,195 @@
+"""The OpenAPI 3 description served at `/openapi.json`; a test checks it against the live app."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from knowledge import PROSE_FIELDS
+
+from .. import __version__
+from ..config import Settings
+
+
+def _string(description: str = "") -> dict[str, Any]:
+    return {"type": "string", **({"description": description} if description else {})}
+
+
+def _object(required: list[str], properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    schema = {"type": "object", "required": required, "properties": properties}
+    return {**schema, **({"description": description} if description else {})}
+
+
+def _ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(name: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    words = {400: "Bad request: see `error` and `detail`", 401: "Missing or wrong bearer token",
+             403: "Forbidden: the feature is off on this server", 404: "Not found",
+             405: "Method not allowed", 429: "Too many requests: try again shortly", 413: "Body over the size limit",
+             415: "Unsupported content type", 500: "Server error (logged, no traceback sent)"}
+    return {str(code): _json("Error", words[code]) for code in codes}
+
+
+RESULT = _object(
+    ["id", "title", "url", "eval_url", "eval_number", "eval_title", "country", "region", "themes",
+     "summary", "summary_field", "highlights", "score", "matched_terms", "grouped"],
+    {
+        "id": _string("the lesson's id (the last part of its URL)"),
+        "title": _string(), "url": _string("the lesson's page"), "eval_url": _string("the evaluation's page"),
+        "eval_number": _string(), "eval_title": _string(),
+        "country": _string("countries, comma-separated"), "region": _string("regions, comma-separated"),
+        "themes": {"type": "array", "items": _string()},
+        "summary": _string("the sentences of the lesson that best answer the query"),
+        "summary_field": _string("the field the summary comes from"),
+        "highlights": {"type": "array", "description": "[start, end) character spans of query words in summary, "
+                       "sorted and merged (overlaps and words separated only by white space joined): wrap each "
+                       "as it is", "items": {"type": "array", "items": {"type": "integer"}, "minItems": 2,
+                                             "maxItems": 2}},
+        "score": {"type": "number"},
+        "matched_terms": {"type": "array", "items": _string(),
+                          "description": "the query's words or phrases this lesson matched, typos corrected"},
+        "grouped": {"type": "array", "items": _string(),
+                    "description": "ids of lessons folded into this result (near-duplicates, same evaluation)"},
+    },
+)
+
+ANSWER_PROPERTIES: dict[str, Any] = {
+    "query": _string(),
+    "headline": _string("one line saying how many lessons matched and what was understood; every door shows it"),
+    "total": {"type": "integer", "description": "every matching lesson, not only this page"},
+    "offset": {"type": "integer"},
+    "results": {"type": "array", "items": _ref("Result")},
+    "filters": {"type": "array", "items": _object(["name", "value"], {"name": _string(), "value": _string()})},
+    "corrections": {"type": "array", "items": _object(["from", "to"], {"from": _string(), "to": _string()})},
+    "suggestions": {"type": "array", "items": _string()},
+    "facets": {"type": "object", "additionalProperties": {
+        "type": "array", "items": _object(["value", "count"], {"value": _string(), "count": {"type": "integer"}})}},
+    "notice": _string(),
+}
+ANSWER_REQUIRED = list(ANSWER_PROPERTIES)
+
+LESSON = _object(
+    ["id", "url", "title", "eval_number", "eval_title", "eval_url", "themes", "locations", "country", "region",
+     *PROSE_FIELDS, "extra"],
+    {
+        "id": _string(), "url": _string(), "title": _string(), "eval_number": _string(),
+        "eval_title": _string(), "eval_url": _string(),
+        "themes": {"type": "array",
+                   "items": _object(["theme", "category"], {"theme": _string(), "category": _string()})},
+        "locations": {"type": "array",
+                      "items": _object(["country", "region"], {"country": _string(), "region": _string()})},
+        "country": _string(), "region": _string(),
+        **{name: _string() for name in PROSE_FIELDS},
+        "extra": {"type": "object", "additionalProperties": _string()},
+    },
+)
+
+PAGING = [
+    {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+     "description": "lessons per answer (default search.default_limit, at most search.max_limit)"},
+    {"name": "offset", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
+     "description": "skip the first N matches (paging)"},
+]
+
+
+def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
+    """The OpenAPI 3.1 document for `app` (Slack's endpoint is listed only when it is mounted)."""
+    limit = settings.server.max_body_bytes
+    webhook_body = _object(["text"], {
+        "text": _string("the question, in plain words; filters such as country:Mongolia work too"),
+        "limit": {"type": "integer", "minimum": 1}, "offset": {"type": "integer", "minimum": 0},
+    })
+    paths: dict[str, Any] = {
+        "/webhook": {"post": {
+            "summary": "Ask a question; answer with the `lessons search --json` object plus Markdown `text`",
+            "description": f"JSON or form-encoded. With WEBHOOK_TOKEN set on the server, send "
+                           f"`Authorization: Bearer <token>`. Bodies over {limit:,} bytes get 413.",
+            "security": [{}, {"bearer": []}],
+            "requestBody": {"required": True, "content": {
+                "application/json": {"schema": webhook_body},
+                "application/x-www-form-urlencoded": {"schema": webhook_body},
+            }},
+            "responses": {"200": _json("WebhookAnswer", "The answer"), **_errors(400, 401, 405, 413, 415, 500)},
+        }},
+        "/api/search": {"get": {
+            "summary": "Search (the object `lessons search --json` prints); the web page uses this",
+            "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
+                            "description": "the question"}, *PAGING],
+            "responses": {"200": _json("Answer", "The answer"), **_errors(400, 405, 500)},
+        }},
+        "/api/lessons/{lesson_id}": {"get": {
+            "summary": "One lesson, every field",
+            "parameters": [{"name": "lesson_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _json("Lesson", "The lesson"), **_errors(404, 405, 500)},
+        }},
+        "/admin/reload": {"post": {
+            "summary": "Reload the lessons now; a failed reload keeps the lessons that were serving",
+            "description": "Needs `Authorization: Bearer <ADMIN_TOKEN>`; 403 when the server has no "
+                           "ADMIN_TOKEN; at most one reload a second (429).",
+            "security": [{"bearer": []}],
+            "responses": {"200": _json("Reload", "Reloaded"), "503": _json("Reload", "Reload failed; still serving"),
+                          **_errors(401, 403, 405, 429, 500)},
+        }},
+        "/healthz": {"get": {
+            "summary": "Liveness, and how many lessons are loaded",
+            "responses": {"200": _json("Health", "Serving"), **_errors(405, 500)},
+        }},
+        "/": {"get": {
+            "summary": "The search page; `/?q=herders` opens with that search done",
+            "parameters": [{"name": "q", "in": "query", "required": False, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": _string()}}},
+                          **_errors(405)},
+        }},
+        "/static/{filename}": {"get": {
+            "summary": "The page's stylesheet and script",
+            "parameters": [{"name": "filename", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "The file"}, **_errors(404, 405)},
+        }},
+        "/openapi.json": {"get": {
+            "summary": "This description",
+            "responses": {"200": {"description": "OpenAPI 3.1",
+                                  "content": {"application/json": {"schema": {"type": "object"}}}},
+                          **_errors(405)},
+        }},
+    }
+    if any(rule.rule == "/slack/events" for rule in app.url_map.iter_rules()):
+        paths["/slack/events"] = {"post": {
+            "summary": "Slack's Events API, slash commands and interactivity (HTTP mode), signed by Slack",
+            "responses": {"200": {"description": "Acknowledged"}, "401": {"description": "Bad signature"}},
+        }}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "lessons", "version": __version__,
+                 "description": "Answers questions over evaluation lessons learned. Errors are "
+                                "`{\"error\": code, \"detail\": text}` with the HTTP status."},
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Result": RESULT,
+                "Answer": _object(ANSWER_REQUIRED, ANSWER_PROPERTIES),
+                "WebhookAnswer": _object([*ANSWER_REQUIRED, "text"], {
+                    **ANSWER_PROPERTIES, "text": _string("the answer as ready-to-post Markdown")}),
+                "Lesson": LESSON,
+                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload"], {
+                    "status": {"type": "string", "enum": ["ok"]}, "lessons": {"type": "integer"},
+                    "loaded_at": {"type": "number", "description": "Unix time of the last load"},
+                    "skipped": {"type": "integer", "description": "files skipped at the last load"},
+                    "reload": {"type": ["object", "null"], "description": "the last reload (null before any)"}}),
+                "Reload": _object(["ok", "lessons", "skipped", "error", "seconds", "at"], {
+                    "ok": {"type": "boolean"}, "lessons": {"type": "integer", "description": "lessons serving now"},
+                    "skipped": {"type": "integer"}, "error": _string("why the reload kept the old lessons"),
+                    "seconds": {"type": "number"}, "at": {"type": "number", "description": "Unix time"}}),
+                "Error": _object(["error", "detail"], {
+                    "error": _string("a short machine-readable code, e.g. invalid_json"),
+                    "detail": _string("what went wrong, in words")}),
+            },
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "WEBHOOK_TOKEN, when the server has one"}},
+        },
+    }

@@ -1,0 +1,118 @@
+"""End to end: `lessons serve` on 127.0.0.1, the search page in Debian's headless Chromium,
+driven by Selenium through Debian's chromedriver (never a browser or driver downloaded by a tool)."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import signal
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ...conftest import lesson_page
+from ..test_serve import start_server
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+INSTALL = "install them with: sudo apt-get install -y chromium chromium-driver (.ci/run does this in CI)"
+#: Chromium as root in a container: no sandbox, no GPU, and nothing that reaches the network.
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--window-size=1280,900"]
+
+
+def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
+    """The words the webhook's Markdown answer bolds in the summary of one lesson."""
+    request = urllib.request.Request(base + "webhook", data=json.dumps({"text": question}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        markdown = json.load(response)["text"]
+    item = markdown.split(f"]({lesson_url})**", 1)[1].split("\n\n", 1)[0]
+    quote = next(line for line in item.splitlines() if line.lstrip().startswith(">"))
+    return [re.sub(r"\\(.)", r"\1", word) for word in re.findall(r"\*\*(.+?)\*\*", quote)]
+
+
+@pytest.fixture
+def server(tmp_path):
+    process, base = start_server(tmp_path)
+    yield base
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=15)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    """One headless Chromium for the module (starting one costs seconds)."""
+    profile = tmp_path_factory.mktemp("chromium") / "profile"
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:  # CI installs them; on a developer machine, say how rather than skip in silence
+        pytest.fail(f"the browser test needs {' and '.join(missing)}: {INSTALL}", pytrace=False)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(20)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(server)
+    box = browser.find_element(By.ID, "q")
+    assert browser.switch_to.active_element == box  # the box has focus: type straight away
+    box.send_keys("lessons on social insurance for herders", Keys.ENTER)
+    wait = WebDriverWait(browser, 15)
+    card = wait.until(seen.presence_of_element_located((By.CSS_SELECTOR, '.card[data-id="252474"]')))
+    cards = browser.find_elements(By.CSS_SELECTOR, ".card")
+    assert card in cards[:3]
+    link = card.find_element(By.CSS_SELECTOR, "h2 a")
+    assert link.get_attribute("href") == "https://webapps.ilo.org/ievaldiscovery/lessons/252474"
+    assert "Herders" in link.text
+    marks = [mark.text for mark in card.find_elements(By.CSS_SELECTOR, "blockquote mark")]
+    assert marks  # query words highlighted, and the very words the webhook's Markdown bolds
+    assert marks == markdown_bold_words(server, "lessons on social insurance for herders", link.get_attribute("href"))
+    assert "of" in browser.find_element(By.ID, "status").text
+    assert "?q=lessons+on+social+insurance+for+herders" in browser.current_url  # shareable
+
+    browser.get(server + "?q=" + "herders country:Mongolia".replace(" ", "+"))  # a shared address
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: Mongolia"))
+    assert browser.find_element(By.ID, "q").get_attribute("value") == "herders country:Mongolia"
+    assert browser.find_elements(By.CSS_SELECTOR, ".card")
+
+
+def test_lesson_text_is_shown_as_text_never_as_markup(tmp_path, make_lessons, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    hostile = '<img src=x onerror="document.title=1">Herders <b>bold</b>'
+    page = lesson_page("7", title=hostile, description="Herders & <script>document.title=2</script> insurance.")
+    page = page.replace("https://webapps.ilo.org/ievaldiscovery/eval/99999", "javascript:document.title=3")
+    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})))
+    try:
+        browser.get(base + "?q=herders")
+        card = WebDriverWait(browser, 15).until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        assert hostile in card.find_element(By.CSS_SELECTOR, "h2").text
+        assert "<script>" in card.find_element(By.CSS_SELECTOR, "blockquote").text
+        assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")
+        assert [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")] == [
+            "https://webapps.ilo.org/ievaldiscovery/lessons/7", "https://webapps.ilo.org/ievaldiscovery/lessons/7",
+            base + "api/lessons/7"]  # the javascript: evaluation link is plain text
+        assert browser.title == "Lessons learned search"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=15)
