@@ -16,11 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge import BUNDLED_LESSONS, DEFAULT_MAX_FILE_BYTES, KnowledgeBase, SearchOptions
-
-# TODO(merge issue 13): walk with `knowledge/files.py` (the loader's own walk, with its symlink
-# guard) instead of `_walk_txt` below, once the knowledge/ half of the layout lands.
-from knowledge.load import is_lesson_name
+from knowledge import BUNDLED_LESSONS, DEFAULT_MAX_FILE_BYTES, KnowledgeBase, SearchOptions, lesson_files
 
 log = logging.getLogger("lessons.reload")
 
@@ -203,23 +199,13 @@ class Watcher:
 
 
 def snapshot(paths: Sequence[str | os.PathLike[str]]) -> frozenset[tuple[str, int, int]]:
-    """(path, mtime, size) of every lesson file under `paths` (the bundled lessons when empty)."""
+    """(path, mtime, size) of every lesson file under `paths` (the bundled lessons when empty),
+    found by the loader's own walk, so the watcher sees exactly what a reload would read."""
     entries = set()
-    for root in [Path(p) for p in paths] or [BUNDLED_LESSONS]:
-        candidates = [root] if root.is_file() else _walk_txt(root)
-        for path in candidates:
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue
-            entries.add((str(path), st.st_mtime_ns, st.st_size))
+    for path in lesson_files(list(paths) or [BUNDLED_LESSONS]):
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        entries.add((str(path), st.st_mtime_ns, st.st_size))
     return frozenset(entries)
-
-
-def _walk_txt(root: Path):
-    """The files a load would read under `root` (same naming rules as the loader)."""
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if is_lesson_name(name):
-                yield os.path.join(folder, name)

@@ -14,12 +14,11 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from knowledge import Answer, Hit
+from knowledge import FIELD_LABELS, Answer, Hit, narrowed
 
 from . import highlight
-from .data import FIELD_LABELS, headline
+from .data import headline
 from .markup import escape, fit, link
-from .narrowed import narrowed
 
 # Slack's documented limits (Block Kit reference).
 MAX_BLOCKS = 50
@@ -74,15 +73,14 @@ def narrowing(answer: Answer, count: int, max_query_chars: int = 500) -> list[tu
     candidates = []
     for order, name in enumerate(NARROW_FACETS):
         for value, hits in answer.facets.get(name, ()):
-            if (not value or '"' in value or not 0 < hits < answer.total
-                    or (name, value.casefold()) in used):
+            if not 0 < hits < answer.total or (name, value.casefold()) in used:
                 continue
             candidates.append((-hits, order, name, value, hits))
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for _, _, name, value, hits in sorted(candidates):
         query = narrowed(answer.query, name, value)
-        if value.casefold() in seen or len(query) > max_query_chars:
+        if query is None or value.casefold() in seen or len(query) > max_query_chars:
             continue
         seen.add(value.casefold())
         out.append((f"{value} ({hits})", query))

@@ -5,13 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from knowledge import PROSE_FIELDS, Answer, Hit
+from knowledge import Answer, Hit
 from knowledge.summary import merge_spans
-
-# TODO(merge issue 13): import `FIELD_LABELS` from `knowledge.record`, which then exports the one
-# list of prose fields and their labels.
-#: How each prose field is named to a reader ("administrative issues").
-FIELD_LABELS: dict[str, str] = {name: name.replace("_", " ") for name in PROSE_FIELDS}
 
 
 def hit_to_dict(hit: Hit) -> dict[str, Any]:

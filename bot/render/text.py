@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from knowledge import Answer
+from knowledge import FIELD_LABELS, Answer
 
 from . import highlight
-from .data import FIELD_LABELS, headline
+from .data import headline
 from .markup import markdown_escape, markdown_link
 
 

@@ -102,17 +102,12 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> 
     try:
         return kb.ask(text, limit=page_size, offset=0 if start is None else start)
     except QueryError as error:
-        raise ApiError(400, _query_error_code(error, kb, text), str(error)) from None
+        raise ApiError(400, _query_error_code(error), str(error)) from None
 
 
-def _query_error_code(error: QueryError, kb: KnowledgeBase, text: str) -> str:
-    """The `error` code of a refused query: the one `QueryError` carries, else derived here."""
-    # TODO(merge issue 13): `QueryError` carries its own `code` once the knowledge/ half lands;
-    # then return `error.code` and drop the derivation from `kb.options`.
-    code = getattr(error, "code", None)
-    if code:
-        return code
-    return "query_too_long" if len(text) > kb.options.max_query_chars else "invalid_query"
+def _query_error_code(error: QueryError) -> str:
+    """The webhook's `error` code for a refused query: too long is its own, the rest `invalid_query`."""
+    return "query_too_long" if error.code == "query_too_long" else "invalid_query"
 
 
 def _whole_number(value: Any, name: str) -> int | None:
