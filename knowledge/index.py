@@ -144,6 +144,11 @@ class InvertedIndex:
         """The id of a stem, or -1 when no lesson has it."""
         return self.stem_ids.get(stem, -1)
 
+    def df_of(self, stem: str) -> int:
+        """How many lessons hold a word of this stem (0 for a stem no lesson has)."""
+        term = self.term_id(stem)
+        return int(self.df[term]) if term >= 0 else 0
+
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lesson numbers, impacts, field bits) of one term; empty arrays for -1."""
         if term < 0:

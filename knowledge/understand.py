@@ -1,23 +1,38 @@
 """Query understanding: from the words a user typed to what the search looks for.
 
 A pipeline of small steps: parse the filters out (`query.parse_query`), fold and split the words,
-correct typos (`Interpreter.spell`), find the intent (`intent_of`) and the places named
-(`vocabulary.Places`), drop filler, then group the words into *concepts*: a word, its thesaurus
-equivalents and its typo correction are one concept, and a place among other words is one too.
+read each word (`Interpreter.spell`: known, a typo to correct, a real English word the lessons
+hold only through its family, or unknown), find the intent (`intent_of`) and the places named
+(`vocabulary.Places`), drop filler, recognise a question that only names a theme or category
+(`Interpreter.label_only`), then group the words into *concepts*: a word, its thesaurus
+equivalents, its family and its typo correction are one concept, and a place among other words
+is one too.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 
 from .index import InvertedIndex
+from .language import Families, english_near, is_english
 from .options import SearchOptions
 from .query import parse_query
-from .spelling import SpellingIndex
+from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
-from .vocabulary import CHALLENGE_PAIRS, INTENT_WORDS, PLACE_NOUNS, SUCCESS_PAIRS, Places, Term, Thesaurus
+from .vocabulary import (
+    CHALLENGE_PAIRS,
+    INTENT_WORDS,
+    LABEL_WORDS,
+    PLACE_NOUNS,
+    SUCCESS_PAIRS,
+    Places,
+    Term,
+    Thesaurus,
+)
 
 
 @dataclass
@@ -51,31 +66,55 @@ class Understanding:
     unknown: list[str]
     stop_only: bool
     place_only: bool
+    #: Places, themes or categories named among other words: their lessons rank first.
     preferred: tuple[tuple[str, str], ...] = ()
+    #: How many of the unknown words are plain English words (the others: names, acronyms, gibberish).
+    plain_unknown: int = 0
+
+
+class Reading(NamedTuple):
+    """How each typed word was read: the word used, how sure, and what was found for it."""
+
+    words: list[str]
+    certainty: list[float]
+    corrections: list[tuple[str, str]]
+    unknown: set[int]
+    #: The lesson stems of each word (by position) that only its family matches.
+    families: dict[int, tuple[str, ...]]
 
 
 class Interpreter:
     """Reads questions against one index's vocabulary, the thesaurus and the corpus's places."""
 
-    def __init__(self, index: InvertedIndex, thesaurus: Thesaurus, places: Places, options: SearchOptions) -> None:
+    def __init__(self, index: InvertedIndex, thesaurus: Thesaurus, places: Places, options: SearchOptions,
+                 labels: Mapping[str, Sequence[str]] | None = None) -> None:
         self.index = index
         self.thesaurus = thesaurus
         self.places = places
         self.options = options
-        #: Words a question may use that need no lesson to hold them: filler, intent, place names.
-        self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | INTENT_WORDS["challenges"]
-                                      | INTENT_WORDS["success"] | {w for pair in SUCCESS_PAIRS | CHALLENGE_PAIRS
-                                                                   for w in pair}
+        #: Words a question may use that need no lesson to hold them: filler, intent, labels, place names.
+        self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | LABEL_WORDS
+                                      | INTENT_WORDS["challenges"] | INTENT_WORDS["success"]
+                                      | {w for pair in SUCCESS_PAIRS | CHALLENGE_PAIRS for w in pair}
                                       | {w for name in self.places.names for w in name}
                                       | self.thesaurus.words)
         self._query_spelling = SpellingIndex(sorted(w for w in self._query_words if w.isalpha()),
                                              [1] * len([w for w in self._query_words if w.isalpha()]))
+        self.families = Families(list(index.stem_ids))
+        #: Neighbouring words of the places' names ("latin", "america"), to correct a typo in context.
+        self._place_pairs = {pair for name in places.names for pair in pairwise(name)}
+        #: Each theme's and category's name with the stems of its words.
+        self._labels = {kind: [(value, frozenset(stem(w) for w in WORD.findall(fold(value)) if w not in STOP_WORDS))
+                               for value in values]
+                        for kind, values in (labels or {}).items()}
 
     def understand(self, raw: str) -> Understanding:
         """Filters, concepts, intent, corrections and unknown words of a raw query."""
         parsed = parse_query(raw)
         typed = WORD.findall(fold(parsed.text))
-        words, certainty, corrections, unknown = self.spell(typed)
+        acronyms = _acronyms(parsed.text)
+        read = self.spell(typed, acronyms)
+        words, certainty, unknown = read.words, read.certainty, read.unknown
         intent, intent_words = intent_of(words)
         places = self.places.find(words)
         in_place = {i for start, end, *_ in places for i in range(start, end)}
@@ -84,49 +123,138 @@ class Interpreter:
         if places:
             content = [i for i in content if words[i] not in PLACE_NOUNS]
         filters = tuple(parsed.filters)
-        place_only = bool(places) and not content and len({p[2:] for p in places}) == 1
+        labels = self.label_only([words[i] for i in content])
+        tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
+        if labels:  # the question names a theme: the words around it that no lesson has only frame it
+            unknown = set()
+        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter
+            filters += labels
+            content = []
+        place_only = bool(places) and not content and (len({p[2:] for p in places}) == 1 or tagged)
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        concepts = self.concepts([words[i] for i in content], [certainty[i] for i in content])
-        unknown |= {i for i in content if words[i] in {c.label for c in concepts if not c.alternatives}}
-        concepts = [c for c in concepts if c.alternatives]
+        found = self.concepts([words[i] for i in content], [certainty[i] for i in content],
+                              [read.families.get(i, ()) for i in content])
+        unknown |= {content[j] for c, positions in found if not c.alternatives for j in positions}
+        concepts = [c for c, _ in found if c.alternatives]
         if not place_only:
             for start, end, _name, value in places:
                 concepts.append(self._place_concept(value, min(certainty[start:end])))
         excluded = tuple(t for w in parsed.excluded for t in [self.index.term_id(stem(fold(w)))] if t >= 0)
         stop_only = not typed and not filters or (bool(typed) and not content and not places and not unknown)
         preferred = () if place_only else tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        return Understanding(concepts, filters, excluded, parsed.phrases, intent, corrections,
-                             [typed[i] for i in sorted(unknown)], stop_only and not filters, place_only, preferred)
+        if labels and not tagged:  # "cooperatives": the lessons filed under it first, then the rest
+            preferred += labels
+        plain = sum(1 for i in unknown if typed[i] not in acronyms and is_english(words[i]))
+        return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
+                             [words[i] for i in sorted(unknown)], stop_only and not filters, place_only, preferred,
+                             plain)
 
     def known(self, word: str) -> bool:
         """True for a word the search understands as typed (no spelling correction needed)."""
         return (word in self._query_words or word.isdigit() or self.index.term_id(stem(word)) >= 0
                 or (stem(word),) in self.thesaurus)
 
-    def spell(self, typed: list[str]) -> tuple[list[str], list[float], list[tuple[str, str]], set[int]]:
-        """(words with typos corrected, certainty of each, corrections made, positions of unknown words)."""
-        words, certainty, corrections, unknown = [], [], [], set()
-        for i, word in enumerate(typed):
-            if self.known(word):
-                words.append(word)
-                certainty.append(1.0)
-                continue
-            near = sorted(self.index.spelling.nearest(word) + self._query_spelling.nearest(word),
-                          key=lambda we: we[1])
-            if near:
-                fixed, edits = near[0]
-                corrections.append((word, fixed))
-                words.append(fixed)
-                certainty.append(self.options.typo_penalty ** edits)
-            else:
-                words.append(word)
-                certainty.append(0.0)
-                unknown.add(i)
-        return words, certainty, corrections, unknown
+    def known_as_typed(self, word: str) -> bool:
+        """True for a word the lessons hold in exactly this form, or that the thesaurus knows as a term."""
+        term = self.index.term_id(stem(word))
+        return (stem(word),) in self.thesaurus or (term >= 0 and word in self.index.spellings(term))
 
-    def concepts(self, content: list[str], certainty: list[float]) -> list[Concept]:
-        """Group content words into concepts: thesaurus phrases first, then single words."""
+    def spell(self, typed: list[str], acronyms: frozenset[str] = frozenset()) -> Reading:
+        """How each typed word is read.
+
+        A word the search knows is taken as typed (with its family when the lessons hold it only in
+        other forms). A word typed in capitals is an acronym or a name: taken as typed, or unknown.
+        A word of the English language that no lesson holds is no typo: only its family may match
+        it. Anything else is a typo, corrected to the likeliest word meant; failing that, unknown.
+        """
+        read = Reading(list(typed), [1.0] * len(typed), [], set(), {})
+        for i, word in enumerate(typed):
+            if word in acronyms:
+                if not self.known_as_typed(word):
+                    read.unknown.add(i)
+            elif self.known(word):
+                if self.index.term_id(stem(word)) < 0 and (family := self.families.of(stem(word))):
+                    read.families[i] = tuple(family)
+            elif near := ([] if is_english(word) else self.nearest(word)):
+                self._correct(read, i, self._in_context(near, typed, i))
+            elif family := self.families.of(stem(word)):
+                read.families[i] = tuple(family)
+            else:
+                self._unknown(read, i)
+        return read
+
+    def _correct(self, read: Reading, i: int, fixed: tuple[str, int]) -> None:
+        """Read word `i` as `fixed` (word, edits), less sure by the edits it took."""
+        word, edits = fixed
+        read.corrections.append((read.words[i], word))
+        read.words[i] = word
+        read.certainty[i] = self.options.typo_penalty ** edits
+        if not self.known(word):  # an English word the lessons hold in another form
+            read.families[i] = tuple(self.families.of(stem(word)))
+
+    def _unknown(self, read: Reading, i: int) -> None:
+        """Word `i` is in no lesson: reported, and spelt as the English word meant when it is a typo of one."""
+        word = read.words[i]
+        spelt = [] if is_english(word) else english_near(word, edit_budget(word), limit=1)
+        if spelt:
+            read.corrections.append((word, spelt[0][0]))
+            read.words[i] = spelt[0][0]
+        read.certainty[i] = 0.0
+        read.unknown.add(i)
+
+    def nearest(self, word: str) -> list[tuple[str, int]]:
+        """The likeliest words meant by a misspelt one, (word, edits), fewest edits first: words of
+        the lessons, and English words the lessons hold in their own form or their family's
+        ("draftiug" → "drafting", which the lessons have as "drafted"); lesson words win ties."""
+        lesson = self.index.spelling.nearest(word) + self._query_spelling.nearest(word)
+        english = [(w, d) for w, d in english_near(word, edit_budget(word))
+                   if self.known(w) or self.families.of(stem(w))]
+        ranked = sorted([(d, 0, n, w) for n, (w, d) in enumerate(lesson)]
+                        + [(d, 1, n, w) for n, (w, d) in enumerate(english)])
+        return [(w, d) for d, _, _, w in ranked]
+
+    def _in_context(self, near: list[tuple[str, int]], typed: list[str], i: int) -> tuple[str, int]:
+        """The best of equally near corrections: the one that makes a place's name with a word
+        beside it ("lautin amrica" → "latin america", not "latin africa"), else the first."""
+        best = [c for c in near if c[1] == near[0][1]]
+        if len(best) > 1:
+            before = self._guess(typed[i - 1]) if i > 0 else None
+            after = self._guess(typed[i + 1]) if i + 1 < len(typed) else None
+            for word, edits in best:
+                if (before, word) in self._place_pairs or (word, after) in self._place_pairs:
+                    return word, edits
+        return near[0]
+
+    def _guess(self, word: str) -> str:
+        """A word as the search would first correct it, to read a neighbour's context."""
+        if self.known(word):
+            return word
+        near = self.index.spelling.nearest(word) + self._query_spelling.nearest(word)
+        return min(near, key=lambda we: we[1])[0] if near else word
+
+    def label_only(self, content: list[str]) -> tuple[tuple[str, str], ...]:
+        """The theme or category a question amounts to when its words are that label's name and
+        words most lessons hold ("all our work on forced labour"), as a filter; else ().
+
+        A word in most lessons ("work") cannot tell one lesson from another, so it neither blocks
+        nor makes the match.
+        """
+        if not content:
+            return ()
+        common = self.index.n_docs // 2
+        stems = [stem(w) for w in content]
+        for kind, labels in self._labels.items():
+            for value, value_stems in labels:
+                if value_stems and value_stems <= set(stems) and all(
+                        s in value_stems or self.index.df_of(s) > common for s in stems):
+                    return ((kind, value),)
+        return ()
+
+    def concepts(self, content: list[str], certainty: list[float],
+                 families: list[tuple[str, ...]]) -> list[tuple[Concept, range]]:
+        """Group content words into concepts (thesaurus phrases first, then single words), each with
+        the positions in `content` of the words it stands for."""
         stems = [stem(w) for w in content]
         concepts = []
         i = 0
@@ -134,19 +262,22 @@ class Interpreter:
             for n in range(min(self.thesaurus.longest, len(content) - i), 1, -1):
                 term = tuple(stems[i:i + n])
                 if term in self.thesaurus:
-                    concepts.append(self._concept(" ".join(content[i:i + n]), term, min(certainty[i:i + n])))
+                    concept = self._concept(" ".join(content[i:i + n]), term, min(certainty[i:i + n]))
+                    concepts.append((concept, range(i, i + n)))
                     i += n
                     break
             else:
-                concepts.append(self._concept(content[i], (stems[i],), certainty[i]))
+                concepts.append((self._concept(content[i], (stems[i],), certainty[i], families[i]), range(i, i + 1)))
                 i += 1
         return concepts
 
-    def _concept(self, label: str, term: Term, weight: float) -> Concept:
-        """The concept of one term: the term as typed, then its thesaurus equivalents (weighed less)."""
+    def _concept(self, label: str, term: Term, weight: float, family: tuple[str, ...] = ()) -> Concept:
+        """The concept of one term: the term as typed, then its thesaurus equivalents and its family
+        (each weighed less)."""
         concept = Concept(label, certainty=weight)
-        for alternative, w in [(term, weight), *((t, weight * self.options.synonym_weight)
-                                                for t in self.thesaurus.equivalents(term))]:
+        related = [(t, weight * self.options.synonym_weight) for t in self.thesaurus.equivalents(term)]
+        related += [((s,), weight * self.options.family_weight) for s in family]
+        for alternative, w in [(term, weight), *related]:
             ids = tuple(self.index.term_id(s) for s in alternative)
             if all(t >= 0 for t in ids):
                 concept.alternatives.append((ids, w))
@@ -179,6 +310,14 @@ def intent_of(words: list[str]) -> tuple[str, set[int]]:
     return name, positions
 
 
+def _acronyms(text: str) -> frozenset[str]:
+    """The folded words typed in capitals ("HIV", "OSH"), unless the whole question is in capitals."""
+    if not any(ch.islower() for ch in text):
+        return frozenset()
+    return frozenset(fold(w) for w in WORD.findall(text) if len(w) > 1 and w.isupper() and w.isalpha())
+
+
 def _is_content(word: str, position: int, intent_words: set[int]) -> bool:
-    """True for a word that says what the question is about (not filler, stop word or intent)."""
-    return word not in STOP_WORDS and word not in QUERY_FILLER and position not in intent_words
+    """True for a word that says what the question is about (not filler, stop word, label or intent)."""
+    return (word not in STOP_WORDS and word not in QUERY_FILLER and word not in LABEL_WORDS
+            and position not in intent_words)

@@ -96,6 +96,9 @@ REGION_ALIASES = {
 }
 #: Words that may follow a place without changing it ("the Americas region").
 PLACE_NOUNS = frozenset({"region", "regions", "country", "countries", "regional"})
+#: Words that ask for lessons by their label, as the lesson pages file them ("tagged migration").
+LABEL_WORDS = frozenset({"theme", "themes", "category", "categories", "tag", "tags", "tagged", "labelled",
+                         "labeled", "filed"})
 
 
 class Places:

@@ -1,0 +1,127 @@
+"""The English language beyond the lessons: is a word a real word, and which lesson words are its family.
+
+A question's word that no lesson holds is either a typo or a real word the lessons happen not to
+use. Only the first may be corrected: "tagged" is not a misspelt "lagged". The word list is
+pyspellchecker's English dictionary (a SCOWL-derived list with frequencies, shipped inside the
+wheel, pure Python, on every OS); it spells the American way, so British forms are tried through
+the regular spelling correspondences (-ise/-ize, -our/-or, -tre/-ter, -lled/-led, -yse/-yze,
+-ence/-ense, -ogramme/-ogram).
+
+A word family is the lesson stems that share a word's root: Snowball removes inflections
+("insured" → "insur") but not derivations ("entrepreneurs" → "entrepreneur", the lessons'
+"entrepreneurship" → "entrepreneurship"). Two stems are of one family when one is a prefix of the
+other, the shorter has at least `FAMILY_FLOOR` letters and the longer goes on with a derivational
+suffix ("-ship", "-ation", "-ise", "-ance"...), or when they differ only in their last letter past
+that floor ("subsidi"/"subsidis"). The floor and the suffixes keep short roots ("art", "work") and
+look-alikes ("subsidi"/"subsidiari") apart.
+"""
+from __future__ import annotations
+
+import bisect
+import gzip
+import json
+import re
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+#: The shortest stem that can root a family.
+FAMILY_FLOOR = 5
+#: How a derived word goes on from its root, as Snowball leaves it ("entrepreneur|ship", "formal|is").
+DERIVATIONAL_SUFFIXES = ("ship", "ment", "nes", "ion", "at", "iti", "al", "ial", "iv", "ist", "ism", "er", "or",
+                         "ing", "anc", "enc", "abl", "ibl", "is", "iz", "ic", "ian", "ant", "ent", "ee")
+#: British ending → American ending, first match wins.
+_BRITISH = (
+    (re.compile(r"isation(s?)$"), r"ization\1"), (re.compile(r"is(e|es|ed|ing|er|ers)$"), r"iz\1"),
+    (re.compile(r"ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"our(s|ed|ing|ful|able|ably|less|ite|ites|hood|hoods)?$"), r"or\1"),
+    (re.compile(r"([tb])re(s?)$"), r"\1er\2"), (re.compile(r"ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ence(s?)$"), r"ense\1"), (re.compile(r"ogramme(s?)$"), r"ogram\1"),
+    (re.compile(r"ogue(s?)$"), r"og\1"),
+)
+
+
+@cache
+def english_words() -> dict[str, int]:
+    """Every lower-case English word of the bundled dictionary (letters only, two or more), with
+    how common it is. Read once per process (about 0.1 s), on the first question that needs it."""
+    data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+    return {w: int(n) for w, n in json.loads(gzip.decompress(data)).items() if len(w) > 1 and w.isalpha()}
+
+
+def american(word: str) -> str:
+    """The American spelling of a British form ("organisation" → "organization"), else the word."""
+    for pattern, replacement in _BRITISH:
+        spelt, n = pattern.subn(replacement, word, count=1)
+        if n:
+            return spelt
+    return word
+
+
+def is_english(word: str) -> bool:
+    """True for a folded word of the English language, in British or American spelling."""
+    known = english_words()
+    return word in known or american(word) in known
+
+
+class Families:
+    """Lesson stems by family, for the question's words no lesson holds as they are."""
+
+    def __init__(self, stems: list[str]) -> None:
+        self._sorted = sorted(s for s in stems if len(s) >= FAMILY_FLOOR - 1)
+
+    def of(self, stem: str) -> list[str]:
+        """The lesson stems of `stem`'s family (never `stem` itself), shortest first."""
+        if len(stem) < FAMILY_FLOOR:
+            return []
+        # longer words on the same root: "entrepreneurship" for "entrepreneur"
+        found = {s for s in self._starting(stem) if _derived(s, len(stem))}
+        for size in range(FAMILY_FLOOR, len(stem)):  # shorter roots: "formal" for "formalis"
+            root = stem[:size]
+            at = bisect.bisect_left(self._sorted, root)
+            if at < len(self._sorted) and self._sorted[at] == root and _derived(stem, size):
+                found.add(root)
+        if len(stem) > FAMILY_FLOOR:  # the same root, another last letter: "subsidi" / "subsidis"
+            found.update(s for s in self._starting(stem[:-1]) if len(stem) - 1 <= len(s) <= len(stem) + 1)
+        found.discard(stem)
+        return sorted(found, key=lambda s: (len(s), s))
+
+    def _starting(self, prefix: str) -> list[str]:
+        at = bisect.bisect_left(self._sorted, prefix)
+        out = []
+        while at < len(self._sorted) and self._sorted[at].startswith(prefix):
+            out.append(self._sorted[at])
+            at += 1
+        return out
+
+
+def _derived(word: str, root: int) -> bool:
+    """True when `word` goes on after its first `root` letters with a derivational suffix."""
+    rest = word[root:]  # Snowball drops a final "e" ("apprentic" + "eship")
+    return rest.startswith(DERIVATIONAL_SUFFIXES) or rest.startswith("e") and rest[1:].startswith(DERIVATIONAL_SUFFIXES)
+
+
+@cache
+def _english_by_start() -> dict[tuple[str, int], list[str]]:
+    """The English words grouped by first letter and length, the pools a typo is compared with."""
+    pools: dict[tuple[str, int], list[str]] = {}
+    for word in english_words():
+        pools.setdefault((word[0], len(word)), []).append(word)
+    return pools
+
+
+def english_near(word: str, budget: int, limit: int = 5) -> list[tuple[str, int]]:
+    """English words within `budget` edits of `word` (same first letter), fewest edits first.
+
+    Typists rarely miss a word's first letter, so only words that start like it are compared:
+    a few thousand, at C speed.
+    """
+    if budget <= 0 or not word:
+        return []
+    pools = _english_by_start()
+    pool = [w for n in range(len(word) - budget, len(word) + budget + 1) for w in pools.get((word[0], n), ())]
+    found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=budget, limit=limit * 4)
+    counts = english_words()
+    return sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))[:limit]
