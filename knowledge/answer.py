@@ -1,8 +1,9 @@
 """What a search gives back: hits with their summaries, and the answer around them."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from .record import Lesson
@@ -27,6 +28,21 @@ class Hit:
     #: Ids of lessons folded into this hit: near-duplicates, or (when grouping by evaluation)
     #: the other matching lessons of the same evaluation.
     grouped: tuple[str, ...] = ()
+    #: The title to show when it differs from the lesson's own (see `title`).
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        """The title every door shows: the lesson's, with its lesson number added when another hit
+        of the same answer has the same title (two lessons of one evaluation side by side)."""
+        return self.label or self.lesson.display_title
+
+
+def told_apart(hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    """`hits` with the lesson number added to every title that more than one of them shows."""
+    seen = Counter(hit.lesson.display_title.casefold() for hit in hits)
+    return tuple(replace(hit, label=f"{hit.lesson.display_title} (lesson {hit.lesson.id})")
+                 if seen[hit.lesson.display_title.casefold()] > 1 else hit for hit in hits)
 
 
 @dataclass(frozen=True)
@@ -49,6 +65,8 @@ class Answer:
         default_factory=lambda: MappingProxyType({})
     )
     notice: str = ""
+    #: Words lent by the best lessons to find more (pseudo-relevance feedback); weaker than the words typed.
+    expanded: tuple[str, ...] = ()
 
     @property
     def has_more(self) -> bool:

@@ -45,10 +45,17 @@ class SearchOptions:
     typo_penalty: float = 0.7
     #: Score multiplier for a match through a synonym or acronym rather than the word typed.
     synonym_weight: float = 0.8
+    #: Score multiplier for a match through a word of the same family ("entrepreneurship" for "entrepreneurs").
+    family_weight: float = 0.7
     #: Bonus (a share of the score) when query words stand next to each other in the lesson.
     proximity_bonus: float = 0.3
     #: Bonus when the query's words are in the field its intent asks for (challenges or success).
-    intent_bonus: float = 0.3
+    intent_bonus: float = 1.0
+    #: Words lent by the best lessons when the page is not full, to find lessons that say the same in
+    #: other words (pseudo-relevance feedback; 0 turns it off).
+    expansion_terms: int = 5
+    #: How much a lent word counts, as a share of an average word of the question.
+    expansion_weight: float = 0.3
     #: Show one hit per evaluation (the best), naming the other lessons of it.
     group_by_evaluation: bool = False
 
@@ -59,7 +66,7 @@ class SearchOptions:
                              f"got {self.default_limit}")
         if self.max_query_chars < 1:
             raise ValueError(f"max_query_chars: must be at least 1, got {self.max_query_chars}")
-        for name in ("min_coverage", "typo_penalty", "synonym_weight", "bm25_b"):
+        for name in ("min_coverage", "typo_penalty", "synonym_weight", "family_weight", "expansion_weight", "bm25_b"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1, got {getattr(self, name)}")
         unknown = sorted(set(self.field_weights) - set(DEFAULT_FIELD_WEIGHTS))

@@ -3,7 +3,7 @@ them, and order the leaders.
 
 `Ranker.score` adds each concept's BM25F impacts from the inverted index and scales each lesson's
 sum by the share of the query's concepts it covers (rarer words weigh more); `Ranker.rank` takes
-the top of that, adds the proximity bonus to the leaders, puts preferred places first and folds
+the top of that, adds the proximity bonus to the leaders, puts the higher tiers first and folds
 near-duplicates (or, when asked, the other lessons of an evaluation) into the hit they repeat.
 """
 from __future__ import annotations
@@ -24,16 +24,26 @@ from .understand import Concept, Understanding
 
 
 class Scored(NamedTuple):
-    """The lessons that match (sorted), their scores, and each concept's matching lessons (sorted
-    lesson numbers, or a corpus-long array of scores)."""
+    """The lessons that match (sorted), their scores, each concept's matching lessons (sorted
+    lesson numbers, or a corpus-long array of scores), and the share of the question's topic (all
+    but its places) each matched lesson covers."""
 
     matched: np.ndarray
     scores: np.ndarray
     concept_hits: list[np.ndarray]
+    topic_share: np.ndarray
 
     def keep(self, mask: np.ndarray) -> Scored:
         """Only the matched lessons `mask` keeps."""
-        return Scored(self.matched[mask], self.scores[mask], self.concept_hits)
+        return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask])
+
+
+class Lent(NamedTuple):
+    """Words lent to a question (pseudo-relevance feedback): each lesson's extra score and coverage."""
+
+    words: tuple[str, ...]
+    score: np.ndarray
+    cover: np.ndarray
 
 
 class Ranked(NamedTuple):
@@ -58,31 +68,33 @@ class Ranker:
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def score(self, u: Understanding, allowed: np.ndarray | None) -> Scored:
+    def score(self, u: Understanding, allowed: np.ndarray | None, lent: Lent | None = None) -> Scored:
         """The lessons covering enough of the concepts (within `allowed`), scored, before ranking.
 
         The postings of one-word concepts go into two `np.bincount`s (BM25F sum and coverage), one
         pass each at C speed; a concept with alternatives (thesaurus, phrases) is already a
-        corpus-long array of its best alternative per lesson, and is added as it is.
+        corpus-long array of its best alternative per lesson, and is added as it is. Words `lent`
+        to the question add their score, and coverage up to what a lesson needs.
         """
         n = self.n
-        concept_hits, values, weights, dense = [], [], [], []
-        intent = np.zeros(n, dtype=bool) if u.intent else None
+        concept_hits, values, dense, places = [], [], [], []
+        intent = np.zeros(n, dtype=np.float32) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
-        for concept in u.concepts:
-            docs, scores = self._concept_scores(concept, intent, bit)
-            idf = max(float(np.max(self.index.idf[list(ids)])) for ids, _ in concept.alternatives)
-            weight = max(idf, 0.1)
-            weights.append(weight)
+        weights = self.weights(u.concepts)
+        for concept, weight in zip(u.concepts, weights, strict=True):
+            docs, scores = self._concept_scores(concept, intent, bit, weight)
+            concept_hits.append(scores if docs is None else docs)
             if docs is None:
                 dense.append((scores, weight))
-                concept_hits.append(scores)
             else:
-                concept_hits.append(docs)
                 values.append((docs, scores, weight))
+            if concept.place:
+                places.append((docs if docs is not None else np.flatnonzero(scores), weight))
         cover, total = _sums(values, dense, n)
-        # A word no lesson has is the rarest of all: it counts against every lesson's coverage.
-        whole = sum(weights) + len(u.unknown) * idf_of(n, 0)
+        if lent is not None:
+            total = total + lent.score
+            cover = cover + np.minimum(lent.cover, self.options.min_coverage * (sum(weights) or 1.0))
+        whole = sum(weights) + self._unknown_weight(u, weights)
         ok = cover >= (self.options.min_coverage - 1e-6) * whole
         if allowed is not None:
             ok &= allowed
@@ -92,33 +104,64 @@ class Ranker:
             scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
         else:
             scores = total[matched].astype(np.float32) * (cover[matched] / whole) ** power
-        if intent is not None:
-            scores = scores * np.where(intent[matched], 1.0 + self.options.intent_bonus, 1.0)
-        return Scored(matched, scores, concept_hits)
+        topic = cover.copy()
+        for docs, weight in places:  # what each lesson matches of the question but its place
+            topic[docs] -= weight
+        topic_whole = whole - sum(w for _, w in places)
+        share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
+        if intent is not None:  # the share of the question the field it asks for answers
+            asked = np.minimum(intent[matched] / max(topic_whole, 1e-9), 1.0)
+            scores = scores * (1.0 + self.options.intent_bonus * asked)
+        return Scored(matched, scores, concept_hits, share)
 
-    def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int):
+    def weights(self, concepts: list[Concept]) -> list[float]:
+        """How much each concept counts towards a lesson's coverage: its rarest alternative's idf.
+
+        A guessed word (a typo correction) counts for less, and never for more than the words
+        typed correctly: a rare correction must not decide the ranking.
+        """
+        weights = [max(max(float(np.max(self.index.idf[list(ids)])) for ids, _ in c.alternatives), 0.1)
+                   for c in concepts]
+        sure = [w for w, c in zip(weights, concepts, strict=True) if c.certainty >= 1.0]
+        ceiling = max(sure) if sure else float("inf")
+        return [w if c.certainty >= 1.0 else min(w * c.certainty, ceiling)
+                for w, c in zip(weights, concepts, strict=True)]
+
+    def _unknown_weight(self, u: Understanding, weights: list[float]) -> float:
+        """What the words no lesson has weigh against every lesson's coverage: a name, an acronym or
+        an unrecognised word as the rarest of all; a plain English word as an average one (the
+        lessons may well say the same in other words)."""
+        rarest = idf_of(self.n, 0)
+        average = sum(weights) / len(weights) if weights else rarest
+        return (len(u.unknown) - u.plain_unknown) * rarest + u.plain_unknown * average
+
+    def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int, weight: float):
         """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
-        in each lesson, 0 where none) for a concept of several alternatives or a phrase."""
+        in each lesson, 0 where none) for a concept of several alternatives or a phrase. Adds the
+        concept's `weight` to `intent` for the lessons whose asked-for field holds it."""
         if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
-            (term,), weight = concept.alternatives[0]
+            (term,), certainty = concept.alternatives[0]
             docs, impacts, fields = self.index.postings(term)
             if intent is not None:
-                intent[docs[(fields & bit) != 0]] = True
-            return docs, impacts * np.float32(weight)
+                intent[docs[(fields & bit) != 0]] += weight
+            return docs, impacts * np.float32(certainty)
         best = np.zeros(self.n, dtype=np.float32)
-        for i, (ids, weight) in enumerate(concept.alternatives):
+        in_field = np.zeros(self.n, dtype=bool) if intent is not None else None
+        for i, (ids, certainty) in enumerate(concept.alternatives):
             if len(ids) == 1:
                 docs, impacts, fields = self.index.postings(ids[0])
             else:
                 docs, impacts, fields = self._phrase_alternative(ids)
             if i == 0:  # nothing to compare with yet: one scatter, no gather
-                best[docs] = impacts * np.float32(weight)
+                best[docs] = impacts * np.float32(certainty)
             else:
                 values = best[docs]
-                np.maximum(values, impacts * np.float32(weight), out=values)
+                np.maximum(values, impacts * np.float32(certainty), out=values)
                 best[docs] = values
-            if intent is not None:
-                intent[docs[(fields & bit) != 0]] = True
+            if in_field is not None:
+                in_field[docs[(fields & bit) != 0]] = True
+        if intent is not None:
+            intent += in_field * np.float32(weight)
         return None, best
 
     def _phrase_alternative(self, ids: tuple[int, ...]):
@@ -145,22 +188,22 @@ class Ranker:
 
     # -- ordering -----------------------------------------------------------------------------
 
-    def rank(self, matched: np.ndarray, scores: np.ndarray, concepts: list[Concept], first: np.ndarray,
+    def rank(self, matched: np.ndarray, scores: np.ndarray, concepts: list[Concept], tiers: np.ndarray,
              wanted: int) -> Ranked:
-        """The leaders down to `wanted`, best first, lessons in `first` (a mask over `matched`) ahead."""
-        key = scores + first * (float(scores.max()) + 1.0) if first.any() else scores
+        """The leaders down to `wanted`, best first, the higher `tiers` (one per matched lesson) ahead."""
+        key = scores + tiers * (float(scores.max()) + 1.0) if tiers.any() else scores
         depth = min(len(matched), max(50, 3 * wanted))
         top = _top(key, depth)
-        docs, top_scores, first = matched[top], scores[top], first[top]
+        docs, top_scores, tiers = matched[top], scores[top], tiers[top]
         if len(concepts) > 1 and self.options.proximity_bonus:
             # Only the leaders can move up a page, so only they are read word by word.
             lead = np.argsort(-top_scores, kind="stable")[:max(20, wanted + 10)]
             top_scores = top_scores.copy()
             top_scores[lead] *= 1.0 + self.options.proximity_bonus * self._proximity(docs[lead], concepts)
-        order = np.lexsort((docs, -top_scores, ~first))
+        order = np.lexsort((docs, -top_scores, -tiers.astype(np.int16)))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
-        repeated = _within(self._duplicates, matched) & _within(self._originals, matched)
+        repeated = within(self._duplicates, matched) & within(self._originals, matched)
         total = len(matched) - int(np.count_nonzero(repeated))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
@@ -259,7 +302,7 @@ def _top(key: np.ndarray, depth: int) -> np.ndarray:
     return np.argpartition(-key, depth - 1)[:depth]
 
 
-def _within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
     """Which of `docs` are among `sorted_docs`, by binary search (no array as long as the corpus)."""
     if not len(sorted_docs):
         return np.zeros(len(docs), dtype=bool)

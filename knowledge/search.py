@@ -5,12 +5,14 @@ Each stage is its own module, and `Searcher.ask` reads as the list of them:
 1. **understand** (`understand.py`): filters, typo corrections, intent, places, and the *concepts*
    to look for (a word, its thesaurus equivalents and its typo correction are one concept);
 2. **candidates** (`rank.Ranker.score`): every lesson scored from the inverted index, kept when
-   it covers enough of the concepts, within the filters (`facets.py`), exact phrases and
+   it covers enough of the concepts, within the filters (`facets.py`); when that does not fill
+   the page, words lent by the best of them find more (`expansion.py`); exact phrases and
    exclusions applied;
-3. **rank** (`rank.Ranker.rank`): the leaders in order, with the proximity and place bonuses,
-   near-duplicates folded;
+3. **rank** (`rank.Ranker.rank`): the leaders in order, in the tiers the question asks for
+   (`preference.py`: topic before place, a named theme's lessons, complete matches before
+   partial ones), with the proximity bonus, near-duplicates folded;
 4. **explain**: each hit's summary and highlights (`summary.py`), the facet counts of every
-   match, the notice; the `Answer` (`answer.py`).
+   match, the notices (words left out, places, partial matches, lent words); the `Answer`.
 """
 from __future__ import annotations
 
@@ -21,7 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .answer import Answer, Hit
+from . import expansion, preference
+from .answer import Answer, Hit, told_apart
 from .facets import Facets
 from .index import InvertedIndex
 from .options import SearchOptions
@@ -44,7 +47,8 @@ class Searcher:
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
         self.facets = Facets(lessons)
         places = Places(self.facets.countries, self.facets.regions)
-        self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options)
+        labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
+        self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)
         self.ranker = Ranker(self.index, options, self.facets.evaluation)
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
         self.cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(
@@ -64,19 +68,18 @@ class Searcher:
         if refusal is not None:
             return refusal
         allowed = self.facets.allowed(u.filters)
-        found = self._candidates(u, allowed)
+        found, lent = self._candidates(u, allowed, offset + limit)
         if not len(found.matched):
             return self._no_match(query, u, allowed)
-        first = self.facets.anywhere(u.preferred)[found.matched] if u.preferred \
-            else np.zeros(len(found.matched), dtype=bool)
-        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, first, offset + limit)
+        tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share)
+        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit)
         hits = self._hits(ranked, u, found.concept_hits, offset, limit, explain)
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []
-        if u.preferred:
-            notices.append(f"Lessons from {' or '.join(v for _, v in u.preferred)} first.")
+        notices += [named] if named else []
+        notices += _partial(hits, [c.label for c in u.concepts if not c.place], offset)
         return Answer(query=query, hits=hits, total=ranked.total, offset=offset, filters=u.filters,
                       corrections=tuple(u.corrections), facets=self.facets.counts(found.matched),
-                      notice=" ".join(notices))
+                      notice=" ".join(notices), expanded=lent)
 
     # -- the stages ---------------------------------------------------------------------------
 
@@ -85,28 +88,39 @@ class Searcher:
         if u.stop_only:
             return Answer(query=query, notice="The question has only common words; name a topic, a place or a theme.",
                           suggestions=self.facets.popular_themes())
-        # Unknown words beside nothing but as many (or fewer) corrected guesses: too weak to answer.
-        if u.unknown and not u.place_only and all(c.certainty < 1.0 for c in u.concepts) \
-                and len(u.unknown) >= len(u.concepts):
+        # Too weak to answer: unknown words beside nothing but as many (or fewer) corrected guesses,
+        # or a question of which no lesson knows half the words.
+        topical = [c for c in u.concepts if not c.place]
+        guesses = all(c.certainty < 1.0 for c in u.concepts) and len(u.unknown) >= len(u.concepts)
+        if u.unknown and not u.place_only and (guesses or len(u.unknown) >= len(topical)):
             return Answer(query=query, corrections=tuple(u.corrections), filters=u.filters,
                           notice=f"No lesson mentions {_quoted(u.unknown)}.",
                           suggestions=self._suggest(u.unknown))
         return None
 
-    def _candidates(self, u: Understanding, allowed: np.ndarray | None) -> Scored:
-        """The lessons that match, scored: by the concepts, or, for filters and places alone, every
-        lesson let through (a lesson of fewer places first); then exact phrases and exclusions."""
+    def _candidates(self, u: Understanding, allowed: np.ndarray | None, wanted: int) -> tuple[Scored, tuple[str, ...]]:
+        """The lessons that match, scored, and the words lent to find them: by the concepts, or,
+        for filters and places alone, every lesson let through (a lesson of fewer places first);
+        then exact phrases and exclusions."""
+        lent: tuple[str, ...] = ()
         if not u.concepts:
             matched = np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.lessons))
-            found = Scored(matched, 1.0 / self.facets.n_places[matched], [])
+            found = Scored(matched, 1.0 / self.facets.n_places[matched], [], np.ones(len(matched)))
         else:
             found = self.ranker.score(u, allowed)
+            # Lent words only ever add lessons after the others: worth it when the page is not full.
+            more = expansion.lend(self.index, self.ranker, self.options, u, found) if len(found.matched) < wanted \
+                else None
+            if more is not None:
+                widened = expansion.after(found, self.ranker.score(u, allowed, more))
+                lent = more.words if widened is not found else ()
+                found = widened
         if u.phrases and len(found.matched):
             found = found.keep(with_phrases(self.lessons, found.matched, u.phrases))
         if u.excluded and len(found.matched):
             banned = np.concatenate([self.index.postings(t)[0] for t in u.excluded])
             found = found.keep(~np.isin(found.matched, banned))
-        return found
+        return found, lent
 
     def _no_match(self, query: str, u: Understanding, allowed: np.ndarray | None) -> Answer:
         """The answer when no lesson matches: why, and words to try instead."""
@@ -133,7 +147,7 @@ class Searcher:
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
                             tuple(self.lessons[d].id for d in ranked.grouped.get(doc, ()))))
-        return tuple(hits)
+        return told_apart(hits)
 
     def _spellings(self, stems) -> dict[str, str]:
         """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
@@ -173,7 +187,21 @@ class Searcher:
         for d in order:
             summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self.cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
-        return hits
+        return list(told_apart(hits))
+
+
+def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]:
+    """What the page's hits leave out of the question, when they do: partial matches say so."""
+    if len(topics) < 2 or not hits:
+        return []
+    missing = [t for t in topics if t not in hits[0].matched_terms]
+    if missing:
+        found = [t for t in topics if t in hits[0].matched_terms]
+        return [f"No lesson matches the whole question: the best match {_quoted(found)} but not {_quoted(missing)}."]
+    partial = next((i for i, h in enumerate(hits) if any(t not in h.matched_terms for t in topics)), None)
+    if partial is None:
+        return []
+    return [f"From hit {offset + partial + 1} on, lessons match only part of the question."]
 
 
 def _quoted(words: list[str]) -> str:

@@ -75,6 +75,7 @@ def test_has_reads_sorted_lesson_numbers_and_dense_scores():
 
 
 def test_scored_keep_filters_matches_and_scores_together():
-    scored = Scored(np.array([2, 5, 7]), np.array([0.1, 0.2, 0.3]), [])
+    scored = Scored(np.array([2, 5, 7]), np.array([0.1, 0.2, 0.3]), [], np.array([1.0, 0.5, 0.25]))
     kept = scored.keep(np.array([True, False, True]))
     assert kept.matched.tolist() == [2, 7] and kept.scores.tolist() == [0.1, 0.3]
+    assert kept.topic_share.tolist() == [1.0, 0.25]
