@@ -80,9 +80,12 @@ class Lesson:
 
     @property
     def theme_names(self) -> tuple[str, ...]:
-        """Every theme and category of the lesson, without repeats."""
-        names = [name for pair in self.themes for name in pair if name]
-        return tuple(dict.fromkeys(names))
+        """Every theme and category of the lesson, without repeats, case aside (a theme and a
+        category often share a name: "Social protection" and "Social Protection" show once)."""
+        names = {}
+        for name in (name for pair in self.themes for name in pair if name):
+            names.setdefault(name.casefold(), name)
+        return tuple(names.values())
 
     def prose(self) -> dict[str, str]:
         """The non-empty prose fields, by name, in page order."""

@@ -114,7 +114,7 @@ def card(hit: Hit, number: int) -> list[dict[str, Any]]:
     which part of the lesson it comes from, and the evaluation."""
     lesson = hit.lesson
     # At most 1,000 (URL) + 300 + 400 + 1,000 characters: within a section's 3,000.
-    lines = [f"*{number}. {link(lesson.url, lesson.display_title, 300)}*"]
+    lines = [f"*{number}. {link(lesson.url, hit.title, 300)}*"]
     where = " · ".join(part for part in (lesson.country, lesson.region, ", ".join(lesson.theme_names)) if part)
     if where:
         lines.append(fit(where, 400))
@@ -224,7 +224,7 @@ def _buttons(answer: Answer, next_offset: int, share: bool, narrow: int, max_que
 def _fallback(answer: Answer) -> str:
     """The notification / screen-reader text: the headline and the titles."""
     lines = [headline(answer)]
-    lines += [f"{n}. {hit.lesson.display_title[:300]}" for n, hit in enumerate(answer.hits, answer.offset + 1)]
+    lines += [f"{n}. {hit.title[:300]}" for n, hit in enumerate(answer.hits, answer.offset + 1)]
     return fit("\n".join(lines), MAX_FALLBACK_CHARS) or "Lessons"
 
 

@@ -14,7 +14,7 @@ def hit_to_dict(hit: Hit) -> dict[str, Any]:
     lesson = hit.lesson
     return {
         "id": lesson.id,
-        "title": lesson.display_title,
+        "title": hit.title,
         "url": lesson.url,
         "eval_url": lesson.eval_url,
         "eval_number": lesson.eval_number,

@@ -28,7 +28,7 @@ def answer_to_text(answer: Answer, width: int = 100) -> str:
     lines.append("")
     for number, hit in enumerate(answer.hits, answer.offset + 1):
         lesson = hit.lesson
-        lines.append(f"{number}. {lesson.display_title}")
+        lines.append(f"{number}. {hit.title}")
         where = " · ".join(part for part in (lesson.country, lesson.region) if part)
         if where:
             lines.append(f"   {where}")
@@ -54,7 +54,7 @@ def answer_to_markdown(answer: Answer) -> str:
     for number, hit in enumerate(answer.hits, answer.offset + 1):
         lesson = hit.lesson
         lines.append("")
-        lines.append(f"{number}. **{markdown_link(lesson.display_title, lesson.url)}**")
+        lines.append(f"{number}. **{markdown_link(hit.title, lesson.url)}**")
         about = [part for part in (lesson.country, lesson.region) if part]
         if lesson.theme_names:
             about.append(", ".join(lesson.theme_names))

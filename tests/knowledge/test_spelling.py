@@ -14,7 +14,7 @@ from .conftest import ids
     ("cacao", None),                        # 5 letters, 2 edits from "cocoa": over the budget of 1
     ("cocao", "cocoa"),                     # 5 letters, 1 edit (a transposition)
     ("coperativs", "cooperatives"),         # 10 letters, 2 edits
-    ("chid", "child"),                      # a 5-letter word with one letter dropped
+    ("chld", "child"),                      # a 5-letter word with one letter dropped
 ])
 def test_edit_budget_grows_with_word_length(kb_of, typed, corrected):
     kb = kb_of({"1": lesson_page("1", description="Child labour on cocoa farms; cooperatives helped. Farm work.")})

@@ -1,0 +1,245 @@
+"""Classes of questions the search must hold up on, each on a small corpus written for the test.
+
+One test (or a few) per class: real words that are not typos, word families, topic before place,
+honest partial matches, paraphrase through lent words, theme- and category-only questions, and
+questions about one part of a lesson (what went wrong, what worked).
+"""
+from __future__ import annotations
+
+import pytest
+
+from knowledge import SearchOptions
+
+from ..conftest import lesson_page
+from .conftest import FILLER, ids
+
+# 1. A word of the English language that no lesson holds is not a typo --------------------------
+
+def test_a_real_word_is_never_corrected_into_a_lesson_word(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Wage payments lagged behind the harvest. {FILLER}"),
+                "2": lesson_page("2", description=f"Brick kiln workers were paid by piece. {FILLER}")})
+    answer = kb.ask("brick kiln workers lugged")  # "lugged" is one letter from the lessons' "lagged"
+    assert answer.corrections == ()
+    assert ids(answer) == ["2"]
+    assert "lugged" in answer.notice
+
+
+def test_a_misspelt_word_is_still_corrected(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Brick kiln workers were paid by piece. {FILLER}")})
+    answer = kb.ask("brick kiln wrokers")
+    assert answer.corrections == (("wrokers", "workers"),)
+    assert ids(answer) == ["1"]
+
+
+def test_a_misspelling_of_an_english_word_finds_the_lessons_form_of_it(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"The decree was drafted with the unions. {FILLER}"),
+                "2": lesson_page("2", description=f"Unions ran the canteen. {FILLER}")})
+    answer = kb.ask("draftnig the decree")  # "drafting" is in no lesson; "drafted" is
+    assert ("draftnig", "drafting") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_a_correction_never_outweighs_the_words_typed_correctly(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Brick kiln workers got safety training. {FILLER}"),
+                "2": lesson_page("2", description=f"Quarrying permits were revoked. {FILLER}")})
+    answer = kb.ask("kiln safety quarying")
+    assert ("quarying", "quarrying") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_a_word_typed_in_capitals_is_taken_as_typed(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Food aid reached refugee camps. {FILLER}"),
+                "2": lesson_page("2", description=f"Refugee camps had schools. {FILLER}")})
+    answer = kb.ask("AIDS in refugee camps")  # an acronym, not a form of the word "aid"
+    assert all("aids" not in hit.matched_terms for hit in answer.hits)
+    assert "aids" in answer.notice.lower()
+    assert ids(kb.ask("food aids in refugee camps"))[0] == "1"  # in lower case it is the word
+
+
+# 2. Word families ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("lesson_words", "question"), [
+    ("support for entrepreneurship among rural women", "women entrepreneurs"),
+    ("the government kept subsidising fertiliser", "fertiliser subsidy"),
+    ("formalization of street vendors took years", "formalise street vendors"),
+    ("unionisation of platform couriers", "union couriers"),
+])
+def test_a_word_matches_the_lessons_words_of_its_family(kb_of, lesson_words, question):
+    kb = kb_of({"1": lesson_page("1", description=f"{lesson_words.capitalize()}. {FILLER}"),
+                "2": lesson_page("2", description="Roads were paved by hand.")})
+    answer = kb.ask(question)
+    assert ids(answer) == ["1"]
+    assert answer.corrections == ()
+    assert set(question.split()) <= set(answer.hits[0].matched_terms)
+
+
+def test_a_word_some_lesson_holds_is_not_widened_to_its_family(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Entrepreneurship clubs for women. {FILLER}"),
+                "2": lesson_page("2", description=f"Entrepreneurs clubs for women. {FILLER}")})
+    answer = kb.ask("women entrepreneurs")
+    assert ids(answer)[0] == "2"
+    assert "entrepreneurs" not in answer.hits[-1].matched_terms or ids(answer) == ["2"]
+
+
+# 3. Topic before place --------------------------------------------------------------------------
+
+def _places_corpus(with_african_youth: bool) -> dict[str, str]:
+    pages = {
+        "1": lesson_page("1", description=f"Cocoa cooperatives sold to exporters, creating employment. {FILLER}",
+                         locations=(("Kenya", "Africa"),)),
+        "2": lesson_page("2", description=f"Youth employment grew through apprenticeships. {FILLER}",
+                         locations=(("Peru", "Americas"),)),
+        "3": lesson_page("3", description=f"A youth employment guarantee placed graduates. {FILLER}",
+                         locations=(("Nepal", "Asia and the Pacific"),)),
+    }
+    if with_african_youth:
+        pages["4"] = lesson_page("4", description=f"Youth employment in construction trades. {FILLER}",
+                                 locations=(("Ghana", "Africa"),))
+    return pages
+
+
+def test_topic_comes_before_a_place_that_has_no_lesson_on_it(kb_of):
+    answer = kb_of(_places_corpus(False)).ask("youth employment Africa")
+    assert set(ids(answer)[:2]) == {"2", "3"}
+    assert ids(answer)[-1] == "1"
+    assert "No lesson from Africa is about youth employment" in answer.notice
+
+
+def test_the_place_lessons_on_the_topic_come_first(kb_of):
+    answer = kb_of(_places_corpus(True)).ask("youth employment Africa")
+    assert ids(answer)[0] == "4"
+    assert "Lessons from Africa first" in answer.notice
+
+
+# 4. Honest partial matches ------------------------------------------------------------------------
+
+def test_partial_matches_come_after_full_ones_and_say_so(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Roads were paved by hand. {FILLER}"),
+                "2": lesson_page("2", description=f"Drought insurance for herders paid out. {FILLER}"),
+                "3": lesson_page("3", description=f"Drought insurance reached farmers. {FILLER}")})
+    answer = kb.ask("drought insurance herders")
+    assert ids(answer) == ["2", "3"]
+    assert "only part of the question" in answer.notice
+
+
+def test_when_no_lesson_matches_the_whole_question_the_notice_says_what_is_missing(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Drought insurance paid out. {FILLER}"),
+                "2": lesson_page("2", description=f"Herders moved their camps. {FILLER}")})
+    answer = kb.ask("drought insurance herders")
+    assert "No lesson matches the whole question" in answer.notice
+
+
+def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"The workplace policy was posted at the gate. {FILLER}")})
+    answer = kb.ask("HIV and AIDS workplace policy")
+    assert answer.hits == ()
+    assert "HIV" in answer.notice.upper()
+
+
+# 5. Paraphrase: words lent by the best lessons --------------------------------------------------
+
+def test_lent_words_find_lessons_that_say_it_otherwise_and_only_after_the_matches(kb_of):
+    others = {str(i): lesson_page(str(i), description=f"Roads number {i} were paved by hand.") for i in range(3, 12)}
+    kb = kb_of({
+        "1": lesson_page("1", description="Herders insured their livestock against dzud through pastoral "
+                                          "cooperatives and soum offices."),
+        "2": lesson_page("2", description="Pastoral cooperatives and soum offices protected livestock "
+                                          "against dzud losses."),
+        **others,
+    })
+    answer = kb.ask("herders insurance")
+    assert ids(answer) == ["1", "2"]
+    assert answer.expanded  # the answer says which words it lent
+    assert {"dzud", "soum"} & set(answer.expanded)
+
+
+def test_lending_words_can_be_switched_off(kb_of):
+    others = {str(i): lesson_page(str(i), description=f"Roads number {i} were paved by hand.") for i in range(3, 12)}
+    kb = kb_of({"1": lesson_page("1", description="Herders insured livestock against dzud in soum offices."),
+                "2": lesson_page("2", description="Soum offices counted dzud losses."), **others},
+               SearchOptions(expansion_terms=0))
+    answer = kb.ask("herders insurance")
+    assert ids(answer) == ["1"] and answer.expanded == ()
+
+
+# 6. Theme- and category-only questions ------------------------------------------------------------
+
+def _themes_corpus() -> dict[str, str]:
+    forced = (("Forced labour", "Fundamental principles and rights at work"),)
+    return {
+        "1": lesson_page("1", description=f"Brick kiln debts were cancelled. {FILLER}", themes=forced),
+        "2": lesson_page("2", description=f"Fishing crews held at sea were freed. {FILLER}", themes=forced),
+        "3": lesson_page("3", description=f"The survey asked about forced labour once. {FILLER}"),
+        "4": lesson_page("4", description=f"Roads were paved by hand. {FILLER}"),
+    }
+
+
+def test_a_question_for_a_tagged_theme_filters_by_it(kb_of):
+    answer = kb_of(_themes_corpus()).ask("everything tagged forced labour")
+    assert sorted(ids(answer)) == ["1", "2"]
+    assert ("theme", "Forced labour") in answer.filters
+
+
+def test_a_question_that_only_names_a_theme_ranks_its_lessons_first(kb_of):
+    answer = kb_of(_themes_corpus()).ask("forced labour")
+    assert set(ids(answer)[:2]) == {"1", "2"} and ids(answer)[2] == "3"
+    assert "filed under Forced labour" in answer.notice
+
+
+def test_a_question_naming_a_category_filters_by_it(kb_of):
+    answer = kb_of(_themes_corpus()).ask("what is in the Fundamental principles and rights at work category?")
+    assert sorted(ids(answer)) == ["1", "2"]
+    assert ("category", "Fundamental principles and rights at work") in answer.filters
+
+
+# 7. Questions about one part of a lesson ------------------------------------------------------------
+
+def _parts_corpus() -> dict[str, str]:
+    return {
+        "1": lesson_page("1", challenges="District data were missing for half the year.",
+                         success="Radio spots reached many villages.", description=FILLER),
+        "2": lesson_page("2", challenges="Radio spots were too short.",
+                         success="District data dashboards guided the managers.", description=FILLER),
+    }
+
+
+def test_what_went_wrong_ranks_the_lesson_whose_challenges_answer_it(kb_of):
+    answer = kb_of(_parts_corpus()).ask("what went wrong with district data")
+    assert ids(answer)[0] == "1"
+    assert answer.hits[0].summary_field == "challenges"
+
+
+def test_what_worked_ranks_the_lesson_whose_success_answers_it(kb_of):
+    answer = kb_of(_parts_corpus()).ask("what worked with district data")
+    assert ids(answer)[0] == "2"
+    assert answer.hits[0].summary_field == "success"
+
+
+def test_a_typo_is_corrected_to_the_word_that_completes_a_place_name(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Road works hired local crews. {FILLER}",
+                                 locations=(("Kenya", "Africa"),)),
+                "2": lesson_page("2", description=f"Road works hired local crews. {FILLER}",
+                                 locations=(("Peru", "Americas"),))})
+    answer = kb.ask("road works in Lautin Amrica")  # "amrica" is one letter from Africa and America
+    assert ("amrica", "america") in answer.corrections
+    assert ids(answer)[0] == "2"
+
+
+# Display: every door shows these, so they are the domain's ---------------------------------------
+
+def test_a_theme_and_a_category_of_one_name_show_once():
+    from knowledge import Lesson
+
+    lesson = Lesson(id="1", url="", title="A lesson",
+                    themes=(("Social protection", "Social Protection"), ("Gender", "Equality")))
+    assert lesson.theme_names == ("Social protection", "Gender", "Equality")
+
+
+def test_two_lessons_of_one_evaluation_side_by_side_are_told_apart(kb_of):
+    title = "Labour reform in Qatar - Midterm evaluation"
+    kb = kb_of({"1": lesson_page("1", title, description=f"Wage protection for migrant workers. {FILLER}"),
+                "2": lesson_page("2", title, description=f"Joint committees of migrant workers. {FILLER}"),
+                "3": lesson_page("3", "Roads in Peru", description=f"Migrant workers paved roads. {FILLER}")})
+    titles = {hit.lesson.id: hit.title for hit in kb.ask("migrant workers").hits}
+    assert titles["1"] != titles["2"] and "1" in titles["1"] and "2" in titles["2"]
+    assert titles["3"] == "Roads in Peru"  # a title shown once is left as it is
