@@ -43,7 +43,8 @@ def main() -> int:
         print(f"{case:<34} {status}  {ms:7.2f} ms")
     all_ms.sort()
     p99 = all_ms[int(0.99 * (len(all_ms) - 1))]
-    print(f"cases={len(rows)} 5xx={errors} p50_ms={statistics.median(all_ms):.2f} p99_ms={p99:.2f} max_ms={all_ms[-1]:.2f}")
+    print(f"cases={len(rows)} 5xx={errors} p50_ms={statistics.median(all_ms):.2f} "
+          f"p99_ms={p99:.2f} max_ms={all_ms[-1]:.2f}")
     return 0
 
 
