@@ -47,6 +47,9 @@ SCENARIOS: dict[str, Scenario] = {
     "response_url_in_log": slack.response_url_in_log,
     "replays": slack.replays,
     "unanswered_messages": slack.unanswered_messages,
+    "share_pings": slack.share_pings,
+    "slack_unreachable": slack.slack_unreachable,
+    "half_configured_slack": slack.half_configured_slack,
     "odd_json": web.odd_json,
     "long_lesson_id": web.long_lesson_id,
     "gzip_chunked": web.gzip_chunked,
@@ -56,6 +59,7 @@ SCENARIOS: dict[str, Scenario] = {
     "word_cache_rss": process.word_cache_rss,
     "deep_folder": process.deep_folder,
     "reload_rss": process.reload_rss,
+    "links_flipping": process.links_flipping,
     "sighup_storm": process.sighup_storm,
     "short_body": web.short_body,
     "unauthenticated_8mb": web.unauthenticated_8mb,
@@ -136,21 +140,19 @@ def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
     extra.mkdir()
     fake = FakeSlack()
 
-    def fresh_server(name: str) -> Server:
-        server = Server([folder, extra], workdir / name, fake.api_url, fake.proxy_url, name=name)
+    def fresh_server(name: str, without: tuple[str, ...] = ()) -> Server:
+        (workdir / name).mkdir(exist_ok=True)
+        server = Server([folder, extra], workdir / name, fake.api_url, fake.proxy_url, name=name, without=without)
         server.start()
         return server
 
-    (workdir / "serve").mkdir()
-    bench = Bench(server=None, fake=fake, workdir=workdir, extra=extra, lessons=args.lessons,
-                  fresh_server=lambda name: _in_own_dir(fresh_server, workdir, name))
-    started = time.monotonic()
-    bench.server = Server([folder, extra], workdir / "serve", fake.api_url, fake.proxy_url)
-    boot = bench.server.start()
-    meta = {"lessons": (bench.server.healthz() or {}).get("lessons"), "startup_s": round(boot, 1),
-            "workdir": str(workdir)}
-    rows = []
+    bench = Bench(server=None, fake=fake, workdir=workdir, extra=extra, lesson_folder=folder, lessons=args.lessons,
+                  fresh_server=fresh_server)
+    started, rows = time.monotonic(), []
     try:
+        bench.server = fresh_server("serve")
+        meta = {"lessons": (bench.server.healthz() or {}).get("lessons"),
+                "startup_s": round(time.monotonic() - started, 1), "workdir": str(workdir)}
         for name in names:
             if time.monotonic() - started > args.seconds:
                 rows.append(Row(name, verdict="skipped", reason=f"over the {args.seconds:.0f} s budget"))
@@ -159,17 +161,13 @@ def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
             if not args.json:
                 print(_progress(rows[-1]), file=sys.stderr, flush=True)
     finally:
-        bench.server.stop()
+        if bench.server is not None:
+            bench.server.stop()
         fake.close()
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     return rows, meta
-
-
-def _in_own_dir(make: Callable[[str], Server], workdir: Path, name: str) -> Server:
-    (workdir / name).mkdir(exist_ok=True)
-    return make(name)
 
 
 def _progress(row: Row) -> str:
@@ -208,7 +206,8 @@ def markdown(rows: list[Row], meta: dict, argv: list[str]) -> str:
                             text=True, check=False).stdout.strip()
     return (f"# Hostile inputs against `lessons serve` ({meta['lessons']} lessons)\n\n"
             f"`.venv/bin/python {command.strip()}` on {time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit}; "
-            f"server up in {meta['startup_s']} s, whole run {meta['seconds']} s.\n\n"
+            f"server up in {meta['startup_s']} s, whole run {meta['seconds']} s. Requests include signals "
+            f"(SIGHUP); CPU is /proc/<pid>/stat utime+stime (10 ms ticks) while the request ran.\n\n"
             f"{table(rows)}\n\n**{summary_line(rows)}**\n\n## What each scenario saw\n\n{details(rows)}\n")
 
 

@@ -2,7 +2,7 @@
 as the server's HTTP proxy (`HTTP_PROXY`), every `response_url` post, whatever host it names.
 
 Nothing leaves the machine: response_urls are `http://` so the proxy sees them in full and answers
-itself (or hangs up, for a path holding UNREACHABLE: a Slack that cannot be reached); a CONNECT
+itself (or hangs up when UNREACHABLE is in the path or channel: a Slack that cannot be reached); a CONNECT
 (an https URL) is refused. Every call is recorded for the scenarios to count.
 """
 from __future__ import annotations
@@ -18,7 +18,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER, BOT_ID, TEAM = "UBENCHBOT", "BBENCHBOT", "TBENCH"
-#: A response_url whose path holds this is treated as unreachable: the proxy hangs up.
+#: A response_url whose path, or a Web API call whose channel, holds this is treated as
+#: unreachable: the fake hangs up without an answer.
 UNREACHABLE = "UNREACHABLE"
 
 
@@ -114,14 +115,15 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             path = url.path if url.scheme else self.path.split("?")[0]
             body = _decode(raw, self.headers.get("Content-Type") or "")
             if host == "127.0.0.1" and path.startswith("/api/"):
-                answer = json.dumps(fake.record(Call(path.removeprefix("/api/"), host, path, body))).encode()
-                kind = "application/json"
+                call = Call(path.removeprefix("/api/"), host, path, body)
+                answer, kind = json.dumps(fake.record(call)).encode(), "application/json"
             else:
-                fake.record(Call("response_url", host, path, body))
-                if UNREACHABLE in path:  # as if the host could not be reached: hang up, no answer
-                    self.close_connection = True
-                    return
+                call = Call("response_url", host, path, body)
+                fake.record(call)
                 answer, kind = b"ok", "text/plain"
+            if UNREACHABLE in path or UNREACHABLE in str(body.get("channel")):
+                self.close_connection = True  # as if Slack could not be reached: hang up, no answer
+                return
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(answer)))

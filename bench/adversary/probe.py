@@ -85,7 +85,8 @@ class Bench:
     server: Server
     fake: FakeSlack
     workdir: Path
-    extra: Path  # a served lesson folder the scenarios may change (deep folders)
+    extra: Path  # a served lesson folder the scenarios may change (deep folders, flipping links)
+    lesson_folder: Path  # the lessons being served (read only)
     lessons: int
     started: float = field(default_factory=time.monotonic)
     fresh_server: Any = None  # callable(name) -> Server, for scenarios that need their own

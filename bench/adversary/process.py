@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -11,6 +12,7 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from .probe import Bench, Probe
 from .server import bearer
@@ -113,9 +115,23 @@ def deep_folder(bench: Bench, probe: Probe, depth: int = 1100) -> None:
     probe.note(f"reload after removing it: {status}, {answer.get('lessons')} lessons")
 
 
-def _last_reload_at(bench: Bench) -> float | None:
+def _sighup_reload(bench: Bench, probe: Probe, limit: float = 300.0) -> dict | None:
+    """SIGHUP, then wait (bounded) for /healthz to show a newer reload; returns its outcome."""
+    probe.row.requests += 1  # a signal is an input too
+    previous = _last_reload(bench).get("at")
+    started = time.monotonic()
+    bench.server.signal(signal.SIGHUP)
+    while time.monotonic() - started < limit:
+        last = _last_reload(bench)
+        if last.get("at") != previous:
+            return last
+        time.sleep(0.05)
+    return None
+
+
+def _last_reload(bench: Bench) -> dict:
     health = bench.server.healthz(timeout=10) or {}
-    return (health.get("reload") or {}).get("at")
+    return health.get("reload") or {}
 
 
 def reload_rss(bench: Bench, probe: Probe, count: int = 20) -> None:
@@ -123,15 +139,13 @@ def reload_rss(bench: Bench, probe: Probe, count: int = 20) -> None:
     before = bench.server.rss_mb()
     peak = before
     for _ in range(count):
-        previous = _last_reload_at(bench)
         started = time.monotonic()
-        bench.server.signal(signal.SIGHUP)
-        while _last_reload_at(bench) == previous and time.monotonic() - started < 300:
-            time.sleep(0.05)
+        _sighup_reload(bench, probe)
         probe.row.slowest_ms = max(probe.row.slowest_ms, (time.monotonic() - started) * 1000)
         peak = max(peak, bench.server.rss_mb())
     after = bench.server.rss_mb()
-    probe.note(f"RSS {before:.0f} MB before, peak {peak:.0f}, {after:.0f} MB after {count} reloads")
+    probe.note(f"RSS {before:.0f} MB before, peak {peak:.0f}, {after:.0f} MB after {count} reloads "
+               f"(slowest reload {probe.row.slowest_ms:.0f} ms)")
     if after > before * 1.2:
         probe.fail(f"RSS grew {before:.0f} -> {after:.0f} MB over {count} reloads (more than 20 %)")
 
@@ -143,6 +157,7 @@ def sighup_storm(bench: Bench, probe: Probe) -> None:
     peak = base
     for index in range(count):
         bench.server.signal(signal.SIGHUP)
+        probe.row.requests += 1
         if index % 10 == 0:
             peak = max(peak, bench.server.threads())
             time.sleep(0.002)
@@ -195,3 +210,51 @@ def sigterm_in_flight(bench: Bench, probe: Probe) -> None:
                f"exit {code} after {stopped:.1f} s")
     probe.lost(unanswered, f"{unanswered} of {slow} requests in flight got no answer after SIGTERM")
     probe.extra_log += server.log_since(0)
+
+
+def _flip(folder: Path, count: int, stop: threading.Event) -> None:
+    """Turn each `lN.txt` from a link into a file, then into nothing, then back, until `stop`."""
+    state = 0
+    while not stop.is_set():
+        for index in range(count):
+            name, spare = folder / f"l{index}.txt", folder / f".spare{index}"
+            if state % 3 == 0:
+                os.symlink(f".t{index}", spare)
+                os.replace(spare, name)
+            elif state % 3 == 1:
+                shutil.copyfile(folder / f".t{index}", spare)
+                os.replace(spare, name)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(name)
+        state += 1
+
+
+def links_flipping(bench: Bench, probe: Probe, seconds: float = 6.0, count: int = 20) -> None:
+    """Lesson files flipping between a link, a file and nothing while reloads run: none may fail.
+    A race: "held" means not seen in this many reloads."""
+    folder = bench.extra / "flip"
+    folder.mkdir()
+    lesson = next(p for p in sorted(bench.lesson_folder.rglob("*.txt")))
+    for index in range(count):
+        shutil.copyfile(lesson, folder / f".t{index}")
+    stop = threading.Event()
+    flipper = threading.Thread(target=_flip, args=(folder, count, stop), daemon=True)
+    flipper.start()
+    reloads, failed = 0, []
+    try:
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            result = _sighup_reload(bench, probe)
+            reloads += 1
+            if result and not result.get("ok"):
+                failed.append(str(result.get("error"))[:100])
+    finally:
+        stop.set()
+        flipper.join(5)
+        subprocess.run(["rm", "-rf", str(folder)], check=False, timeout=60)
+    _sighup_reload(bench, probe)
+    probe.note(f"{reloads} reloads while {count} files flipped: {len(failed)} failed"
+               + (f" ({failed[0]})" if failed else ""))
+    if failed:
+        probe.fail(f"{len(failed)} of {reloads} reloads failed while files flipped: {failed[0]}")

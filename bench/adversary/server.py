@@ -40,14 +40,17 @@ def lessons_command() -> str:
 class Server:
     """`lessons serve --lessons P...` on 127.0.0.1; `start()`, then `stop()` (SIGTERM, then KILL)."""
 
-    def __init__(self, lessons: list[Path], workdir: Path, api_url: str, proxy_url: str, name: str = "serve"):
+    def __init__(self, lessons: list[Path], workdir: Path, api_url: str, proxy_url: str, name: str = "serve",
+                 without: tuple[str, ...] = ()):
+        """`without`: secrets left out of the environment (to start Slack half-configured)."""
         self.lessons, self.workdir, self.name = lessons, workdir, name
         self.port = free_port()
         self.log_path = workdir / f"{name}.log"
         self.config = workdir / "config.yaml"
         self.config.write_text("logging:\n  level: INFO\n  format: text\n")
         env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_ENV)}
-        env.update(SECRETS, SLACK_API_URL=api_url, HTTP_PROXY=proxy_url, http_proxy=proxy_url,
+        env.update({k: v for k, v in SECRETS.items() if k not in without})
+        env.update(SLACK_API_URL=api_url, HTTP_PROXY=proxy_url, http_proxy=proxy_url,
                    HTTPS_PROXY=proxy_url, https_proxy=proxy_url, NO_PROXY="127.0.0.1,localhost",
                    no_proxy="127.0.0.1,localhost")
         self.env = env

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from urllib.parse import urlencode
 
@@ -79,16 +80,17 @@ def response_url_in_log(bench: Bench, probe: Probe) -> None:
     time.sleep(1.0)  # the failed posts are logged after slack_sdk's retry
 
 
-def _a_button(bench: Bench, probe: Probe) -> tuple[str, str] | None:
-    """Ask once and take a paging button (action_id, value) from the answer the bot posted."""
+def _buttons(bench: Bench, probe: Probe) -> dict[str, str]:
+    """Ask once (slash command); the answer's buttons, action_id -> value, as posted at the fake."""
     secret = uid("BTN")
     slack_post(probe, command("child labour", response_url("hooks.slack.com", secret)), FORM)
+    found = {}
     for call in bench.fake.wait_for(secret, 1, timeout=5):
         for block in call.body.get("blocks") or []:
             for element in block.get("elements") or []:
-                if isinstance(element, dict) and element.get("value") and "share" not in element["action_id"]:
-                    return element["action_id"], element["value"]
-    return None
+                if isinstance(element, dict) and element.get("value") and element.get("action_id"):
+                    found[element["action_id"]] = element["value"]
+    return found
 
 
 def replays(bench: Bench, probe: Probe) -> None:
@@ -99,7 +101,7 @@ def replays(bench: Bench, probe: Probe) -> None:
     for _ in range(2):
         slack_post(probe, body, FORM, timestamp=stamp)
     command_posts = len(bench.fake.wait_for(secret, 2, timeout=4))
-    button = _a_button(bench, probe)
+    button = next(((k, v) for k, v in _buttons(bench, probe).items() if "share" not in k), None)
     if button is None:
         probe.fail("the answer had no paging button to click")
         return
@@ -184,3 +186,48 @@ def unanswered_messages(bench: Bench, probe: Probe) -> None:
         if not posts:
             missing.append(label)
     probe.lost(len(missing), "no answer to: " + ", ".join(missing))
+
+
+def share_pings(bench: Bench, probe: Probe) -> None:
+    """"Share in channel" posts the answer for everyone; it must not @-mention (notify) anyone."""
+    share = next(((k, v) for k, v in _buttons(bench, probe).items() if "share" in k), None)
+    if share is None:
+        probe.fail("the answer had no Share button")
+        return
+    secret = uid("SHARED")
+    slack_post(probe, action(*share, response_url("hooks.slack.com", secret)), FORM)
+    shared = [c.body for c in bench.fake.wait_for(secret, 2, timeout=5) if c.body.get("response_type") == "in_channel"]
+    mentions = sorted(set(re.findall(r"<@[UW][A-Z0-9]+>", json.dumps(shared))))
+    probe.note(f"{len(shared)} shared posts; mentions: {', '.join(mentions) or 'none'}")
+    probe.lost(0 if shared else 1, "the click on Share posted nothing")
+    if mentions:
+        probe.fail(f"the shared answer mentions {mentions[0]}, which notifies them")
+
+
+def slack_unreachable(bench: Bench, probe: Probe) -> None:
+    """Slack's Web API hangs up on an answer: the failure logged once, slack_sdk's per-attempt
+    lines at DEBUG only (README, "When Slack's Web API fails")."""
+    offset, channel = bench.server.log_size(), "D" + UNREACHABLE + uid("")
+    event(probe, {"type": "message", "channel_type": "im", "channel": channel, "user": "UASKER",
+                  "text": "child labour", "ts": f"{time.time():.6f}"})
+    attempts = bench.fake.wait_for(channel, 2, timeout=6)
+    time.sleep(1.0)
+    chatty = [line for line in bench.server.log_since(offset).splitlines() if " INFO slack_sdk" in line]
+    probe.note(f"{len(attempts)} attempts at chat.postMessage; {len(chatty)} slack_sdk lines at INFO")
+    if chatty:
+        probe.fail(f"{len(chatty)} per-attempt lines from slack_sdk at INFO: {chatty[0].split(': ', 1)[-1][:70]}")
+
+
+def half_configured_slack(bench: Bench, probe: Probe) -> None:
+    """SLACK_BOT_TOKEN without SLACK_SIGNING_SECRET: the log must warn and name what is missing."""
+    server = bench.fresh_server("half-slack", without=("SLACK_SIGNING_SECRET",))
+    try:
+        text = server.log_since(0)
+    finally:
+        server.stop()
+    probe.extra_log += text
+    named = [line for line in text.splitlines() if "SLACK_SIGNING_SECRET" in line or "Slack is off" in line]
+    warned = [line for line in named if " WARNING " in line or " ERROR " in line]
+    probe.note("log: " + (named[0].split(" ", 2)[-1][:110] if named else "nothing about Slack"))
+    if not warned:
+        probe.fail("no warning that SLACK_SIGNING_SECRET is missing (Slack silently off)")
