@@ -70,7 +70,7 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+    parser = argparse.ArgumentParser(description=__doc__,
                                      epilog="scenarios: " + ", ".join(SCENARIOS),
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", type=int, default=45, metavar="N",
@@ -152,7 +152,7 @@ def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
     try:
         bench.server = fresh_server("serve")
         meta = {"lessons": (bench.server.healthz() or {}).get("lessons"),
-                "startup_s": round(time.monotonic() - started, 1), "workdir": str(workdir)}
+                "startup_s": round(time.monotonic() - started, 1)}
         for name in names:
             if time.monotonic() - started > args.seconds:
                 rows.append(Row(name, verdict="skipped", reason=f"over the {args.seconds:.0f} s budget"))
@@ -164,7 +164,9 @@ def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
         if bench.server is not None:
             bench.server.stop()
         fake.close()
-        if not args.keep:
+        if args.keep:
+            print(f"server logs kept in {workdir}", file=sys.stderr)
+        else:
             shutil.rmtree(workdir, ignore_errors=True)
     meta["seconds"] = round(time.monotonic() - started, 1)
     return rows, meta
@@ -189,7 +191,7 @@ def table(rows: list[Row]) -> str:
     lines = ["| scenario | requests | 5xx | hangs | tracebacks | secrets/URLs in log | slowest ms "
              "| max CPU ms/req | verdict |", "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        cpu = "-" if r.max_cpu_ms is None else f"{r.max_cpu_ms:.0f}"
+        cpu = "-" if r.max_cpu_ms is None else "≤10" if r.max_cpu_ms <= 10 else f"{r.max_cpu_ms:.0f}"
         verdict = r.verdict if not r.reason else f"{r.verdict}: {r.reason}"
         lines.append(f"| {r.name} | {r.requests} | {r.fivexx} | {r.hangs} | {r.tracebacks} | {r.leaks} "
                      f"| {r.slowest_ms:.0f} | {cpu} | {verdict} |")
@@ -216,7 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     rows, meta = run(args)
     if args.json:
-        print(json.dumps({"meta": meta, "rows": [r.to_dict() for r in rows], "summary": totals(rows)}, indent=2))
+        print(json.dumps({"meta": meta, "rows": [r.to_dict() for r in rows], "summary": totals(rows),
+                          "summary_line": summary_line(rows)}, indent=2))
     else:
         print(f"\n{table(rows)}\n\n{summary_line(rows)}\n\n{details(rows)}")
     if args.out:

@@ -102,13 +102,17 @@ def judge(probe: Probe, log_text: str) -> Row:
     row.leaks = sum(log_text.count(n) for n in needles if n)
     reasons = list(probe.failures)
     if row.fivexx:
-        reasons.append(f"{row.fivexx} answers were 5xx")
+        reasons.append(f"{plural(row.fivexx, 'answer')} 5xx")
     if row.hangs:
-        reasons.append(f"{row.hangs} requests got no answer in time")
+        reasons.append(f"{plural(row.hangs, 'request')} got no answer in time")
     if row.tracebacks:
-        reasons.append(f"{row.tracebacks} tracebacks in the server log")
+        reasons.append(f"{plural(row.tracebacks, 'traceback')} in the server log")
     if row.leaks:
-        reasons.append(f"{row.leaks} secrets or response_urls in the server log")
+        reasons.append(f"{plural(row.leaks, 'secret or response_url', 'secrets or response_urls')} in the log")
     if reasons:
         row.verdict, row.reason = "FAILED", "; ".join(dict.fromkeys(reasons))
     return row
+
+
+def plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
