@@ -13,6 +13,7 @@ leaves the machine), and its log in a file. Each scenario is one row: requests, 
 (requests that got no answer before their timeout), tracebacks and secrets or response_urls in
 the server's log, the slowest request, the most server CPU one request cost (/proc/<pid>/stat),
 and a verdict. It is a benchmark: the exit code is 0 unless --strict and something FAILED.
+The baseline before the issue-12 hardening is in bench/results/hostile.md.
 """
 from __future__ import annotations
 
