@@ -35,6 +35,7 @@ EXAMPLES = {
     "serve": """examples:
   lessons serve
   lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons
+  lessons serve --workers 4             # four processes (default: one per core)
   SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... lessons serve
 
 Slack switches on from the environment (never from config.yaml):
@@ -50,8 +51,9 @@ Other secrets, also from the environment only:
   WEBHOOK_TOKEN   POST /webhook then needs "Authorization: Bearer <token>"
   ADMIN_TOKEN     enables POST /admin/reload (with "Authorization: Bearer <token>")
 
-Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
-A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
+Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch; each
+reaches every worker. A failed reload keeps the lessons that were serving; GET /healthz shows
+its outcome and the lessons generation each worker serves.
 SIGTERM or Ctrl-C stops the server cleanly.""",
 }
 
@@ -100,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     serve.add_argument("--watch", action="store_true", default=None,
                        help="reload when lesson files appear, change or go away (default: lessons.watch)")
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes sharing the lessons, under gunicorn (default: server.workers, "
+                       "0 = one per core); 1 serves from one process with waitress, as on Windows")
     return parser
 
 

@@ -15,8 +15,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from knowledge import BUNDLED_LESSONS, DEFAULT_MAX_FILE_BYTES, KnowledgeBase, SearchOptions, lesson_files
+
+from .merged import MergedRuns, SignalBridge
 
 log = logging.getLogger("lessons.reload")
 
@@ -39,17 +42,30 @@ class ReloadResult:
 
 class KnowledgeHolder:
     """Holds the serving `KnowledgeBase` and the outcome of the latest reload. A request reads
-    `.kb` once and uses that object to the end, so a swap mid-request never mixes two of them."""
+    `.kb` once and uses that object to the end, so a swap mid-request never mixes two of them.
+
+    `generation` counts the knowledge bases served: 1 at start, one more at each swap. Caches key
+    on it, and /healthz shows it (per worker, so a mix of old and new is visible).
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self._kb = kb
+        self._serving = (kb, 1)  # one reference, so a reader never pairs a base with another's generation
         self._last_reload: ReloadResult | None = None
         self._lock = threading.Lock()
 
     @property
     def kb(self) -> KnowledgeBase:
         """The knowledge base serving now."""
-        return self._kb
+        return self._serving[0]
+
+    @property
+    def generation(self) -> int:
+        """How many knowledge bases this holder has served, this one included."""
+        return self._serving[1]
+
+    def serving(self) -> tuple[KnowledgeBase, int]:
+        """The knowledge base serving now and its generation, read together."""
+        return self._serving
 
     @property
     def last_reload(self) -> ReloadResult | None:
@@ -59,8 +75,15 @@ class KnowledgeHolder:
     def swap(self, kb: KnowledgeBase) -> KnowledgeBase:
         """Serve `kb` from now on; returns the one it replaced."""
         with self._lock:
-            old, self._kb = self._kb, kb
+            old, generation = self._serving
+            self._serving = (kb, generation + 1)
             return old
+
+    def health(self) -> dict[str, object]:
+        """What /healthz adds about reloads: the generation served, by whom, and the last reload."""
+        last = self.last_reload
+        return {"generation": self.generation, "workers": [{"pid": os.getpid(), "generation": self.generation}],
+                "reload": last.to_dict() if last is not None else None}
 
     def record(self, result: ReloadResult) -> None:
         """Keep the outcome of a reload, for /healthz."""
@@ -73,7 +96,8 @@ def as_holder(kb: KnowledgeBase | KnowledgeHolder) -> KnowledgeHolder:
 
 
 class Reloader:
-    """Rebuilds the knowledge base from `paths` and swaps it into `holder`; one reload at a time."""
+    """Rebuilds the knowledge base from `paths` and swaps it into `holder`. One reload runs at a
+    time; asks that arrive during one merge into a single follow-up (`bot.merged`)."""
 
     def __init__(
         self,
@@ -89,33 +113,48 @@ class Reloader:
         self.options = options
         self.max_file_bytes = max_file_bytes
         self.clock = clock
-        self._lock = threading.Lock()
+        self.runs: MergedRuns[ReloadResult] = MergedRuns(self._reload_now, name="lessons-reload")
 
     def reload(self) -> ReloadResult:
-        """Load again and swap when the load is usable; never raises."""
-        with self._lock:
-            started = time.perf_counter()
-            old = self.holder.kb
-            try:
-                self._check_roots()
-                kb = KnowledgeBase.from_paths(self.paths, options=self.options or old.options,
-                                              max_file_bytes=self.max_file_bytes)
-                if not len(kb) and len(old):
-                    raise ReloadError(f"no lessons found in {_names(self.paths)}")
-            except ReloadError as error:
-                result = self._fail(str(error), len(old), started)
-            except Exception as error:  # a bug in a new load must not take the old one down
-                result = self._fail(f"{type(error).__name__}: {error}", len(old), started)
-            else:
-                self.holder.swap(kb)
-                for problem in kb.report.problems():
-                    log.warning("reload skipped %s", problem)
-                result = ReloadResult(True, len(kb), len(kb.report.skipped),
-                                      seconds=time.perf_counter() - started, at=self.clock())
-                log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
-                         len(kb), len(old), result.skipped, result.seconds)
-            self.holder.record(result)
-            return result
+        """Reload and return the outcome of a reload that started after this call; never raises.
+        Calls made while a reload runs share the one follow-up reload."""
+        result = self.runs.run()
+        assert result is not None  # _reload_now never raises, and run() waits without a timeout
+        return result
+
+    def request(self) -> None:
+        """Ask for a reload without waiting (signals, the watcher); merged like `reload`."""
+        self.runs.ask()
+
+    def _reload_now(self) -> ReloadResult:
+        kb, result = self.load()
+        if kb is not None:
+            self.holder.swap(kb)
+        self.holder.record(result)
+        return result
+
+    def load(self) -> tuple[KnowledgeBase | None, ReloadResult]:
+        """Build the new knowledge base beside the serving one: (it, the outcome), or (None, why
+        not) when it must not replace the serving one. Never raises; swaps nothing."""
+        started = time.perf_counter()
+        old = self.holder.kb
+        try:
+            self._check_roots()
+            kb = KnowledgeBase.from_paths(self.paths, options=self.options or old.options,
+                                          max_file_bytes=self.max_file_bytes)
+            if not len(kb) and len(old):
+                raise ReloadError(f"no lessons found in {_names(self.paths)}")
+        except ReloadError as error:
+            return None, self._fail(str(error), len(old), started)
+        except Exception as error:  # a bug in a new load must not take the old one down
+            return None, self._fail(f"{type(error).__name__}: {error}", len(old), started)
+        for problem in kb.report.problems():
+            log.warning("reload skipped %s", problem)
+        result = ReloadResult(True, len(kb), len(kb.report.skipped),
+                              seconds=time.perf_counter() - started, at=self.clock())
+        log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
+                 len(kb), len(old), result.skipped, result.seconds)
+        return kb, result
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
         message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"
@@ -134,6 +173,16 @@ class Reloader:
                 raise ReloadError(f"cannot read {root}: {error.strerror or error}") from None
 
 
+class Reloads(Protocol):
+    """What a door needs to reload the lessons: `reload` asks and waits for the outcome,
+    `request` only asks. `Reloader` does it in this process; `bot.workers.RemoteReloader` asks
+    the master process of the workers."""
+
+    def reload(self) -> ReloadResult: ...
+
+    def request(self) -> None: ...
+
+
 class ReloadError(Exception):
     """A load that must not replace the serving knowledge base."""
 
@@ -142,18 +191,12 @@ def _names(paths: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in paths)
 
 
-def reload_in_background(reloader: Reloader) -> threading.Thread:
-    """Run a reload on its own thread, so a signal handler or request returns at once."""
-    thread = threading.Thread(target=reloader.reload, name="lessons-reload", daemon=True)
-    thread.start()
-    return thread
-
-
 def install_sighup(reloader: Reloader) -> bool:
-    """Reload on SIGHUP (where the platform has it); returns whether the handler was installed."""
+    """Reload on SIGHUP (where the platform has it), merged like every ask; returns whether the
+    handler was installed."""
     if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
         return False
-    signal.signal(signal.SIGHUP, lambda signum, frame: reload_in_background(reloader))
+    signal.signal(signal.SIGHUP, SignalBridge(reloader.runs).handler)
     return True
 
 
@@ -175,11 +218,15 @@ class Watcher:
 
     def check(self) -> ReloadResult | None:
         """Reload when anything changed since the last look; returns the reload's result, if any."""
+        return self.reloader.reload() if self.changed() else None
+
+    def changed(self) -> bool:
+        """Whether a lesson file appeared, changed or went away since the last look."""
         now = snapshot(self.reloader.paths)
         if now == self._seen:
-            return None
+            return False
         self._seen = now
-        return self.reloader.reload()
+        return True
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="lessons-watch", daemon=True)

@@ -7,12 +7,16 @@ import dataclasses
 import errno
 import ipaddress
 import logging
+import os
 import signal
+import socket
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
+from knowledge import KnowledgeBase
+
 from .config import Secrets, ServerSettings, Settings
-from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
+from .live import KnowledgeHolder, Reloader, Reloads, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb
 from .logs import setup_logging
 
@@ -41,10 +45,15 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     paths = list(args.lessons or settings.lessons.paths)
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
-    holder = KnowledgeHolder(load_kb(paths, settings, err))
+    workers = worker_count(getattr(args, "workers", None), server)
+    kb = load_kb(paths, settings, err)
+    holder = _holder(kb, workers)
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
+    if workers > 1:
+        return _serve_workers(settings, server, secrets, holder, reloader, workers,
+                              Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None)
     app, slack = build_app(settings, holder, secrets, reloader)
     warning = exposure_warning(server.host, secrets)
     if warning:
@@ -52,8 +61,8 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     wsgi = _wsgi_server(app, server)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
-        log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
-                 server.threads)
+        log.info("serving %d lessons on http://%s:%s/ (one process of %d threads)", len(holder.kb), _url_host(host),
+                 port, server.threads)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
     watcher = _watch(reloader, settings, before_load) if watch else None
@@ -68,8 +77,90 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     return 0
 
 
+def worker_count(asked: int | None, server: ServerSettings) -> int:
+    """Worker processes to run: --workers, else `server.workers`, else one per core; 1 where
+    gunicorn cannot run (Windows), which serves from one process with waitress."""
+    count = asked if asked is not None else server.workers
+    if count < 0:
+        raise UsageError(f"--workers: must be 0 (one per core) or more, got {count}")
+    count = count or _cores()
+    return count if gunicorn_runs() else 1
+
+
+def gunicorn_runs() -> bool:
+    """Whether gunicorn can serve here (it needs fork: Unix, not Windows)."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def _holder(kb: KnowledgeBase, workers: int) -> KnowledgeHolder:
+    if workers > 1:
+        from .workers import SharedHolder, SharedStatus
+
+        return SharedHolder(kb, SharedStatus())
+    return KnowledgeHolder(kb)
+
+
+def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets, holder: KnowledgeHolder,
+                   reloader: Reloader, workers: int, watcher: Watcher | None) -> int:
+    """Serve with `workers` processes under gunicorn (see `bot.workers`)."""
+    from .workers import RemoteReloader, SharedHolder, serve_with_workers
+
+    assert isinstance(holder, SharedHolder)
+    listeners = bind(server)  # here, for a one-line error; gunicorn would retry, then exit
+    app, slack = build_app(settings, holder, secrets, RemoteReloader(holder.status))
+    warning = exposure_warning(server.host, secrets)
+    if warning:
+        log.warning(warning)
+    start_slack(slack, settings, secrets, connect=False)
+
+    def socket_mode() -> Any:
+        connection = start_slack(slack, settings, secrets, quiet=True)
+        return connection.close if connection is not None else None
+
+    return serve_with_workers(app, holder, reloader, server, workers, listeners, watcher=watcher,
+                              in_each_worker=socket_mode if secrets.slack_app_token else None)
+
+
+def bind(server: ServerSettings) -> list[socket.socket]:
+    """Listening sockets on every address of `server.host` (one port for all when 0 picks one);
+    a one-line `UsageError` when that fails."""
+    try:
+        found = socket.getaddrinfo(server.host, server.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as error:
+        raise UsageError(listen_error(server.host, server.port, ValueError(str(error)))) from None
+    listeners: list[socket.socket] = []
+    port = server.port
+    try:
+        for family, _, _, _, address in dict.fromkeys((f[0], f[1], f[2], f[3], f[4]) for f in found):
+            listener = socket.socket(family, socket.SOCK_STREAM)
+            listeners.append(listener)
+            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            listener.bind((address[0], port, *address[2:]))
+            listener.listen(server.backlog)
+            port = listener.getsockname()[1]
+    except OSError as error:
+        for listener in listeners:
+            listener.close()
+        raise UsageError(listen_error(server.host, server.port, error)) from None
+    return listeners
+
+
 def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloader | None = None) -> tuple[Flask, App | None]:
+              reloader: Reloads | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
@@ -86,17 +177,20 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
     return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
 
 
-def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
-    """Say in one log line whether Slack is on; connect `slack` by Socket Mode when SLACK_APP_TOKEN
-    is set. Returns the `SocketMode` connection (close it at shutdown) or None."""
+def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0,
+                connect: bool = True, quiet: bool = False) -> Any:
+    """Say in one log line whether Slack is on (unless `quiet`); connect `slack` by Socket Mode when
+    SLACK_APP_TOKEN is set (and `connect`). Returns the `SocketMode` connection (close it at
+    shutdown) or None. With workers, the master says and each worker connects."""
     if slack is None:
-        slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        if not quiet:
+            slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
         return None
-    if secrets.slack_signing_secret:
+    if secrets.slack_signing_secret and not quiet:
         from .slack import EVENTS_PATH
 
         slack_log.info("Slack is on: events, %s and buttons at POST %s", settings.slack.command, EVENTS_PATH)
-    if not secrets.slack_app_token:
+    if not secrets.slack_app_token or not connect:
         return None
     from .slack import start_socket_mode
 
@@ -116,13 +210,18 @@ def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSett
 
 
 def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
-    """waitress listening where `server` says; a one-line `UsageError` when it cannot."""
+    """waitress listening where `server` says; a one-line `UsageError` when it cannot. waitress
+    reads whole requests before a thread sees them; its limits come from `server:` too."""
     import waitress
 
     try:
         return waitress.create_server(
             app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
             max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
+            connection_limit=server.worker_connections, backlog=server.backlog,
+            channel_timeout=max(server.request_timeout, server.keepalive),
+            cleanup_interval=max(1, min(30, int(server.request_timeout / 2))),
+            max_request_header_size=server.max_header_bytes,
         )
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None

@@ -11,8 +11,9 @@ from flask import Flask
 from knowledge import KnowledgeBase
 
 from ..config import Secrets, Settings
-from ..live import KnowledgeHolder, Reloader, as_holder
+from ..live import KnowledgeHolder, Reloader, Reloads, as_holder
 from .admin import register_admin
+from .fastjson import OrjsonProvider
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
@@ -26,7 +27,7 @@ def create_app(
     kb: KnowledgeBase | KnowledgeHolder,
     *,
     secrets: Secrets | None = None,
-    reloader: Reloader | None = None,
+    reloader: Reloads | None = None,
     slack: App | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
@@ -42,6 +43,7 @@ def create_app(
         reloader = Reloader(holder, settings.lessons.paths, options=settings.search,
                             max_file_bytes=settings.lessons.max_file_bytes)
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
+    app.json = OrjsonProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
     register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors

@@ -176,11 +176,19 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
                 "WebhookAnswer": _object([*ANSWER_REQUIRED, "text"], {
                     **ANSWER_PROPERTIES, "text": _string("the answer as ready-to-post Markdown")}),
                 "Lesson": LESSON,
-                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload"], {
+                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload", "generation", "workers"], {
                     "status": {"type": "string", "enum": ["ok"]}, "lessons": {"type": "integer"},
                     "loaded_at": {"type": "number", "description": "Unix time of the last load"},
                     "skipped": {"type": "integer", "description": "files skipped at the last load"},
-                    "reload": {"type": ["object", "null"], "description": "the last reload (null before any)"}}),
+                    "reload": {"type": ["object", "null"], "description": "the last reload (null before any)"},
+                    "generation": {"type": "integer", "description": "the lessons generation this process "
+                                   "serves: 1 at start, one more after each successful reload"},
+                    "serving_generation": {"type": "integer",
+                                           "description": "with workers: the generation the master serves"},
+                    "workers": {"type": "array", "description": "each worker process and the generation it serves "
+                                "(old and new both listed while a reload replaces them)",
+                                "items": _object(["pid", "generation"], {"pid": {"type": "integer"},
+                                                                         "generation": {"type": "integer"}})}}),
                 "Reload": _object(["ok", "lessons", "skipped", "error", "seconds", "at"], {
                     "ok": {"type": "boolean"}, "lessons": {"type": "integer", "description": "lessons serving now"},
                     "skipped": {"type": "integer"}, "error": _string("why the reload kept the old lessons"),

@@ -8,6 +8,7 @@ mid-request never mixes two of them. Answers are rendered by `bot.render`, the s
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -19,6 +20,8 @@ from ..config import Secrets, Settings
 from ..live import KnowledgeHolder
 from ..render.data import answer_to_dict
 from ..render.text import answer_to_markdown
+from .answer_cache import AnswerCache
+from .fastjson import dumps
 from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, require_bearer, unexpected_error
 from .openapi import openapi_spec
 
@@ -44,32 +47,43 @@ class WebDoor:
 
     def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
         self.holder, self.settings, self.secrets = holder, settings, secrets
+        self.answers = AnswerCache(settings.cache.answers, settings.cache.answer_bytes)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
         return current_app.send_static_file("index.html")
 
     def healthz(self) -> Response:
-        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
-        reload's outcome (`reload`, null before the first), so a failed reload is visible."""
-        kb, last = self.holder.kb, self.holder.last_reload
+        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, the lessons
+        `generation` this process serves and each worker's (`workers`), and the last reload's
+        outcome (`reload`, null before the first), so a failed reload or a mixed state is visible."""
+        kb = self.holder.kb
         return jsonify(status="ok", lessons=len(kb), loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
-                       reload=last.to_dict() if last is not None else None)
+                       **self.holder.health())
 
     def webhook(self) -> Response:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""
         self.check_token()  # before the body is touched: strangers cost nothing
         fields = read_fields(self.settings.server.max_body_bytes)
-        kb = self.holder.kb
-        answer = ask(kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text")
-        return jsonify({**answer_to_dict(answer), "text": answer_to_markdown(answer)})
+        return self.answer(_webhook_body, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text")
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
-        kb = self.holder.kb
         args = request.args
-        answer = ask(kb, args.get("q"), args.get("limit"), args.get("offset"), name="q")
-        return jsonify(answer_to_dict(answer))
+        return self.answer(_search_body, args.get("q"), args.get("limit"), args.get("offset"), name="q")
+
+    def answer(self, render: Callable[[Answer], bytes], text: Any, limit: Any, offset: Any, *, name: str) -> Response:
+        """The answer to a checked question, rendered by `render`: from the cache when the same
+        question and page were answered by the same lessons, else asked and kept."""
+        question = checked_question(text, name)
+        page_size, start = _whole_number(limit, "limit"), _whole_number(offset, "offset") or 0
+        kb, generation = self.holder.serving()
+        key = (render, question, page_size, start)
+        body = self.answers.get(generation, key)
+        if body is None:
+            body = render(ask(kb, question, page_size, start, name=name))
+            self.answers.put(generation, key, body)
+        return Response(body, mimetype="application/json")
 
     def lesson(self, lesson_id: str) -> Response:
         """One lesson, every field; 404 for an unknown id."""
@@ -88,8 +102,18 @@ class WebDoor:
             require_bearer(self.secrets.webhook_token, "this webhook")
 
 
-def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> Answer:
-    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise."""
+def _webhook_body(answer: Answer) -> bytes:
+    """The webhook's answer: the `--json` object plus the same answer as Markdown (`text`)."""
+    return dumps({**answer_to_dict(answer), "text": answer_to_markdown(answer)})
+
+
+def _search_body(answer: Answer) -> bytes:
+    """`/api/search`'s answer: the `--json` object (the page renders it; no Markdown)."""
+    return dumps(answer_to_dict(answer))
+
+
+def checked_question(text: Any, name: str) -> str:
+    """The question a caller sent in field `name`; 400 with a clear detail when it is none."""
     if text is None:
         raise ApiError(400, "invalid_payload", f"'{name}' is missing: send the question as {name}")
     if not isinstance(text, str):
@@ -97,10 +121,16 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> 
     if not text.strip():
         raise ApiError(400, "empty_query",
                        f"'{name}' is empty: ask a question, for example 'social insurance for herders'")
+    return text
+
+
+def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> Answer:
+    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise."""
+    question = checked_question(text, name)
     page_size = _whole_number(limit, "limit")
     start = _whole_number(offset, "offset")
     try:
-        return kb.ask(text, limit=page_size, offset=0 if start is None else start)
+        return kb.ask(question, limit=page_size, offset=0 if start is None else start)
     except QueryError as error:
         raise ApiError(400, _query_error_code(error), str(error)) from None
 

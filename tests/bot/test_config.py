@@ -13,8 +13,9 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "slack", "logging"):
+    for section in ("lessons", "search", "server", "cache", "slack", "logging"):
         assert getattr(loaded, section) == getattr(defaults, section), section
+    assert Path(loaded.state.path) == REPO_CONFIG.parent / defaults.state.path  # relative to the file
 
 
 def test_no_file_means_defaults():
@@ -39,7 +40,8 @@ def test_empty_section_keeps_defaults():
 
 
 @pytest.mark.parametrize("raw, message", [
-    ({"serch": {}}, "c.yaml: serch: unknown key (known keys here: lessons, logging, search, server, slack)"),
+    ({"serch": {}}, "c.yaml: serch: unknown key (known keys here: cache, lessons, logging, search, server, slack, "
+                    "state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
@@ -49,6 +51,12 @@ def test_empty_section_keeps_defaults():
     (["x"], "c.yaml: the top level: expected a mapping of keys, got a list"),
     ({"server": {"port": 70000}}, "c.yaml: server.port: must be between 0 and 65535, got 70000"),
     ({"server": {"threads": 0}}, "c.yaml: server.threads: must be at least 1, got 0"),
+    ({"server": {"workers": -2}}, "c.yaml: server.workers: must not be negative, got -2"),
+    ({"server": {"request_timeout": 0}}, "c.yaml: server.request_timeout: must be more than 0 seconds, got 0.0"),
+    ({"server": {"limit_request_line": 9000}}, "c.yaml: server.limit_request_line: must be between 256 and 8190"),
+    ({"server": {"worker_connections": 0}}, "c.yaml: server.worker_connections: must be at least 1, got 0"),
+    ({"cache": {"answers": "many"}}, "c.yaml: cache.answers: expected a whole number, got text 'many'"),
+    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got an empty path"),
     ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
     ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
     ({"search": {"default_limit": 80}}, "c.yaml: search.default_limit: must be between 1 and max_limit (50), got 80"),

@@ -57,7 +57,7 @@ def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[i
 
 
 def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
-    process, base = start_server(tmp_path)
+    process, base = start_server(tmp_path, "--workers", "1")  # one process: waitress, as on Windows
     try:
         status, answer = post(base + "webhook", {"text": "lessons on social insurance for herders"})
         assert status == 200 and "252474" in [r["id"] for r in answer["results"]][:3]
