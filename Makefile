@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the package with its test tools
 
-run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (Slack too when its tokens are set)
-	$(BIN)/lessons serve
+run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (or PORT=8081), one worker per core
+	$(BIN)/lessons serve $(if $(PORT),--port $(PORT))
 
 lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
 	$(BIN)/ruff check .

@@ -51,6 +51,12 @@ class MergedRuns(Generic[Result]):
         return self.wait(self.ask(), timeout)
 
     @property
+    def asked(self) -> int:
+        """How many asks were made so far."""
+        with self._changed:
+            return self._asked
+
+    @property
     def busy(self) -> bool:
         """Whether a run is in progress or about to start."""
         with self._changed:
@@ -88,6 +94,10 @@ class SignalBridge:
     def handler(self, signum: int, frame: object) -> None:
         """The signal handler: queue and return."""
         self._queue.put_nowait(signum)
+
+    def pending(self) -> int:
+        """Signals received and not yet turned into an ask."""
+        return self._queue.qsize()
 
     def _forward(self) -> None:
         while True:

@@ -19,6 +19,7 @@ from .config import Secrets, ServerSettings, Settings
 from .live import KnowledgeHolder, Reloader, Reloads, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb
 from .logs import setup_logging
+from .state import StateStore
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -54,7 +55,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if workers > 1:
         return _serve_workers(settings, server, secrets, holder, reloader, workers,
                               Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None)
-    app, slack = build_app(settings, holder, secrets, reloader)
+    app, slack = build_app(settings, holder, secrets, reloader, StateStore(settings.state.path))
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
@@ -119,7 +120,7 @@ def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets,
 
     assert isinstance(holder, SharedHolder)
     listeners = bind(server)  # here, for a one-line error; gunicorn would retry, then exit
-    app, slack = build_app(settings, holder, secrets, RemoteReloader(holder.status))
+    app, slack = build_app(settings, holder, secrets, RemoteReloader(holder.status), StateStore(settings.state.path))
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
@@ -160,11 +161,13 @@ def bind(server: ServerSettings) -> list[socket.socket]:
 
 
 def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloads | None = None) -> tuple[Flask, App | None]:
+              reloader: Reloads | None = None, state: StateStore | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
+    With a `state` store, Slack's retries are de-duplicated across every process that shares it;
+    without, within this process.
     """
     from .web import create_app
 
@@ -172,8 +175,10 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
     http_mode = bool(secrets.slack_bot_token and secrets.slack_signing_secret)
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
+        from .slack.dedup import SharedKeys
 
-        slack = build_slack_app(settings, holder, secrets=secrets)
+        slack = build_slack_app(settings, holder, secrets=secrets,
+                                recent=SharedKeys(state) if state is not None else None)
     return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
 
 

@@ -5,9 +5,10 @@ one `SlackDoor`. Each listener only turns a Slack request into a question and po
 `bot.render.blocks` renders; the query and page of every follow-up travel inside the buttons (and
 message metadata), so any process can serve a click.
 
-The one piece of process memory is `RecentKeys`, a small bounded cache of event ids and message
-timestamps already answered. It makes de-duplication best-effort per process: Slack's retries
-and the double delivery of a mention are dropped by the process that saw the first copy.
+The one piece of memory is the keys (event ids, message timestamps) already answered: shared by
+every worker through the state store (`dedup.SharedKeys`) when `bot.serve` passes one, so Slack's
+retries and the double delivery of a mention are dropped whichever process they reach; else a
+small bounded `RecentKeys` per process.
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from ..render.blocks import (
 )
 from .client import describe_error, web_client
 from .conversation import RecentKeys, clean_text, continuation, ignorable, is_help, is_more
+from .dedup import SharedKeys
 from .identity import BoltTokenWarnings, BotIdentity
 
 log = logging.getLogger("lessons.slack")
@@ -51,7 +53,7 @@ def build_slack_app(
     *,
     secrets: Secrets,
     client: WebClient | None = None,
-    recent: RecentKeys | None = None,
+    recent: RecentKeys | SharedKeys | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
 ) -> App:
@@ -83,7 +85,8 @@ def build_slack_app(
 class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
-    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: RecentKeys) -> None:
+    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient,
+                 recent: RecentKeys | SharedKeys) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
         self.command = settings.slack.command
 
