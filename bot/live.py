@@ -7,6 +7,7 @@ Broken files in an otherwise good load are skipped and named, as at start-up.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -130,6 +131,8 @@ class Reloader:
         kb, result = self.load()
         if kb is not None:
             self.holder.swap(kb)
+            del kb
+            gc.collect()  # the old knowledge base holds reference cycles: free it now, not at some later collection
         self.holder.record(result)
         return result
 

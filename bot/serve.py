@@ -47,8 +47,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
     workers = worker_count(getattr(args, "workers", None), server)
-    kb = load_kb(paths, settings, err)
-    holder = _holder(kb, workers)
+    holder = _holder(load_kb(paths, settings, err), workers)  # the holder's reference only: a reload frees it
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)

@@ -2,6 +2,7 @@
 
 - `arbiter`: the master process: reloads the lessons (merged, one at a time), forks the workers
   that share them, retires the old ones; watches the folders;
+- `loader`: a reload's loading, in a child process of the master, so its memory stays level;
 - `buffering`: the worker: gunicorn's threaded worker, reading each request in its event loop
   within a deadline, so idle and slow clients never hold a thread;
 - `shared`: the memory master and workers share: generations and the last reload's outcome;
@@ -36,7 +37,7 @@ def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, serve
     SIGINT; returns the exit code (in the master: workers leave through SystemExit)."""
     from gunicorn.sock import create_sockets
 
-    from .arbiter import LessonsArbiter
+    from .arbiter import LessonsArbiter, share_with_workers
     from .options import LessonsApplication, gunicorn_settings
 
     status, closers = holder.status, {}
@@ -69,6 +70,7 @@ def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, serve
     arbiter = LessonsArbiter(application, holder=holder, reloader=reloader, status=status, watcher=watcher)
     arbiter.LISTENERS = create_sockets(arbiter.cfg, arbiter.log, [s.detach() for s in listeners])
     status.publish(holder.generation, None, -1.0)
+    share_with_workers()
     if watcher is not None:
         log.info("watching the lesson folders every %.1fs", watcher.interval)
     log.info("SIGHUP reloads the lessons in every worker")

@@ -85,6 +85,12 @@ class SharedHolder(KnowledgeHolder):
         super().__init__(kb)
         self.status = status
 
+    def drop(self) -> None:
+        """Forget the knowledge base (the master, before it takes in a new one: `kb` is None until
+        then). The workers keep the copies they were forked with."""
+        with self._lock:
+            self._serving = (None, self._serving[1])  # type: ignore[assignment]
+
     @property
     def last_reload(self) -> ReloadResult | None:
         outcome = self.status.read()[2]
