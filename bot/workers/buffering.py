@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
-from gunicorn.workers.gthread import TConn, ThreadWorker
+from gunicorn.workers.gthread import STOP_KEEPALIVE_LINGER, TConn, ThreadWorker
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*([0-9]{1,18})[ \t]*\r?\n", re.IGNORECASE)
@@ -39,6 +39,9 @@ def _reply(status: str, body: bytes) -> bytes:
     return (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
             f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
 
+
+#: Requests served on one kept-alive connection before it is closed (see `handle_request`).
+REQUESTS_PER_CONNECTION = 100
 
 TIMEOUT_REPLY = _reply("408 Request Timeout", _TIMEOUT_BODY)
 TOO_LARGE_REPLY = _reply("431 Request Header Fields Too Large", _TOO_LARGE_BODY)
@@ -155,18 +158,27 @@ class BufferingWorker(ThreadWorker):
         arriving.conn.close()
 
     def murder_pending(self) -> None:
-        """Each pass of the loop: close requests past their deadline (408 when one had begun), and
-        on shutdown the connections that never sent a byte."""
+        """Each pass of the loop: close requests past their deadline (408 when one had begun). On
+        shutdown, connections that have not begun a request get STOP_KEEPALIVE_LINGER seconds at
+        most: a client may be sending one already (it is then answered, with Connection: close)."""
         super().murder_pending()
         now = time.monotonic()
-        while self.arriving:
-            arriving = next(iter(self.arriving.values()))
+        if not self.alive:
+            for arriving in self.arriving.values():
+                if not arriving.data:
+                    arriving.deadline = min(arriving.deadline, now + STOP_KEEPALIVE_LINGER)
+        for arriving in sorted(self.arriving.values(), key=lambda a: a.deadline):
             if arriving.deadline > now:
                 break
             self._drop(arriving, TIMEOUT_REPLY if arriving.data else b"")
-        if not self.alive:
-            for arriving in [a for a in self.arriving.values() if not a.data]:
-                self._drop(arriving)
+
+    def handle_request(self, req: Any, conn: TConn) -> Any:
+        """Close a kept-alive connection every REQUESTS_PER_CONNECTION requests (the answer says
+        so): the client reconnects to whichever worker is free, so a few busy clients do not stay
+        on one worker while another idles."""
+        if req.req_number % REQUESTS_PER_CONNECTION == 0:
+            req.must_close = True
+        return super().handle_request(req, conn)
 
     # -- the thread's side --------------------------------------------------------------------
 
