@@ -7,7 +7,7 @@ second (slowloris), keeps them open --seconds, and meanwhile times normal reques
 and /healthz, one at a time, each on a fresh connection). Loopback only; everything stops by itself.
 
     .venv/bin/python bench/connections.py                      # 1,000 idle + 200 slow, 20 s
-    .venv/bin/python bench/connections.py --workers 1          # the single-process server (waitress)
+    .venv/bin/python bench/connections.py --waitress           # one waitress process, as on Windows
 
 Prints one Markdown table row per run; --out appends it to a file.
 """
@@ -35,9 +35,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(port: int, workers: int | None, config: str | None) -> subprocess.Popen:
+#: `lessons` as it runs where gunicorn cannot (Windows): one waitress process.
+AS_ON_WINDOWS = ("import sys, bot.serve; bot.serve.gunicorn_runs = lambda: False; from bot.cli import main; "
+                 "sys.exit(main(sys.argv[1:]))")
+
+
+def start(port: int, workers: int | None, config: str | None, waitress: bool = False) -> subprocess.Popen:
     """`lessons serve` on `port`, waited for (bounded)."""
-    cmd = [str(Path(sys.executable).parent / "lessons"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    lessons = [sys.executable, "-c", AS_ON_WINDOWS] if waitress else [str(Path(sys.executable).parent / "lessons")]
+    cmd = [*lessons, "serve", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--workers", str(workers)] if workers is not None else []
     cmd += ["--config", config] if config else []
     log = tempfile.TemporaryFile()  # noqa: SIM115 (the server writes to it after this returns)
@@ -115,10 +121,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--workers", type=int, help="--workers of lessons serve (default: as shipped)")
     parser.add_argument("--config", help="--config of lessons serve")
+    parser.add_argument("--waitress", action="store_true", help="serve as on Windows: one waitress process")
     parser.add_argument("--out", help="append the result row to this Markdown file")
     args = parser.parse_args()
     port = free_port()
-    server = start(port, args.workers, args.config)
+    server = start(port, args.workers, args.config, args.waitress)
     stop = threading.Event()
     webhook = (b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n"
                b"Content-Length: %d\r\n\r\n%s" % (len(WEBHOOK), WEBHOOK))
@@ -142,7 +149,7 @@ def main() -> int:
         server.wait(30)
     row = {"idle": len(idle), "slow": len(slow), "seconds": args.seconds, "requests": len(times), "failed": failed,
            "p50_ms": round(statistics.median(times), 1), "max_ms": round(max(times), 1), "closed_by_server": closed,
-           "workers": "default" if args.workers is None else args.workers}
+           "workers": "waitress" if args.waitress else "default" if args.workers is None else args.workers}
     line = (f"| {row['workers']} | {row['idle']} | {row['slow']} | {row['seconds']:g} | {row['requests']} | "
             f"{row['failed']} | {row['p50_ms']} | {row['max_ms']} | {row['closed_by_server']} |")
     print(json.dumps(row))

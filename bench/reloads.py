@@ -42,7 +42,7 @@ def health(port: int) -> dict | None:
 def memory_kb(pids: list[int]) -> tuple[int, int]:
     """(RSS, PSS) summed over `pids`, in kB."""
     rss = pss = 0
-    for pid in set(pids):  # one process (--workers 1) is both the server and its worker
+    for pid in set(pids):  # one waitress process is both the server and its worker
         try:
             for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
                 if line.startswith("Rss:"):

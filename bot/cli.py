@@ -104,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="reload when lesson files appear, change or go away (default: lessons.watch)")
     serve.add_argument("--workers", type=int, metavar="N",
                        help="worker processes sharing the lessons, under gunicorn (default: server.workers, "
-                       "0 = one per core); 1 serves from one process with waitress, as on Windows")
+                       "0 = one per core); on Windows one waitress process serves instead")
     return parser
 
 

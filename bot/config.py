@@ -54,12 +54,12 @@ class ServerSettings:
 
     host: str = "127.0.0.1"
     port: int = 8080
-    #: Worker processes (0: one per core). 1 serves from one process (waitress), as on Windows.
+    #: Worker processes under gunicorn (0: one per core); one waitress process where gunicorn cannot run.
     workers: int = 0
     threads: int = 2
     max_body_bytes: int = 64 * 1024
     #: Open connections one worker holds at most (idle, being read, answered or kept alive).
-    worker_connections: int = 1000
+    worker_connections: int = 2048
     #: Connections the system queues for the workers beyond those.
     backlog: int = 2048
     #: Seconds an idle kept-alive connection stays open for the client's next request.

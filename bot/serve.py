@@ -34,6 +34,10 @@ slack_log = logging.getLogger("lessons.slack")
 WAITRESS_BODY_CAP = 8 * 1024 * 1024
 
 
+#: Open files a worker needs besides its connections (listeners, pipes, logs, the state file...).
+FILES_BESIDE_CONNECTIONS = 64
+
+
 class Stop(SystemExit):
     """Raised by the signal handler; waitress's loop lets SystemExit through and shuts down."""
 
@@ -47,11 +51,13 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
     workers = worker_count(getattr(args, "workers", None), server)
-    holder = _holder(load_kb(paths, settings, err), workers)  # the holder's reference only: a reload frees it
+    prefork = gunicorn_runs()
+    server = allow_connections(server)
+    holder = _holder(load_kb(paths, settings, err), prefork)  # the holder's reference only: a reload frees it
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    if workers > 1:
+    if prefork:
         return _serve_workers(settings, server, secrets, holder, reloader, workers,
                               Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None)
     app, slack = build_app(settings, holder, secrets, reloader, StateStore(settings.state.path))
@@ -78,17 +84,41 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
 
 def worker_count(asked: int | None, server: ServerSettings) -> int:
-    """Worker processes to run: --workers, else `server.workers`, else one per core; 1 where
-    gunicorn cannot run (Windows), which serves from one process with waitress."""
+    """Worker processes to run: --workers, else `server.workers`, else (0) one per core."""
     count = asked if asked is not None else server.workers
     if count < 0:
         raise UsageError(f"--workers: must be 0 (one per core) or more, got {count}")
-    count = count or _cores()
-    return count if gunicorn_runs() else 1
+    return count or _cores()
+
+
+def allow_connections(server: ServerSettings) -> ServerSettings:
+    """Raise this process's limit of open files to what `server.worker_connections` needs (up to
+    the system's hard limit; workers inherit it), or lower the connections to what it allows."""
+    try:
+        import resource
+    except ImportError:  # Windows: no such limit to raise
+        return server
+    wanted = server.worker_connections + FILES_BESIDE_CONNECTIONS
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return server
+    allowed = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
+    except (ValueError, OSError):
+        allowed = soft
+    if allowed < wanted:
+        fewer = max(1, allowed - FILES_BESIDE_CONNECTIONS)
+        log.warning("server.worker_connections lowered from %d to %d: the system allows %d open files a "
+                    "process (raise it with ulimit -n, or LimitNOFILE under systemd)", server.worker_connections,
+                    fewer, allowed)
+        return dataclasses.replace(server, worker_connections=fewer)
+    return server
 
 
 def gunicorn_runs() -> bool:
-    """Whether gunicorn can serve here (it needs fork: Unix, not Windows)."""
+    """Whether gunicorn can serve here (it needs fork: Unix, not Windows). Where it cannot, one
+    waitress process serves, with `server.threads` threads, whatever --workers says."""
     if not hasattr(os, "fork"):
         return False
     try:
@@ -104,8 +134,8 @@ def _cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
-def _holder(kb: KnowledgeBase, workers: int) -> KnowledgeHolder:
-    if workers > 1:
+def _holder(kb: KnowledgeBase, prefork: bool) -> KnowledgeHolder:
+    if prefork:
         from .workers import SharedHolder, SharedStatus
 
         return SharedHolder(kb, SharedStatus())
@@ -226,6 +256,7 @@ def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
             channel_timeout=max(server.request_timeout, server.keepalive),
             cleanup_interval=max(1, min(30, int(server.request_timeout / 2))),
             max_request_header_size=server.max_header_bytes,
+            asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
         )
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None

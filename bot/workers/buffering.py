@@ -87,7 +87,11 @@ class BufferingWorker(ThreadWorker):
         try:
             sock, address = listener.accept()
         except OSError as error:
-            if error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
+            if error.errno in (errno.EMFILE, errno.ENFILE):  # no file left: hold what is open for now
+                self.worker_connections = max(1, self.nr_conns)
+                self.log.warning("out of open files at %d connections; taking no more until some close",
+                                 self.nr_conns)
+            elif error.errno not in (errno.EAGAIN, errno.ECONNABORTED, errno.EWOULDBLOCK):
                 raise
             return
         self.nr_conns += 1

@@ -24,13 +24,18 @@ from bot.serve import build_app, exposure_warning, is_loopback, start_slack
 from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
+#: `lessons` as it runs where gunicorn cannot (Windows): one waitress process.
+AS_ON_WINDOWS = ("import sys, bot.serve; bot.serve.gunicorn_runs = lambda: False; from bot.cli import main; "
+                 "sys.exit(main(sys.argv[1:]))")
 
 
-def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None,
+                 waitress: bool = False) -> tuple[subprocess.Popen, str]:
     """Start `lessons serve --port 0` and return the process and its base URL, read from its log."""
     environ = {k: v for k, v in os.environ.items() if k not in ("LESSONS_CONFIG", "WEBHOOK_TOKEN")}
     environ.update(PYTHONUNBUFFERED="1", **(env or {}))
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", *extra],
+    command = [sys.executable, "-c", AS_ON_WINDOWS] if waitress else [sys.executable, "-m", "bot"]
+    process = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", "0", *extra],
                                cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 20
     seen = []
@@ -57,7 +62,7 @@ def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[i
 
 
 def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
-    process, base = start_server(tmp_path, "--workers", "1")  # one process: waitress, as on Windows
+    process, base = start_server(tmp_path, waitress=True)  # one process, as on Windows
     try:
         status, answer = post(base + "webhook", {"text": "lessons on social insurance for herders"})
         assert status == 200 and "252474" in [r["id"] for r in answer["results"]][:3]
