@@ -21,6 +21,7 @@ from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
 from bot.serve import build_app, exposure_warning, is_loopback, start_slack
 
+from ..conftest import wait_until
 from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
@@ -73,11 +74,21 @@ def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(big, timeout=10)
         assert refused.value.code == 413 and json.load(refused.value)["error"] == "body_too_large"
+        for _ in range(20):  # a burst of SIGHUPs: one reload, and one more for those sent during it
+            process.send_signal(signal.SIGHUP)
+        wait_until(lambda: (health(base)["reload"] or {}).get("ok") is True)
+        assert 2 <= health(base)["generation"] <= 3
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=15)
     assert process.returncode == 0, output
     assert "stopped on SIGTERM" in output and "Traceback" not in output
+    assert 1 <= output.count("reloaded:") <= 2
+
+
+def health(base: str) -> dict:
+    with urllib.request.urlopen(base + "healthz", timeout=10) as response:
+        return json.load(response)
 
 
 def test_serve_with_a_token_in_the_environment_demands_it(tmp_path):
