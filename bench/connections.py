@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from tables import emit
+
 ROOT = Path(__file__).resolve().parent.parent
 WEBHOOK = b'{"text": "social insurance for herders"}'
 
@@ -153,13 +155,8 @@ def main() -> int:
     line = (f"| {row['workers']} | {row['idle']} | {row['slow']} | {row['seconds']:g} | {row['requests']} | "
             f"{row['failed']} | {row['p50_ms']} | {row['max_ms']} | {row['closed_by_server']} |")
     print(json.dumps(row))
-    print("| workers | idle | slow | seconds | normal requests | failed | p50 ms | max ms | "
-          "held connections closed by the server |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    print(line)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as out:
-            out.write(line + "\n")
+    emit(["server", "idle", "slow", "seconds", "normal requests", "failed", "p50 ms", "max ms",
+          "held connections closed by the server"], line, args.out)
     return 1 if failed else 0
 
 

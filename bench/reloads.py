@@ -24,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tables import emit
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -111,15 +113,10 @@ def main() -> int:
         server.terminate()
         server.wait(60)
     mb = [round(v / 1024) for v in (*start, *peak, *end)]
-    row = (f"| {len(first and [1]) and first['lessons']:,} | {len(pids) or 1} | {args.count} | {mb[1]} | {mb[3]} | "
+    row = (f"| {first['lessons']:,} | {len(pids) or 1} | {args.count} | {mb[1]} | {mb[3]} | "
            f"{mb[5]} | {mb[5] / mb[1] - 1:+.0%} | {mb[0]} | {mb[4]} | {seconds / args.count:.2f} |")
-    print("| lessons | workers | reloads | PSS MB at start | PSS MB peak | PSS MB after | change | RSS MB at start | "
-          "RSS MB after | s per reload |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    print(row)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as out:
-            out.write(row + "\n")
+    emit(["lessons", "workers", "reloads", "PSS MB at start", "PSS MB peak", "PSS MB after", "change",
+          "RSS MB at start", "RSS MB after", "s per reload"], row, args.out)
     return 0
 
 
