@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
-import ipaddress
 import logging
 import signal
 import threading
@@ -15,18 +14,17 @@ from .config import Secrets, ServerSettings, Settings
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb
 from .logs import setup_logging
+from .net import is_loopback
 
 if TYPE_CHECKING:
     from flask import Flask
     from slack_bolt import App
 
+    from .web import Gate
+
 log = logging.getLogger("lessons")
 slack_log = logging.getLogger("lessons.slack")
 
-#: waitress reads a whole request before the app sees it. Bodies up to this size reach the app,
-#: which answers 413 as JSON from Content-Length alone; larger ones waitress refuses unread
-#: (with its own plain-text 413), so no client can make it buffer more.
-WAITRESS_BODY_CAP = 8 * 1024 * 1024
 
 
 class Stop(SystemExit):
@@ -45,11 +43,14 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    app, slack = build_app(settings, holder, secrets, reloader)
+    from .web import Gate
+
+    gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
+    app, slack = build_app(settings, holder, secrets, reloader, gate)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
-    wsgi = _wsgi_server(app, server)
+    wsgi = _wsgi_server(app, server, gate)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
@@ -69,7 +70,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
 
 def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloader | None = None) -> tuple[Flask, App | None]:
+              reloader: Reloader | None = None, gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
@@ -83,7 +84,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
         slack = build_slack_app(settings, holder, secrets=secrets)
-    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
+    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, gate=gate), slack
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
@@ -115,17 +116,21 @@ def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSett
         raise UsageError(f"--{error}") from None
 
 
-def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
-    """waitress listening where `server` says; a one-line `UsageError` when it cannot."""
+def _wsgi_server(app: Flask, server: ServerSettings, gate: Gate) -> Any:
+    """waitress listening where `server` says, refusing on the headers what `gate` refuses (waitress
+    reads a whole body before the app runs) and never buffering more than `max_body_bytes`; a
+    one-line `UsageError` when it cannot listen."""
     import waitress
 
+    from .web.early import refuse_early
+
     try:
-        return waitress.create_server(
-            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
-            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
-        )
+        wsgi = waitress.create_server(app, host=server.host, port=server.port, threads=server.threads,
+                                      ident="lessons", max_request_body_size=server.max_body_bytes + 1)
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None
+    refuse_early(wsgi, gate)
+    return wsgi
 
 
 def _watch(reloader: Reloader, settings: Settings, seen: frozenset[tuple[str, int, int]] | None) -> Watcher:
@@ -142,16 +147,6 @@ def exposure_warning(host: str, secrets: Secrets) -> str:
         return ""
     return (f"listening on {host} without WEBHOOK_TOKEN: anyone who can reach this port can use "
             f"/webhook; set WEBHOOK_TOKEN or listen on 127.0.0.1")
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def listen_error(host: str, port: int, error: OSError | ValueError) -> str:

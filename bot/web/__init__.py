@@ -13,12 +13,13 @@ from knowledge import KnowledgeBase
 from ..config import Secrets, Settings
 from ..live import KnowledgeHolder, Reloader, as_holder
 from .admin import register_admin
+from .gate import Gate, register_gate
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
     from slack_bolt import App
 
-__all__ = ["create_app"]
+__all__ = ["Gate", "create_app"]
 
 
 def create_app(
@@ -28,13 +29,16 @@ def create_app(
     secrets: Secrets | None = None,
     reloader: Reloader | None = None,
     slack: App | None = None,
+    gate: Gate | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
     `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
-    when `secrets` hold the signing secret that verifies those requests.
+    when `secrets` hold the signing secret that verifies those requests. `gate` refuses what the
+    headers alone condemn (size, token, rate cap) before any view runs; `bot.serve` passes the one
+    it also hands to waitress (default: one from `settings` and `secrets`).
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
@@ -43,8 +47,11 @@ def create_app(
                             max_file_bytes=settings.lessons.max_file_bytes)
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
+    # No redirect ever points elsewhere: Werkzeug would answer `//x` with a 308 to `http://<Host>/x`.
+    app.url_map.merge_slashes = False
 
-    register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_gate(app, gate or Gate(settings.server.max_body_bytes, secrets, settings.rate_limit))
+    register_web(app, holder, settings)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     if slack is not None and secrets.slack_signing_secret:
         from ..slack.http import mount_slack

@@ -15,19 +15,23 @@ from werkzeug.exceptions import HTTPException
 
 from knowledge import Answer, KnowledgeBase, QueryError
 
-from ..config import Secrets, Settings
+from ..config import Settings
 from ..live import KnowledgeHolder
 from ..render.data import answer_to_dict
 from ..render.text import answer_to_markdown
-from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, require_bearer, unexpected_error
+from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
 from .openapi import openapi_spec
 
 _INTEGER = re.compile(r"-?[0-9]+")
+#: `limit` and `offset` at or beyond this (19 digits) are refused, whether sent as JSON or text.
+MAX_WHOLE = 10**18
+#: A lesson id longer than this is not repeated in a 404.
+MAX_ECHOED_ID = 100
 
 
-def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
+def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings) -> None:
     """Mount the web door's routes, its security headers and the JSON error pages on `app`."""
-    door = WebDoor(holder, settings, secrets)
+    door = WebDoor(holder, settings)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
     app.add_url_rule("/webhook", "webhook", door.webhook, methods=["POST"])
@@ -42,8 +46,8 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secret
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
-        self.holder, self.settings, self.secrets = holder, settings, secrets
+    def __init__(self, holder: KnowledgeHolder, settings: Settings) -> None:
+        self.holder, self.settings = holder, settings
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
@@ -57,8 +61,8 @@ class WebDoor:
                        reload=last.to_dict() if last is not None else None)
 
     def webhook(self) -> Response:
-        """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""
-        self.check_token()  # before the body is touched: strangers cost nothing
+        """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`
+        (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
         kb = self.holder.kb
         answer = ask(kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text")
@@ -75,17 +79,13 @@ class WebDoor:
         """One lesson, every field; 404 for an unknown id."""
         found = self.holder.kb.get(lesson_id)
         if found is None:
-            raise ApiError(404, "not_found", f"no lesson has the id {lesson_id!r}")
+            shown = repr(lesson_id) if len(lesson_id) <= MAX_ECHOED_ID else f"of {len(lesson_id):,} characters"
+            raise ApiError(404, "not_found", f"no lesson has the id {shown}")
         return jsonify(found.to_dict())
 
     def openapi(self) -> Response:
         """The OpenAPI 3 description of the routes this app serves."""
         return jsonify(openapi_spec(current_app, self.settings))
-
-    def check_token(self) -> None:
-        """With WEBHOOK_TOKEN set, demand `Authorization: Bearer <token>`."""
-        if self.secrets.webhook_token:
-            require_bearer(self.secrets.webhook_token, "this webhook")
 
 
 def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> Answer:
@@ -106,20 +106,24 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> 
 
 
 def _query_error_code(error: QueryError) -> str:
-    """The webhook's `error` code for a refused query: too long is its own, the rest `invalid_query`."""
-    return "query_too_long" if error.code == "query_too_long" else "invalid_query"
+    """The webhook's `error` code for a refused query: a question too long or over its cost budget
+    says which limit (`query_too_long`, `too_many_words`...), a bad page is `invalid_query`."""
+    return "invalid_query" if error.code in ("invalid_limit", "invalid_offset", "query_not_text") else error.code
 
 
 def _whole_number(value: Any, name: str) -> int | None:
-    """A JSON integer, or a form/query string of digits; None when absent."""
+    """A JSON integer, or a form/query string of digits; None when absent. Either way, one of more
+    than 18 digits is refused (a form's string is never converted, a JSON number never used)."""
     if value is None or value == "":
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        if len(value.strip()) > 18:
+        if len(value.strip().lstrip("-")) > 18:
             raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= MAX_WHOLE:
+            raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
+        return value
     raise ApiError(400, "invalid_payload", f"'{name}' must be a whole number, not {json_kind(value)}")
 
 

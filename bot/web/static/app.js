@@ -8,7 +8,25 @@
   const status = document.getElementById("status");
   const list = document.getElementById("results");
   const more = document.getElementById("more");
+  const tokenForm = document.getElementById("token");
+  const tokenBox = document.getElementById("token-value");
+  const TOKEN_KEY = "lessons-token"; // kept in this tab only (sessionStorage)
   let current = { q: "", offset: 0 };
+
+  // With WEBHOOK_TOKEN set, the server searches only with `Authorization: Bearer <token>`:
+  // on a 401 the page asks for it once, and sends it with every search from then on.
+  function authorization() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? { Authorization: "Bearer " + token } : {};
+  }
+
+  function askForToken(wrong) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    tokenForm.hidden = false;
+    status.classList.add("error");
+    status.textContent = wrong ? "That token is not this server's; try again." : "This server needs its access token to search.";
+    tokenBox.focus();
+  }
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -85,8 +103,13 @@
     const params = new URLSearchParams({ q: q, offset: String(offset) });
     let answer;
     try {
-      const response = await fetch("/api/search?" + params, { headers: { Accept: "application/json" } });
+      const response = await fetch("/api/search?" + params,
+                                   { headers: { Accept: "application/json", ...authorization() } });
       answer = await response.json();
+      if (response.status === 401) {
+        askForToken(answer.error === "wrong_token");
+        return;
+      }
       if (!response.ok) throw new Error(answer.detail || response.statusText);
     } catch (error) {
       status.classList.add("error");
@@ -129,6 +152,13 @@
       box.focus();
       box.select();
     }
+  });
+  tokenForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, tokenBox.value.trim());
+    tokenBox.value = "";
+    tokenForm.hidden = true;
+    if (current.q) search(current.q, current.offset);
   });
   window.addEventListener("popstate", fromAddress);
   fromAddress();
