@@ -91,7 +91,8 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     """Say in one log line whether Slack is on; connect `slack` by Socket Mode when SLACK_APP_TOKEN
     is set. Returns the `SocketMode` connection (close it at shutdown) or None."""
     if slack is None:
-        slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        level, message = slack_off(secrets)
+        slack_log.log(level, message)
         return None
     if secrets.slack_signing_secret:
         from .slack import EVENTS_PATH
@@ -102,6 +103,20 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     from .slack import start_socket_mode
 
     return start_socket_mode(slack, secrets.slack_app_token, retry_after=retry_after)
+
+
+def slack_off(secrets: Secrets) -> tuple[int, str]:
+    """The log level and line for Slack being off: INFO when no Slack variable is set, a WARNING
+    naming exactly what is missing when only some are (Slack was meant to be on)."""
+    if secrets.slack_bot_token:
+        return logging.WARNING, ("Slack is off: SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET "
+                                 "(HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode)")
+    given = [name for name, value in (("SLACK_SIGNING_SECRET", secrets.slack_signing_secret),
+                                      ("SLACK_APP_TOKEN", secrets.slack_app_token)) if value]
+    if given:
+        return logging.WARNING, f"Slack is off: {' and '.join(given)} {'is' if len(given) == 1 else 'are'} set, " \
+                                f"but SLACK_BOT_TOKEN is not"
+    return logging.INFO, "Slack is off (no SLACK_BOT_TOKEN)"
 
 
 def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSettings:
