@@ -21,7 +21,7 @@ import bisect
 import gzip
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import process
@@ -112,6 +112,13 @@ def _english_by_start() -> dict[tuple[str, int], list[str]]:
     return pools
 
 
+@lru_cache(maxsize=1024)
+def _pool(first: str, shortest: int, longest: int) -> tuple[str, ...]:
+    """The English words starting with `first`, of `shortest` to `longest` letters."""
+    pools = _english_by_start()
+    return tuple(w for n in range(shortest, longest + 1) for w in pools.get((first, n), ()))
+
+
 def english_near(word: str, budget: int, limit: int = 5) -> list[tuple[str, int]]:
     """English words within `budget` edits of `word` (same first letter), fewest edits first.
 
@@ -120,8 +127,7 @@ def english_near(word: str, budget: int, limit: int = 5) -> list[tuple[str, int]
     """
     if budget <= 0 or not word:
         return []
-    pools = _english_by_start()
-    pool = [w for n in range(len(word) - budget, len(word) + budget + 1) for w in pools.get((word[0], n), ())]
+    pool = _pool(word[0], len(word) - budget, len(word) + budget)
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=budget, limit=limit * 4)
     counts = english_words()
     return sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))[:limit]
