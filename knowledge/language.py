@@ -51,6 +51,12 @@ def english_words() -> dict[str, int]:
     return {w: int(n) for w, n in json.loads(gzip.decompress(data)).items() if len(w) > 1 and w.isalpha()}
 
 
+def warm() -> None:
+    """Read the word list and group it now (about half a second), not on the first question that
+    needs it: a server calls this before it forks its workers, which then share it."""
+    _english_by_start()
+
+
 def american(word: str) -> str:
     """The American spelling of a British form ("organisation" → "organization"), else the word."""
     for pattern, replacement in _BRITISH:
