@@ -44,6 +44,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "suggestions": list(answer.suggestions),
         "facets": {name: [{"value": v, "count": n} for v, n in counts] for name, counts in answer.facets.items()},
         "notice": answer.notice,
+        "expanded": list(answer.expanded),
     }
 
 

@@ -71,6 +71,9 @@ ANSWER_PROPERTIES: dict[str, Any] = {
     "facets": {"type": "object", "additionalProperties": {
         "type": "array", "items": _object(["value", "count"], {"value": _string(), "count": {"type": "integer"}})}},
     "notice": _string(),
+    "expanded": {"type": "array", "items": _string(),
+                 "description": "words lent by the best lessons to find more when the first ones did not fill the "
+                                "page; the lessons found only through them come last"},
 }
 ANSWER_REQUIRED = list(ANSWER_PROPERTIES)
 
