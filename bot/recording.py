@@ -13,12 +13,14 @@ matched, the ids on the first page, whether nothing answered the whole question,
 """
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import queue
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -57,14 +59,20 @@ class QuestionRecorder:
     def __init__(self, questions: QuestionLog, retention_days: int, *, clock: Callable[[], float] = time.time,
                  capacity: int = QUEUE_CAPACITY, idle_wake: float = IDLE_WAKE_SECONDS) -> None:
         self.questions, self.retention_days, self.clock = questions, retention_days, clock
-        self.idle_wake = idle_wake
+        self.idle_wake, self.capacity = idle_wake, capacity
         self.dropped = 0
         self.last_purge: float | None = None
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=capacity)
+        self._fresh()
+        if hasattr(os, "register_at_fork"):  # POSIX: a worker forked from the server starts clean
+            os.register_at_fork(after_in_child=functools.partial(_fresh_after_fork, weakref.ref(self)))
+
+    def _fresh(self) -> None:
+        """An empty queue, new locks and no writer: at creation, and in a forked child, which inherits
+        neither the parent's thread nor (safely) the locks that thread may have held."""
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=self.capacity)
         self._lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        self._pid = 0
         self._idle = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
         self._pending = 0
 
     def answered(self, door: str, answer: Answer, latency_ms: float, *, said: str = "") -> None:
@@ -111,7 +119,7 @@ class QuestionRecorder:
     def close(self, timeout: float = 2.0) -> None:
         """Write what is queued (within `timeout`) and stop the writer."""
         thread = self._thread
-        if thread is None or self._pid != os.getpid():
+        if thread is None:
             return
         self.flush(timeout)
         try:
@@ -125,9 +133,8 @@ class QuestionRecorder:
     def start(self) -> None:
         """Start this process's writer (it purges old questions first); `answered` does it when needed."""
         with self._lock:
-            if self._thread is not None and self._pid == os.getpid():
+            if self._thread is not None:
                 return
-            self._pid = os.getpid()  # a forked worker inherits no thread: it starts its own
             self._thread = threading.Thread(target=self._write_loop, name="lessons-questions", daemon=True)
             self._thread.start()
 
@@ -163,3 +170,8 @@ class QuestionRecorder:
         if self.dropped == 1 or self.dropped % 1000 == 0:
             log.warning("question log: %d question(s) not logged so far: %s", self.dropped, why)
 
+
+def _fresh_after_fork(ref: weakref.ReferenceType[QuestionRecorder]) -> None:
+    recorder = ref()
+    if recorder is not None:
+        recorder._fresh()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 
@@ -140,3 +141,21 @@ def test_questions_past_the_retention_go_at_start_and_then_once_a_day(recorder, 
     recorder.answered("api", bundled.ask("herders"), 1)  # a day later: the writer purges first
     assert recorder.flush()
     assert [row["typed"] for row in rows(store)] == ["herders"] * 3
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork() here")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() with threads: what gunicorn's workers do
+def test_a_forked_worker_starts_its_own_writer(recorder, store, bundled):
+    answer = bundled.ask("herders")
+    recorder.answered("api", answer, 1)  # the parent's writer is running
+    assert recorder.flush()
+    child = os.fork()
+    if child == 0:  # the worker: its own queue and writer, and the store opens its own connection
+        try:
+            recorder.answered("webhook", answer, 1)
+            os._exit(0 if recorder.flush(10) and recorder.dropped == 0 else 1)
+        finally:
+            os._exit(2)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert [row["door"] for row in rows(store)] == ["api", "webhook"]
