@@ -49,8 +49,9 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
-    if skipped_note(holder.kb, paths):
-        log.warning("%s", skipped_note(holder.kb, paths))
+    note = skipped_note(holder.kb, paths)
+    if note:
+        log.warning("%s", note)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
     state = StateStore(settings.state.path)
     questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
