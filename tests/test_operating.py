@@ -19,8 +19,10 @@ needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is no
 
 
 def dry_run(*args: str) -> list[str]:
-    """The commands `make -n ARGS` would run."""
-    done = subprocess.run(["make", "-n", *args], cwd=ROOT, capture_output=True, text=True, timeout=30, check=True)
+    """The commands `make -n ARGS` would run (as typed at a shell, even when the suite runs under make)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=30, check=True)
     return done.stdout.splitlines()
 
 
