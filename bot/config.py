@@ -102,6 +102,31 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """Where the bot keeps what outlives a request: the question log, subscriptions, feedback."""
+
+    #: The SQLite file (created on first use, with its folder). Relative: to the config file, else the
+    #: current folder.
+    path: str = "data/state.sqlite3"
+
+    def __post_init__(self) -> None:
+        if not self.path.strip():
+            raise ValueError("path: must name a file, got nothing")
+
+
+@dataclass(frozen=True)
+class QuestionsSettings:
+    """The question log: what people ask through every door, with no user ids (see bot/recording.py)."""
+
+    enabled: bool = True
+    #: Questions older than this many days are deleted (at start-up and once a day).
+    retention_days: int = 90
+
+    def __post_init__(self) -> None:
+        _at_least("retention_days", self.retention_days, 1)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.yaml can say, with the defaults documented there."""
 
@@ -111,6 +136,8 @@ class Settings:
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    questions: QuestionsSettings = field(default_factory=QuestionsSettings)
     source: str = ""
 
 
@@ -182,12 +209,13 @@ def settings_from_mapping(raw: Any, source: str = "<config>") -> Settings:
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    """Relative lesson paths are relative to the config file, so it works from any folder."""
+    """Relative lesson and state paths are relative to the config file, so it works from any folder."""
     paths = tuple(str(p if Path(p).is_absolute() else (base / p)) for p in settings.lessons.paths)
     for given, resolved in zip(settings.lessons.paths, paths, strict=True):
         if not Path(resolved).exists():
             raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
-    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths))
+    state = dataclasses.replace(settings.state, path=str(base / settings.state.path))  # an absolute path stays
+    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths), state=state)
 
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:

@@ -10,11 +10,15 @@ import signal
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
+from knowledge import warm_language
+
 from .config import Secrets, ServerSettings, Settings
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
-from .loading import UsageError, load_kb
+from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
 from .net import is_loopback
+from .recording import QuestionRecorder
+from .state import QuestionLog, StateStore
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -40,17 +44,25 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
     holder = KnowledgeHolder(load_kb(paths, settings, err))
+    warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
+    note = skipped_note(holder.kb, paths)
+    if note:
+        log.warning("%s", note)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
+    state = StateStore(settings.state.path)
+    questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
+        if settings.questions.enabled else None
     from .web import Gate
 
     gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
-    app, slack = build_app(settings, holder, secrets, reloader, gate)
+    app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions, gate=gate)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
     wsgi = _wsgi_server(app, server, gate)
+    start_question_log(questions, state, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
@@ -65,16 +77,21 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if socket_mode is not None:
         socket_mode.close()
     wsgi.close()
+    if questions is not None:
+        questions.close()  # the questions still queued are written
+    state.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloader | None = None, gate: Gate | None = None) -> tuple[Flask, App | None]:
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None, *,
+              state: StateStore | None = None, questions: QuestionRecorder | None = None,
+              gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
+    Both doors log their questions to `questions`; the admin page reads `state`.
     """
     from .web import create_app
 
@@ -83,8 +100,20 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
-        slack = build_slack_app(settings, holder, secrets=secrets)
-    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, gate=gate), slack
+        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions)
+    app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
+                     questions=questions, gate=gate)
+    return app, slack
+
+
+def start_question_log(questions: QuestionRecorder | None, state: StateStore, settings: Settings) -> None:
+    """Start the question log's writer (it first deletes the questions past the retention), and say so."""
+    if questions is None:
+        log.info("the question log is off (questions.enabled: false)")
+        return
+    questions.start()
+    log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
+             settings.questions.retention_days)
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:

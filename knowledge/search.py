@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -69,6 +70,12 @@ class Searcher:
         `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it).
         """
         u = self.understand(query)
+        answer = self._answer(query, u, limit, offset, explain)
+        return replace(answer, understood=u.reading, named=u.named,
+                       partial=bool(answer.hits) and (bool(u.unknown) or _misses_a_topic(answer.hits[0], u)))
+
+    def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool) -> Answer:
+        """The answer to an understood question: a refusal, no match, or a page of explained hits."""
         refusal = self._refusal(query, u)
         if refusal is not None:
             return refusal
@@ -83,6 +90,8 @@ class Searcher:
         notices += _over_budget(u, self.options)
         notices += [named] if named else []
         notices += _partial(hits, [c.label for c in u.concepts if not c.place], offset)
+        if lent:
+            notices.append(f"More lessons found through words the best ones use: {_quoted(list(lent))}.")
         return Answer(query=query, hits=hits, total=ranked.total, offset=offset, filters=u.filters,
                       corrections=tuple(u.corrections), facets=self.facets.counts(found.matched),
                       notice=" ".join(notices), expanded=lent)
@@ -197,6 +206,11 @@ class Searcher:
             summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self.cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return list(told_apart(hits))
+
+
+def _misses_a_topic(hit: Hit, u: Understanding) -> bool:
+    """True when a hit leaves out one of the question's topics (places aside)."""
+    return any(c.label not in hit.matched_terms for c in u.concepts if not c.place)
 
 
 def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]:

@@ -21,7 +21,7 @@ import numpy as np
 from .index import InvertedIndex
 from .language import Families, english_near, is_english
 from .options import SearchOptions
-from .query import parse_query
+from .query import narrowed, parse_query
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .typos import TypoChecks
@@ -78,6 +78,20 @@ class Understanding:
     too_long: tuple[str, ...] = ()
     #: The concepts past `SearchOptions.max_terms`, not searched.
     left_out: tuple[str, ...] = ()
+
+    @property
+    def reading(self) -> str:
+        """The question as read, for grouping the ways one question is typed: its topics and places
+        (typos corrected, filler and intent words left out), the words no lesson has, then its filters."""
+        text = " ".join([*(c.label for c in self.concepts), *self.unknown])
+        for name, value in self.filters:
+            text = narrowed(text, name, value) or text
+        return text
+
+    @property
+    def named(self) -> tuple[tuple[str, str], ...]:
+        """The places, themes and categories the question named: its filters, then what ranks first."""
+        return tuple(dict.fromkeys((*self.filters, *self.preferred)))
 
 
 class Reading(NamedTuple):
@@ -136,12 +150,10 @@ class Interpreter:
         filters = tuple(parsed.filters)
         labels = self.label_only([words[i] for i in content])
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
-        if labels:  # the question names a theme: the words around it that no lesson has only frame it
+        if tagged:  # "overview of lessons tagged migration": the label's lessons, as a filter, ranked by its
+            filters += labels  # words; the words around it that no lesson has only frame the request
             unknown = set()
-        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter
-            filters += labels
-            content = []
-        place_only = bool(places) and not content and (len({p[2:] for p in places}) == 1 or tagged)
+        place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         found = self.concepts([words[i] for i in content], [certainty[i] for i in content],

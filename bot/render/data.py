@@ -44,6 +44,7 @@ def answer_to_dict(answer: Answer) -> dict[str, Any]:
         "suggestions": list(answer.suggestions),
         "facets": {name: [{"value": v, "count": n} for v, n in counts] for name, counts in answer.facets.items()},
         "notice": answer.notice,
+        "expanded": list(answer.expanded),
     }
 
 
@@ -67,3 +68,10 @@ def headline(answer: Answer) -> str:
     parts += [f"{typed} → {used}" for typed, used in answer.corrections]
     text = " · ".join([line, *parts])
     return f"{text}\n{answer.notice}" if answer.notice else text
+
+
+def query_error_code(code: str) -> str:
+    """The `error` code the webhook and `--json` give a refused question (`QueryError.code`): a question
+    too long or over its budget says which limit (`query_too_long`, `too_many_words`...), the rest (a
+    limit or offset out of range) is `invalid_query`."""
+    return "invalid_query" if code in ("invalid_limit", "invalid_offset", "query_not_text") else code

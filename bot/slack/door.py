@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from typing import Any
@@ -29,6 +30,7 @@ from knowledge import QueryError
 
 from ..config import Secrets, Settings
 from ..live import KnowledgeHolder
+from ..recording import QuestionRecorder
 from ..render.blocks import (
     ACTION_MORE,
     ACTION_NARROW,
@@ -58,13 +60,15 @@ def build_slack_app(
     recent: Claims | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
+    questions: QuestionRecorder | None = None,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
     `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication store
     (a `RecentKeys` of this process when None);
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
-    authorizes requests (a `BotIdentity` on `client` when None). Requests over HTTP are verified
+    authorizes requests (a `BotIdentity` on `client` when None); `questions` logs each question
+    answered (never who asked or where; None: not logged). Requests over HTTP are verified
     by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
     """
     if not any(isinstance(f, BoltTokenWarnings) for f in log.filters):
@@ -84,15 +88,17 @@ def build_slack_app(
         # counts as a failed delivery at Slack (a failed click for the user).
         raise_error_for_unhandled_request=True,
     )
-    SlackDoor(settings, holder, client, recent or RecentKeys()).register(app)
+    SlackDoor(settings, holder, client, recent or RecentKeys(), questions).register(app)
     return app
 
 
 class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
-    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims) -> None:
+    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims,
+                 questions: QuestionRecorder | None = None) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
+        self.questions = questions
         self.command = settings.slack.command
 
     def register(self, app: App) -> None:
@@ -144,11 +150,12 @@ class SlackDoor:
     def on_command(self, ack: Callable[..., Any], respond: Callable[..., Any], command: dict) -> None:
         """`/lessons QUESTION`: a private answer restating the question, with a Share button."""
         ack()
-        query = clean_text(command.get("text", ""))
+        said = command.get("text", "")
+        query = clean_text(said)
         if is_help(query):
             respond(response_type="ephemeral", **help_message(self.command))
             return
-        message = self.answer_for(query, asked=True, share=True)
+        message = self.answer_for(query, asked=True, share=True, door="slack-slash", said=said)
         respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
 
     def on_message(self, event: dict, context: Mapping[str, Any]) -> None:
@@ -156,7 +163,7 @@ class SlackDoor:
         `app_mention`, so a mention is answered once."""
         if event.get("channel_type") != "im" or not self.first_sight(event, context):
             return
-        self.reply(clean_text(event.get("text", "")), event["channel"], event.get("thread_ts"), context)
+        self.reply(event.get("text", ""), event["channel"], event.get("thread_ts"), context, "slack-dm")
 
     def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
         """`@lessons QUESTION` in a channel: answered in a thread under the mention. The bot does
@@ -164,7 +171,7 @@ class SlackDoor:
         if not self.first_sight(event, context):
             return
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self.reply(clean_text(event.get("text", "")), event["channel"], thread_ts, context, readable=False)
+        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", readable=False)
 
     def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         """"More results" and the narrowing buttons: the page named in the button, in place."""
@@ -223,20 +230,25 @@ class SlackDoor:
             return False
         return self.recent.claim(f"message:{event.get('channel')}:{event.get('ts')}")
 
-    def answer_for(self, query: str, offset: int = 0, **options: Any) -> dict[str, Any]:
-        """The answer to `query` from `offset` as a message, or a short apology for a refused query."""
-        kb = self.holder.kb
+    def answer_for(self, query: str, offset: int = 0, door: str = "", said: str = "", **options: Any) -> dict[str, Any]:
+        """The answer to `query` from `offset` as a message, or a short apology for a refused query.
+        `door` names where a new question was asked, for the question log ("": a click, not logged);
+        `said` is the message as Slack sent it (see `QuestionRecorder.answered`)."""
+        kb, started = self.holder.kb, time.perf_counter()
         try:
             answer = kb.ask(query, offset=offset)
         except QueryError as error:
             return error_message(str(error))
+        if door and self.questions is not None:
+            self.questions.answered(door, answer, (time.perf_counter() - started) * 1000, said=said)
         return answer_message(answer, narrow=self.settings.slack.narrowing_buttons,
                               max_query_chars=kb.options.max_query_chars, **options)
 
-    def reply(self, text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any],
+    def reply(self, said: str, channel: str, thread_ts: str | None, context: Mapping[str, Any], door: str,
               readable: bool = True) -> None:
-        """Answer a message: help, the next page of the last answer (where the bot may read the
-        conversation: a DM), or the question itself."""
+        """Answer a message as Slack sent it: help, the next page of the last answer (where the bot
+        may read the conversation: a DM), or the question itself."""
+        text = clean_text(said)
         if is_help(text):
             message = help_message(self.command)
         elif is_more(text) and not readable:
@@ -244,7 +256,7 @@ class SlackDoor:
         elif is_more(text):
             message = self.next_page(channel, thread_ts, context)
         else:
-            message = self.answer_for(text)
+            message = self.answer_for(text, door=door, said=said)
         self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                      unfurl_media=False, **message)
 

@@ -8,6 +8,7 @@ mid-request never mixes two of them. Answers are rendered by `bot.render`, the s
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
@@ -17,9 +18,10 @@ from knowledge import Answer, KnowledgeBase, QueryError
 
 from ..config import Settings
 from ..live import KnowledgeHolder
-from ..render.data import answer_to_dict
+from ..recording import QuestionRecorder
+from ..render.data import answer_to_dict, query_error_code
 from ..render.text import answer_to_markdown
-from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
+from .http import FORM_TYPES, ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
 from .openapi import openapi_spec
 
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -29,10 +31,14 @@ MAX_WHOLE = 10**18
 MAX_ECHOED_ID = 100
 
 
-def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings) -> None:
-    """Mount the web door's routes, its security headers and the JSON error pages on `app`."""
-    door = WebDoor(holder, settings)
+def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings,
+                 questions: QuestionRecorder | None = None) -> None:
+    """Mount the web door's routes, its security headers and the JSON error pages on `app`;
+    `questions` logs each answered question (None: not logged). The token is the gate's
+    (`bot.web.gate`), checked before any view runs."""
+    door = WebDoor(holder, settings, questions)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
+    app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
     app.add_url_rule("/webhook", "webhook", door.webhook, methods=["POST"])
     app.add_url_rule("/api/search", "search", door.search, methods=["GET"])
@@ -46,12 +52,16 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings) -> Non
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings) -> None:
-        self.holder, self.settings = holder, settings
+    def __init__(self, holder: KnowledgeHolder, settings: Settings, questions: QuestionRecorder | None = None) -> None:
+        self.holder, self.settings, self.questions = holder, settings, questions
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
         return current_app.send_static_file("index.html")
+
+    def favicon(self) -> Response:
+        """The icon browsers ask for at /favicon.ico (the pages also link the SVG one)."""
+        return current_app.send_static_file("favicon.ico")
 
     def healthz(self) -> Response:
         """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
@@ -64,15 +74,17 @@ class WebDoor:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`
         (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
-        kb = self.holder.kb
-        answer = ask(kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text")
+        started = time.perf_counter()
+        answer = ask(self.holder.kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text",
+                     strings=request.mimetype in FORM_TYPES)
+        self.logged("webhook", answer, started)
         return jsonify({**answer_to_dict(answer), "text": answer_to_markdown(answer)})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
-        kb = self.holder.kb
-        args = request.args
-        answer = ask(kb, args.get("q"), args.get("limit"), args.get("offset"), name="q")
+        args, started = request.args, time.perf_counter()
+        answer = ask(self.holder.kb, args.get("q"), args.get("limit"), args.get("offset"), name="q")
+        self.logged("api", answer, started)
         return jsonify(answer_to_dict(answer))
 
     def lesson(self, lesson_id: str) -> Response:
@@ -87,9 +99,18 @@ class WebDoor:
         """The OpenAPI 3 description of the routes this app serves."""
         return jsonify(openapi_spec(current_app, self.settings))
 
+    def logged(self, door: str, answer: Answer, started: float) -> None:
+        """Hand the answer to the question log, when there is one."""
+        if self.questions is not None:
+            self.questions.answered(door, answer, (time.perf_counter() - started) * 1000)
 
-def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> Answer:
-    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise."""
+
+def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str, strings: bool = True) -> Answer:
+    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise.
+
+    `strings`: `limit` and `offset` may be strings of digits (a form or a query string, where every
+    value is text); a JSON body must send them as numbers, as its schema says.
+    """
     if text is None:
         raise ApiError(400, "invalid_payload", f"'{name}' is missing: send the question as {name}")
     if not isinstance(text, str):
@@ -97,25 +118,22 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> 
     if not text.strip():
         raise ApiError(400, "empty_query",
                        f"'{name}' is empty: ask a question, for example 'social insurance for herders'")
-    page_size = _whole_number(limit, "limit")
-    start = _whole_number(offset, "offset")
+    page_size = _whole_number(limit, "limit", strings)
+    start = _whole_number(offset, "offset", strings)
     try:
         return kb.ask(text, limit=page_size, offset=0 if start is None else start)
     except QueryError as error:
-        raise ApiError(400, _query_error_code(error), str(error)) from None
+        raise ApiError(400, query_error_code(error.code), str(error)) from None
 
 
-def _query_error_code(error: QueryError) -> str:
-    """The webhook's `error` code for a refused query: a question too long or over its cost budget
-    says which limit (`query_too_long`, `too_many_words`...), a bad page is `invalid_query`."""
-    return "invalid_query" if error.code in ("invalid_limit", "invalid_offset", "query_not_text") else error.code
-
-
-def _whole_number(value: Any, name: str) -> int | None:
-    """A JSON integer, or a form/query string of digits; None when absent. Either way, one of more
-    than 18 digits is refused (a form's string is never converted, a JSON number never used)."""
-    if value is None or value == "":
+def _whole_number(value: Any, name: str, strings: bool) -> int | None:
+    """A JSON integer, or (when `strings`) a form/query string of digits; None when absent. Either
+    way, one of 19 digits or more is refused (a string is never converted, a number never used)."""
+    if value is None or (strings and value == ""):
         return None
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()) and not strings:
+        raise ApiError(400, "invalid_payload",
+                       f"'{name}' must be a JSON number, not text: send \"{name}\": {value.strip()[:20]}")
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         if len(value.strip().lstrip("-")) > 18:
             raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
