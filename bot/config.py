@@ -76,6 +76,26 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """The state file (subscriptions, feedback votes, Slack retry keys) that every server process shares."""
+
+    #: Relative paths are relative to the config file, else to the working directory.
+    path: str = "data/state.sqlite3"
+
+    def __post_init__(self) -> None:
+        if not self.path.strip():
+            raise ValueError("path: must name a file, e.g. data/state.sqlite3")
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """How people's "Helpful" / "Not helpful" votes are used."""
+
+    #: Votes move a lesson a little up or down for the same question (needs two voters or more).
+    ranking: bool = True
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     """Log level and line format ("text" or "json")."""
 
@@ -97,6 +117,8 @@ class Settings:
     search: SearchOptions = field(default_factory=SearchOptions)
     server: ServerSettings = field(default_factory=ServerSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     source: str = ""
 
@@ -169,12 +191,14 @@ def settings_from_mapping(raw: Any, source: str = "<config>") -> Settings:
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    """Relative lesson paths are relative to the config file, so it works from any folder."""
+    """Relative lesson and state paths are relative to the config file, so it works from any folder."""
     paths = tuple(str(p if Path(p).is_absolute() else (base / p)) for p in settings.lessons.paths)
     for given, resolved in zip(settings.lessons.paths, paths, strict=True):
         if not Path(resolved).exists():
             raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
-    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths))
+    state = Path(settings.state.path).expanduser()
+    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths),
+                               state=StateSettings(str(state if state.is_absolute() else base / state)))
 
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:

@@ -13,8 +13,21 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "slack", "logging"):
+    for section in ("lessons", "search", "server", "slack", "feedback", "logging"):
         assert getattr(loaded, section) == getattr(defaults, section), section
+    assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)
+
+
+def test_the_state_file_is_relative_to_the_config_file_or_absolute(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("state:\n  path: var/bot.sqlite3\nfeedback:\n  ranking: false\n")
+    settings = load_settings(config)
+    assert settings.state.path == str(tmp_path / "var" / "bot.sqlite3") and settings.feedback.ranking is False
+    config.write_text(f"state:\n  path: {tmp_path / 'abs.sqlite3'}\n")
+    assert load_settings(config).state.path == str(tmp_path / "abs.sqlite3")
+    assert Settings().state.path == "data/state.sqlite3"  # no config file: relative to the working directory
+    with pytest.raises(ConfigError, match="state.path: must name a file"):
+        settings_from_mapping({"state": {"path": " "}}, "c.yaml")
 
 
 def test_no_file_means_defaults():
@@ -39,7 +52,8 @@ def test_empty_section_keeps_defaults():
 
 
 @pytest.mark.parametrize("raw, message", [
-    ({"serch": {}}, "c.yaml: serch: unknown key (known keys here: lessons, logging, search, server, slack)"),
+    ({"serch": {}},
+     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, search, server, slack, state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
