@@ -14,8 +14,10 @@ from typing import TextIO
 
 from knowledge import QueryError
 
-from . import __version__
+from . import __version__, cli_lessons, cli_state
 from .config import ConfigError, Settings, find_config, load_settings
+from .features.access import existing_state, today
+from .features.ranking import FeedbackRanking
 from .loading import UsageError, load_kb, no_lessons
 from .render.data import answer_to_dict
 from .render.text import answer_to_text
@@ -25,7 +27,11 @@ EXAMPLES = {
   lessons search "lessons on social insurance for herders"
   lessons search "socail insurence herders" --limit 3
   lessons search "child labour country:Philippines" --json
-  lessons search "TVET reform" --lessons ./my-lessons""",
+  lessons search "TVET reform" --lessons ./my-lessons
+  lessons search "cocoa cooperatives" --group      # one lesson per evaluation
+
+Votes from the Helpful / Not helpful buttons (in the state file, state.path) move a lesson a little
+for the same question, as in every door; --json says so on the hit ("feedback").""",
     "check": """examples:
   lessons check ./lessons
   lessons check ./lessons --json | jq .skipped""",
@@ -72,9 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    examples = {**EXAMPLES, **cli_lessons.EXAMPLES, **cli_state.EXAMPLES}
+
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text,
-                              epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+                              epilog=examples[name], formatter_class=argparse.RawDescriptionHelpFormatter)
 
     lessons_help = "a lesson file or folder (repeatable); overrides lessons.paths in the config"
     search = add("search", "Search the lessons and print the best matches.")
@@ -84,6 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how many lessons to show (default: search.default_limit)")
     search.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N matches (paging)")
     search.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    search.add_argument("--group", action=argparse.BooleanOptionalAction, default=None,
+                        help="one lesson per evaluation, naming its others (default: search.group_by_evaluation)")
+    cli_lessons.add_parsers(add, lessons_help)
 
     check = add("check", "Parse lesson files without serving them; exit 1 if any file was skipped.")
     check.add_argument("paths", nargs="+", metavar="PATH", help="lesson files or folders")
@@ -100,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     serve.add_argument("--watch", action="store_true", default=None,
                        help="reload when lesson files appear, change or go away (default: lessons.watch)")
+    cli_state.add_parsers(add)
     return parser
 
 
@@ -130,12 +142,19 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
     if not args.query.strip():
         raise UsageError("the question is empty: ask something, for example 'social insurance for herders'")
     kb = load_kb(args.lessons, settings, err)
+    state = existing_state(settings) if settings.feedback.ranking else None
     try:
-        answer = kb.ask(args.query, limit=args.limit, offset=args.offset)
+        answer, notes = FeedbackRanking(state).ask(kb, args.query, limit=args.limit, offset=args.offset,
+                                                   group=args.group)
     except QueryError as error:
         raise UsageError(str(error)) from None
+    finally:
+        if state is not None:
+            state.close()
     if args.json:
-        json.dump(answer_to_dict(answer), out, ensure_ascii=False, indent=2)
+        grouped = settings.search.group_by_evaluation if args.group is None else args.group
+        json.dump(answer_to_dict(answer, grouped=grouped, accessed=today(), feedback=notes), out,
+                  ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         out.write(answer_to_text(answer))
@@ -186,4 +205,5 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
     return serve(args, settings, err)
 
 
-COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve}
+COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve,
+            **cli_lessons.COMMANDS, **cli_state.COMMANDS}

@@ -42,6 +42,8 @@ def answer_to_text(answer: Answer, width: int = 100) -> str:
         lines.append(f"   Lesson: {lesson.url}")
         if lesson.eval_url:
             lines.append(f"   Evaluation: {lesson.eval_url}")
+        if hit.grouped:
+            lines.append(f"   Folded into this one: lesson {', '.join(hit.grouped)}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

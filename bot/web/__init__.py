@@ -12,7 +12,10 @@ from knowledge import KnowledgeBase
 
 from ..config import Secrets, Settings
 from ..live import KnowledgeHolder, Reloader, as_holder
+from ..state import StateStore
 from .admin import register_admin
+from .feedback import register_feedback
+from .lessons import register_lessons
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
@@ -28,13 +31,15 @@ def create_app(
     secrets: Secrets | None = None,
     reloader: Reloader | None = None,
     slack: App | None = None,
+    state: StateStore | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
     `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
-    when `secrets` hold the signing secret that verifies those requests.
+    when `secrets` hold the signing secret that verifies those requests. `state` is the state store
+    (feedback votes, and their place in the ranking); None: no feedback, and `/healthz` says nothing of it.
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
@@ -44,7 +49,9 @@ def create_app(
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
-    register_web(app, holder, settings, secrets)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_web(app, holder, settings, secrets, state)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
+    register_feedback(app, holder, settings, secrets, state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     if slack is not None and secrets.slack_signing_secret:
         from ..slack.http import mount_slack

@@ -13,21 +13,25 @@ from typing import Any
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from knowledge import Answer, KnowledgeBase, QueryError
+from knowledge import KnowledgeBase, QueryError
 
 from ..config import Secrets, Settings
+from ..features.access import today
+from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
-from ..render.data import answer_to_dict
+from ..render.data import answer_to_dict, lesson_to_dict
 from ..render.text import answer_to_markdown
+from ..state import StateStore
 from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, require_bearer, unexpected_error
 from .openapi import openapi_spec
 
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
-def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
+def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
+                 state: StateStore | None = None) -> None:
     """Mount the web door's routes, its security headers and the JSON error pages on `app`."""
-    door = WebDoor(holder, settings, secrets)
+    door = WebDoor(holder, settings, secrets, state)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
     app.add_url_rule("/webhook", "webhook", door.webhook, methods=["POST"])
@@ -42,8 +46,10 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secret
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets) -> None:
-        self.holder, self.settings, self.secrets = holder, settings, secrets
+    def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
+                 state: StateStore | None = None) -> None:
+        self.holder, self.settings, self.secrets, self.state = holder, settings, secrets, state
+        self.ranking = FeedbackRanking(state, settings.feedback.ranking)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
@@ -53,30 +59,38 @@ class WebDoor:
         """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
         reload's outcome (`reload`, null before the first), so a failed reload is visible."""
         kb, last = self.holder.kb, self.holder.last_reload
-        return jsonify(status="ok", lessons=len(kb), loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
-                       reload=last.to_dict() if last is not None else None)
+        state = self.state.health() if self.state is not None else None
+        return jsonify(status="ok" if state is None or state.ok else "degraded", lessons=len(kb),
+                       loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
+                       reload=last.to_dict() if last is not None else None,
+                       state=state.to_dict() if state is not None else None)
 
     def webhook(self) -> Response:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""
         self.check_token()  # before the body is touched: strangers cost nothing
         fields = read_fields(self.settings.server.max_body_bytes)
-        kb = self.holder.kb
-        answer = ask(kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text")
-        return jsonify({**answer_to_dict(answer), "text": answer_to_markdown(answer)})
+        data, answer = self.answer(fields, "text")
+        return jsonify({**data, "text": answer_to_markdown(answer)})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
-        kb = self.holder.kb
-        args = request.args
-        answer = ask(kb, args.get("q"), args.get("limit"), args.get("offset"), name="q")
-        return jsonify(answer_to_dict(answer))
+        return jsonify(self.answer(request.args, "q")[0])
+
+    def answer(self, fields: Any, name: str) -> tuple[dict[str, Any], Any]:
+        """The JSON answer to the question in `fields[name]` (with `limit`, `offset`, `group`), and the answer."""
+        group = flag(fields.get("group"), "group")
+        explained = ask(self.ranking, self.holder.kb, fields.get(name), fields.get("limit"), fields.get("offset"),
+                        name=name, group=group)
+        grouped = self.settings.search.group_by_evaluation if group is None else group
+        data = answer_to_dict(explained.answer, grouped=grouped, accessed=today(), feedback=explained.feedback)
+        return data, explained.answer
 
     def lesson(self, lesson_id: str) -> Response:
-        """One lesson, every field; 404 for an unknown id."""
+        """One lesson, every field, and its citations in every format; 404 for an unknown id."""
         found = self.holder.kb.get(lesson_id)
         if found is None:
             raise ApiError(404, "not_found", f"no lesson has the id {lesson_id!r}")
-        return jsonify(found.to_dict())
+        return jsonify(lesson_to_dict(found, today()))
 
     def openapi(self) -> Response:
         """The OpenAPI 3 description of the routes this app serves."""
@@ -88,8 +102,10 @@ class WebDoor:
             require_bearer(self.secrets.webhook_token, "this webhook")
 
 
-def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> Answer:
-    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise."""
+def ask(ranking: FeedbackRanking, kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str,
+        group: bool | None = None) -> Explained:
+    """Check the fields a caller sent and ask the knowledge base (moved by feedback); 400 with a clear
+    detail otherwise."""
     if text is None:
         raise ApiError(400, "invalid_payload", f"'{name}' is missing: send the question as {name}")
     if not isinstance(text, str):
@@ -100,9 +116,23 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str) -> 
     page_size = _whole_number(limit, "limit")
     start = _whole_number(offset, "offset")
     try:
-        return kb.ask(text, limit=page_size, offset=0 if start is None else start)
+        return ranking.ask(kb, text, limit=page_size, offset=0 if start is None else start, group=group)
     except QueryError as error:
         raise ApiError(400, _query_error_code(error), str(error)) from None
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def flag(value: Any, name: str) -> bool | None:
+    """A true/false field: JSON true/false, or 1/0, true/false, yes/no, on/off; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        return value.strip().lower() in _YES
+    raise ApiError(400, "invalid_payload", f"'{name}' must be true or false, not {json_kind(value)}")
 
 
 def _query_error_code(error: QueryError) -> str:

@@ -111,7 +111,7 @@ def test_lesson_text_is_shown_as_text_never_as_markup(tmp_path, make_lessons, br
         assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")
         assert [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")] == [
             "https://webapps.ilo.org/ievaldiscovery/lessons/7", "https://webapps.ilo.org/ievaldiscovery/lessons/7",
-            base + "api/lessons/7"]  # the javascript: evaluation link is plain text
+            base + "lessons/7", base + "lessons/7#similar", base + "api/lessons/7"]  # javascript: stays plain text
         assert browser.title == "Lessons learned search"
     finally:
         process.send_signal(signal.SIGTERM)
