@@ -12,9 +12,11 @@ import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
 from .config import Secrets, ServerSettings, Settings
+from .features.access import state_path
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb
 from .logs import setup_logging
+from .state import StateStore
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -45,11 +47,13 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    app, slack = build_app(settings, holder, secrets, reloader)
+    state = StateStore(state_path(settings))  # opened on first use: see check_state below
+    app, slack = build_app(settings, holder, secrets, reloader, state)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
     wsgi = _wsgi_server(app, server)
+    check_state(state)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
@@ -64,16 +68,19 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if socket_mode is not None:
         socket_mode.close()
     wsgi.close()
+    state.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloader | None = None) -> tuple[Flask, App | None]:
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None,
+              state: StateStore | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
+    `state` (see `open_state`) goes to every door; with Slack on, the reloader also posts new lessons
+    to the subscriptions.
     """
     from .web import create_app
 
@@ -82,8 +89,23 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
-        slack = build_slack_app(settings, holder, secrets=secrets)
-    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
+        slack = build_slack_app(settings, holder, secrets=secrets, state=state)
+        if state is not None and reloader is not None:
+            from .slack.alerts import SubscriptionAlerts
+
+            reloader.add_listener(SubscriptionAlerts(state, slack.client, settings.slack.command).on_reload)
+    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state), slack
+
+
+def check_state(store: StateStore) -> None:
+    """Open (create, migrate) the state file once at start-up, so a broken one is said in the log at
+    once; the server starts anyway, searching as usual, and /healthz shows the problem."""
+    health = store.health()
+    if health.ok:
+        log.info("state store %s (schema version %s)", store.path.resolve(), health.schema_version)
+    else:
+        log.error("the state store cannot be used, so subscriptions and feedback answer that they are "
+                  "unavailable until it is fixed; searching goes on (see /healthz)")
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
