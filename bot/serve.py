@@ -53,11 +53,11 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if warning:
         log.warning(warning)
     wsgi = _wsgi_server(app, server)
-    check_state(state)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
                  server.threads)
+    check_state(state)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
     watcher = _watch(reloader, settings, before_load) if watch else None

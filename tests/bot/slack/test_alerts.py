@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from bot.config import Secrets
+from bot.live import KnowledgeHolder, Reloader
 from bot.render.buttons import ACTION_ALERT_MORE, decode_alert_more
 from bot.slack.alerts import SubscriptionAlerts
 from bot.slack.client import web_client
@@ -153,3 +154,25 @@ def test_more_than_five_new_lessons_show_five_and_an_n_more_button(fake, client,
     question, rest = decode_alert_more(more["value"])
     assert question == TOPIC and set(rest) == {str(n) for n in range(10, 17)} - {str(n) for n in shown}
     assert len(json.dumps(post.body["blocks"])) < 13000
+
+
+def test_every_reload_of_the_reloader_tells_its_listeners_and_a_failing_one_is_only_logged(
+        fake, client, state, make_lessons, caplog):
+    root = make_lessons(OLD)
+    holder = KnowledgeHolder(KnowledgeBase.from_paths([root]))
+    reloader = Reloader(holder, [root])
+    seen = []
+
+    def broken(old, new):
+        raise RuntimeError("a bug in a listener")
+
+    Subscriptions(state).add(CHANNEL, TOPIC)
+    alerts = SubscriptionAlerts(state, client)
+    for listener in (broken, lambda old, new: seen.append(alerts.on_reload(old, new)), alerts.on_reload):
+        reloader.add_listener(listener)
+    (root / "3.txt").write_text(cocoa("3"))
+    assert reloader.reload().ok and len(holder.kb) == 3  # SIGHUP, POST /admin/reload and --watch all call this
+    assert seen[0].result(timeout=30).posted == 1  # the first listener's round posts; the second finds it sent
+    alerts.close()
+    assert len(posts(fake, "C1")) == 1
+    assert "a reload listener failed" in caplog.text

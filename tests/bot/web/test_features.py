@@ -190,3 +190,24 @@ def test_a_broken_state_file_is_a_503_and_degraded_health_while_searching_goes_o
     assert "252474" in ids(client, HERDERS)[:3]  # searching never stops
     assert "file is not a database" in caplog.text  # the store logged it
     assert (tmp_path / "state.sqlite3").read_bytes().startswith(b"this is not a database")  # nothing destroyed
+
+
+def test_a_locked_state_file_answers_busy_politely_and_health_says_so(bundled, tmp_path):
+    import sqlite3
+
+    store = StateStore(tmp_path / "state.sqlite3", timeout=0.1)
+    client = create_app(Settings(), bundled, state=store).test_client()
+    assert client.get("/healthz").get_json()["state"]["ok"]
+    holder = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock
+    try:
+        refused = vote(client, "252474", "v", question=HERDERS)
+        assert refused.status_code == 503 and "busy" in refused.get_json()["detail"]
+        health = client.get("/healthz").get_json()
+        assert health["status"] == "degraded" and "locked" in health["state"]["message"]
+        assert "252474" in ids(client, HERDERS)[:3]
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert vote(client, "252474", "v", question=HERDERS).status_code == 200  # works again once released
+    store.close()
