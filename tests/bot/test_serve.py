@@ -170,7 +170,8 @@ def test_serve_with_a_damaged_state_file_says_so_and_keeps_searching(tmp_path):
         assert status == 503 and "damaged" in refused["detail"]
     finally:
         process.send_signal(signal.SIGTERM)
-        output, _ = process.communicate(timeout=15)
+        process.wait(timeout=15)
+    output = process.stdout.read()  # through the reader start_server used: the lines it buffered too
     assert "file is not a database" in output and "subscriptions and feedback answer that they are unavailable" \
         in output and "Traceback" not in output
     assert (tmp_path / "data" / "state.sqlite3").read_bytes() == damaged  # left for the operator, untouched
