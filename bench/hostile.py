@@ -1,51 +1,232 @@
 #!/usr/bin/env python3
-"""Handling time of the hostile webhook bodies (H1–H19 of the reliability plan), in process.
+"""The adversary's benchmark (issue 12): hostile inputs against a real `lessons serve` on 127.0.0.1.
 
-    .venv/bin/python bench/hostile.py          # from the repository root
+    .venv/bin/python bench/hostile.py                         # 45 bundled lessons, about 2 minutes
+    .venv/bin/python bench/hostile.py --lessons 10000         # generated lessons (bench/generate.py)
+    .venv/bin/python bench/hostile.py --only replays,rate_caps --json
+    .venv/bin/python bench/hostile.py --out bench/results/hostile.md --strict
 
-The behaviour is asserted by tests/reliability/test_hostile_plan.py; this prints what the tests
-must not assert on a shared machine: how long each case takes (median of --rounds), the p99 over
-the set, and the number of 5xx answers (which the tests already require to be zero).
+It starts `lessons serve` on a free loopback port with test secrets in its environment
+(SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN, WEBHOOK_TOKEN, ADMIN_TOKEN), SLACK_API_URL and HTTP_PROXY
+pointed at a fake Slack it runs on 127.0.0.1 (so response_url posts are counted there and nothing
+leaves the machine), and its log in a file. Each scenario is one row: requests, 5xx, hangs
+(requests that got no answer before their timeout), tracebacks and secrets or response_urls in
+the server's log, the slowest request, the most server CPU one request cost (/proc/<pid>/stat),
+and a verdict. It is a benchmark: the exit code is 0 unless --strict and something FAILED.
+The baseline before the issue-12 hardening is in bench/results/hostile.md.
 """
 from __future__ import annotations
 
 import argparse
-import statistics
+import json
+import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ itself, for bench/adversary
+
+from adversary import process, slack, web  # noqa: E402
+from adversary.fakeslack import FakeSlack  # noqa: E402
+from adversary.probe import Bench, Probe, Row, judge  # noqa: E402
+from adversary.server import Server  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+Scenario = Callable[[Bench, Probe], None]
 
-from bot.app import create_app  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from knowledge import KnowledgeBase  # noqa: E402
-from tests.reliability.test_hostile_plan import WEBHOOK_CASES  # noqa: E402
+#: In running order: the CPU measurements first, on a quiet server; floods and SIGTERM last.
+SCENARIOS: dict[str, Scenario] = {
+    "costly_questions": web.costly_questions,
+    "costly_in_parallel": web.costly_in_parallel,
+    "huge_timestamp": slack.huge_timestamp,
+    "malformed_signed": slack.malformed_signed,
+    "unhandled_deliveries": slack.unhandled_deliveries,
+    "response_url_in_log": slack.response_url_in_log,
+    "replays": slack.replays,
+    "unanswered_messages": slack.unanswered_messages,
+    "share_pings": slack.share_pings,
+    "slack_unreachable": slack.slack_unreachable,
+    "half_configured_slack": slack.half_configured_slack,
+    "odd_json": web.odd_json,
+    "long_lesson_id": web.long_lesson_id,
+    "gzip_chunked": web.gzip_chunked,
+    "malformed_requests": web.malformed_requests,
+    "static_open_redirect": web.static_open_redirect,
+    "rate_caps": web.rate_caps,
+    "word_cache_rss": process.word_cache_rss,
+    "deep_folder": process.deep_folder,
+    "reload_rss": process.reload_rss,
+    "links_flipping": process.links_flipping,
+    "sighup_storm": process.sighup_storm,
+    "short_body": web.short_body,
+    "unauthenticated_8mb": web.unauthenticated_8mb,
+    "idle_connections": process.idle_connections,
+    "slowloris": process.slowloris,
+    "sigterm_in_flight": process.sigterm_in_flight,
+}
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=20)
-    args = parser.parse_args()
-    client = create_app(Settings(), KnowledgeBase.from_paths([])).test_client()
-    rows, all_ms, errors = [], [], 0
-    for case, body, _, _ in WEBHOOK_CASES:
-        times = []
-        for _ in range(args.rounds):
-            started = time.perf_counter()
-            response = client.post("/webhook", data=body, content_type="application/json")
-            times.append((time.perf_counter() - started) * 1000)
-            errors += response.status_code >= 500
-        all_ms += times
-        rows.append((case, response.status_code, statistics.median(times)))
-    for case, status, ms in rows:
-        print(f"{case:<34} {status}  {ms:7.2f} ms")
-    all_ms.sort()
-    p99 = all_ms[int(0.99 * (len(all_ms) - 1))]
-    print(f"cases={len(rows)} 5xx={errors} p50_ms={statistics.median(all_ms):.2f} "
-          f"p99_ms={p99:.2f} max_ms={all_ms[-1]:.2f}")
-    return 0
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     epilog="scenarios: " + ", ".join(SCENARIOS),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--lessons", type=int, default=45, metavar="N",
+                        help="45: the bundled lessons (default); otherwise N generated by bench/generate.py")
+    parser.add_argument("--seconds", type=float, default=300.0,
+                        help="time budget; scenarios not started by then are skipped (default 300)")
+    parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these scenarios")
+    parser.add_argument("--json", action="store_true", help="print the rows and the summary as JSON")
+    parser.add_argument("--out", type=Path, help="also write the report as Markdown to this file")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any scenario FAILED")
+    parser.add_argument("--keep", action="store_true", help="keep the working folder (server logs)")
+    args = parser.parse_args(argv)
+    if args.only:
+        unknown = set(args.only.split(",")) - set(SCENARIOS)
+        if unknown:
+            parser.error(f"unknown scenario {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}")
+    return args
+
+
+def lesson_folder(count: int) -> Path:
+    """The bundled lessons for 45, else bench/corpora/N (generated when missing)."""
+    if count == 45:
+        bundled = ROOT / "knowledge" / "data" / "lessons"
+        if bundled.is_dir():
+            return bundled
+        found = subprocess.run([sys.executable, "-c", "import knowledge; print(knowledge.BUNDLED_LESSONS)"],
+                               capture_output=True, text=True, check=True, timeout=60)
+        return Path(found.stdout.strip())
+    folder = ROOT / "bench" / "corpora" / str(count)
+    if not folder.is_dir() or sum(1 for _ in folder.rglob("*.txt")) < count:
+        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(count), "--out", str(folder)],
+                       check=True, timeout=1800)
+    return folder
+
+
+def run_one(bench: Bench, name: str, scenario: Scenario) -> Row:
+    """Run one scenario on a healthy server and judge it from its probe and the log it caused."""
+    restarted = ensure_healthy(bench)
+    probe = Probe(bench, name)
+    offset, started = bench.server.log_size(), time.monotonic()
+    try:
+        scenario(bench, probe)
+    except Exception as error:  # a broken scenario is reported, and the rest still run
+        probe.fail(f"the scenario itself failed: {type(error).__name__}: {error}")
+    time.sleep(0.2)  # let the server's last log lines for this scenario land
+    row = judge(probe, bench.server.log_since(offset) + probe.extra_log)
+    row.seconds = time.monotonic() - started
+    if restarted:
+        row.notes.insert(0, "the server had to be restarted before this scenario")
+    return row
+
+
+def ensure_healthy(bench: Bench) -> bool:
+    """Restart the server when the previous scenario left it dead or deaf; True when it did."""
+    if bench.server.alive() and bench.server.wait_healthy(30):
+        return False
+    bench.server.stop(grace=5)
+    bench.server = bench.fresh_server(f"serve-{int(time.monotonic())}")
+    return True
+
+
+def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
+    names = args.only.split(",") if args.only else list(SCENARIOS)
+    folder = lesson_folder(args.lessons)
+    workdir = Path(tempfile.mkdtemp(prefix="hostile-"))
+    extra = workdir / "extra"
+    extra.mkdir()
+    fake = FakeSlack()
+
+    def fresh_server(name: str, without: tuple[str, ...] = ()) -> Server:
+        (workdir / name).mkdir(exist_ok=True)
+        server = Server([folder, extra], workdir / name, fake.api_url, fake.proxy_url, name=name, without=without)
+        server.start()
+        return server
+
+    bench = Bench(server=None, fake=fake, workdir=workdir, extra=extra, lesson_folder=folder, lessons=args.lessons,
+                  fresh_server=fresh_server)
+    started, rows = time.monotonic(), []
+    try:
+        bench.server = fresh_server("serve")
+        meta = {"lessons": (bench.server.healthz() or {}).get("lessons"),
+                "startup_s": round(time.monotonic() - started, 1)}
+        for name in names:
+            if time.monotonic() - started > args.seconds:
+                rows.append(Row(name, verdict="skipped", reason=f"over the {args.seconds:.0f} s budget"))
+                continue
+            rows.append(run_one(bench, name, SCENARIOS[name]))
+            if not args.json:
+                print(_progress(rows[-1]), file=sys.stderr, flush=True)
+    finally:
+        if bench.server is not None:
+            bench.server.stop()
+        fake.close()
+        if args.keep:
+            print(f"server logs kept in {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    meta["seconds"] = round(time.monotonic() - started, 1)
+    return rows, meta
+
+
+def _progress(row: Row) -> str:
+    return f"  {row.name:<22} {row.verdict:<7} {row.seconds:5.1f} s  {row.reason}"
+
+
+def totals(rows: list[Row]) -> dict[str, float]:
+    return {"hostile inputs tried": sum(r.requests for r in rows), "5xx": sum(r.fivexx for r in rows),
+            "tracebacks": sum(r.tracebacks for r in rows), "hangs": sum(r.hangs for r in rows),
+            "secrets in log": sum(r.leaks for r in rows), "lost answers": sum(r.lost for r in rows),
+            "slowest": round(max((r.slowest_ms for r in rows), default=0.0))}
+
+
+def summary_line(rows: list[Row]) -> str:
+    return ", ".join(f"{k}: {v}" + (" ms" if k == "slowest" else "") for k, v in totals(rows).items())
+
+
+def table(rows: list[Row]) -> str:
+    lines = ["| scenario | requests | 5xx | hangs | tracebacks | secrets/URLs in log | slowest ms "
+             "| max CPU ms/req | verdict |", "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        cpu = "-" if r.max_cpu_ms is None else "≤10" if r.max_cpu_ms <= 10 else f"{r.max_cpu_ms:.0f}"
+        verdict = r.verdict if not r.reason else f"{r.verdict}: {r.reason}"
+        lines.append(f"| {r.name} | {r.requests} | {r.fivexx} | {r.hangs} | {r.tracebacks} | {r.leaks} "
+                     f"| {r.slowest_ms:.0f} | {cpu} | {verdict} |")
+    return "\n".join(lines)
+
+
+def details(rows: list[Row]) -> str:
+    return "\n".join(f"- **{r.name}** ({r.seconds:.1f} s): " + "; ".join(r.notes) for r in rows if r.notes)
+
+
+def markdown(rows: list[Row], meta: dict, argv: list[str]) -> str:
+    command = "bench/hostile.py " + " ".join(shlex.quote(a) for a in argv)
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, check=False).stdout.strip()
+    return (f"# Hostile inputs against `lessons serve` ({meta['lessons']} lessons)\n\n"
+            f"`.venv/bin/python {command.strip()}` on {time.strftime('%Y-%m-%d %H:%M %Z')}, commit {commit}; "
+            f"server up in {meta['startup_s']} s, whole run {meta['seconds']} s. Requests include signals "
+            f"(SIGHUP); CPU is /proc/<pid>/stat utime+stime (10 ms ticks) while the request ran.\n\n"
+            f"{table(rows)}\n\n**{summary_line(rows)}**\n\n## What each scenario saw\n\n{details(rows)}\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    rows, meta = run(args)
+    if args.json:
+        print(json.dumps({"meta": meta, "rows": [r.to_dict() for r in rows], "summary": totals(rows),
+                          "summary_line": summary_line(rows)}, indent=2))
+    else:
+        print(f"\n{table(rows)}\n\n{summary_line(rows)}\n\n{details(rows)}")
+    if args.out:
+        args.out.write_text(markdown(rows, meta, argv))
+    failed = [r.name for r in rows if r.verdict == "FAILED"]
+    return 1 if args.strict and failed else 0
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import signal
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
+from knowledge import warm_language
+
 from .config import Secrets, ServerSettings, Settings
 from .features.access import state_path
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
@@ -44,6 +46,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
     holder = KnowledgeHolder(load_kb(paths, settings, err))
+    warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)

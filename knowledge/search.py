@@ -82,6 +82,8 @@ class Searcher:
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []
         notices += [named] if named else []
         notices += _partial(hits, [c.label for c in u.concepts if not c.place], offset)
+        if lent:
+            notices.append(f"More lessons found through words the best ones use: {_quoted(list(lent))}.")
         return Answer(query=query, hits=hits, total=ranked.total, offset=offset, filters=u.filters,
                       corrections=tuple(u.corrections), facets=self.facets.counts(found.matched),
                       notice=" ".join(notices), expanded=lent)

@@ -127,10 +127,9 @@ class Interpreter:
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
         if labels:  # the question names a theme: the words around it that no lesson has only frame it
             unknown = set()
-        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter
+        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter, ranked by its words
             filters += labels
-            content = []
-        place_only = bool(places) and not content and (len({p[2:] for p in places}) == 1 or tagged)
+        place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         found = self.concepts([words[i] for i in content], [certainty[i] for i in content],

@@ -83,6 +83,7 @@ def answer_to_dict(answer: Answer, *, grouped: bool = False, accessed: date | No
         "facets": {name: [{"value": v, "count": n, "query": narrowed(answer.query, name, v)} for v, n in counts]
                    for name, counts in answer.facets.items()},
         "notice": answer.notice,
+        "expanded": list(answer.expanded),
     }
 
 

@@ -83,6 +83,9 @@ ANSWER_PROPERTIES: dict[str, Any] = {
             "value": _string(), "count": {"type": "integer"},
             "query": {"type": ["string", "null"], "description": "the question narrowed to this value"}})}},
     "notice": _string(),
+    "expanded": {"type": "array", "items": _string(),
+                 "description": "words lent by the best lessons to find more when the first ones did not fill the "
+                                "page; the lessons found only through them come last"},
 }
 ANSWER_REQUIRED = list(ANSWER_PROPERTIES)
 
