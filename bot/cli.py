@@ -157,7 +157,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
                   ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(answer_to_text(answer))
+        out.write(answer_to_text(answer, feedback=notes))
     return 0
 
 

@@ -68,6 +68,9 @@ def subscriptions_list(subs: Sequence[Shown], personal: bool, command: str = "/l
 
 def unsubscribed(sub: Shown | None, number: str, command: str = "/lessons") -> dict[str, Any]:
     """The reply to `unsubscribe N`."""
+    if sub is None and not number:
+        return text_message(f"Which one? `{escape(command)} unsubscribe N`, with N from "
+                            f"`{escape(command)} subscriptions`.")
     if sub is None:
         return text_message(f"There is no subscription number {fit(number, 20)} here; "
                             f"`{escape(command)} subscriptions` lists them.")

@@ -83,4 +83,4 @@ class SubscriptionCommands:
         """Remove the scope's subscription shown as `number`."""
         found = _NUMBER.match(number)
         removed = self.subscriptions.remove(scope, int(found.group(1))) if found else None
-        return unsubscribed(removed, number or "(none given)", self.command)
+        return unsubscribed(removed, number, self.command)

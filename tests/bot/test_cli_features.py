@@ -87,6 +87,8 @@ def test_search_uses_the_votes_in_the_state_file_and_says_so(make_lessons, state
     after = json.loads(run(*args)[1])["results"]
     assert [r["id"] for r in after] == [before[1], before[0]]
     assert after[0]["feedback"]["rank_without_feedback"] == 2
+    text = run(*[a for a in args if a != "--json"])[1]
+    assert "Moved by people's votes: 2 helpful, 0 not helpful (score ×1.2; #2 without them)" in text
 
 
 def test_subscriptions_lists_every_scope_for_the_operator(state_file):

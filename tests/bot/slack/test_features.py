@@ -74,6 +74,7 @@ def test_subscribe_list_and_unsubscribe_in_a_channel_and_in_a_direct_message(rem
     assert "Unsubscribed from “child labour country:Ghana”" in gone.text
     assert [s.question for s in Subscriptions(state).list(Scope("channel", "C0CHAN"))] == ["TVET reform"]
     assert "no subscription number 7" in slash(remembering, fake, "unsubscribe 7", "u2").text
+    assert "Which one?" in slash(remembering, fake, "unsubscribe", "u3").text
     assert "subscribe child labour country:Ghana" in slash(remembering, fake, "subscribe", "h1").text  # help
     too_long = slash(remembering, fake, "subscribe " + "x" * 600, "t1")
     assert "Sorry, I could not search that" in too_long.text
