@@ -53,11 +53,16 @@ Without them the web door still runs and the log says "Slack is off".
 See slack-app-manifest.yaml and the README's Slack section.
 
 Other secrets, also from the environment only:
-  WEBHOOK_TOKEN   POST /webhook then needs "Authorization: Bearer <token>"
+  WEBHOOK_TOKEN   POST /webhook and POST /api/feedback then need "Authorization: Bearer <token>"
   ADMIN_TOKEN     enables POST /admin/reload (with "Authorization: Bearer <token>")
 
 Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
 A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
+After each reload, Slack subscriptions hear of the new lessons that match them.
+
+Subscriptions and feedback votes live in one SQLite file, state.path in the config (default
+data/state.sqlite3, relative to the config file). Back it up while serving with
+  sqlite3 data/state.sqlite3 ".backup state-backup.sqlite3"
 SIGTERM or Ctrl-C stops the server cleanly.""",
 }
 
