@@ -52,6 +52,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
     state = StateStore(state_path(settings))  # opened on first use: see check_state below
     app, slack = build_app(settings, holder, secrets, reloader, state)
+    post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
@@ -82,8 +83,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
-    `state` (see `open_state`) goes to every door; with Slack on, the reloader also posts new lessons
-    to the subscriptions.
+    `state` (the state file) goes to every door.
     """
     from .web import create_app
 
@@ -93,11 +93,17 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
         slack = build_slack_app(settings, holder, secrets=secrets, state=state)
-        if state is not None and reloader is not None:
-            from .slack.alerts import SubscriptionAlerts
-
-            reloader.add_listener(SubscriptionAlerts(state, slack.client, settings.slack.command).on_reload)
     return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state), slack
+
+
+def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:
+    """With Slack on, post to the subscriptions the new lessons each reload by `reloader` brings (give it
+    the reloader that really reloads: the one process that swaps in new lessons)."""
+    if slack is None:
+        return
+    from .slack.alerts import SubscriptionAlerts
+
+    reloader.add_listener(SubscriptionAlerts(state, slack.client, settings.slack.command).on_reload)
 
 
 def check_state(store: StateStore) -> None:
