@@ -1,7 +1,8 @@
-"""The `lessons` command: search, check, stats and serve, all over one knowledge base.
+"""The `lessons` command: search, check, stats, serve and report, all over one knowledge base.
 
 `main(argv)` returns the exit code, so tests call it directly: 0 success, 1 a problem found
-(for example `check` skipped a file), 2 a usage or configuration error.
+(for example `check` skipped a file), 2 a usage or configuration error. With `--json`, an error is
+one JSON object on stderr, `{"error": code, "detail": text}`, with the webhook's codes.
 """
 from __future__ import annotations
 
@@ -12,15 +13,18 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from knowledge import QueryError
+from knowledge import KnowledgeBase, QueryError
 
 from . import __version__, cli_lessons, cli_state
 from .config import ConfigError, Settings, find_config, load_settings
 from .features.access import existing_state, today
 from .features.ranking import FeedbackRanking
-from .loading import UsageError, load_kb, no_lessons
-from .render.data import answer_to_dict
+from .loading import UsageError, load_kb, no_lessons, skipped_note
+from .render.data import answer_to_dict, query_error_code
+from .render.report import report_to_text
 from .render.text import answer_to_text
+from .report import DEFAULT_SINCE_DAYS, DEFAULT_TOP, report_from_settings
+from .state import StateUnavailable
 
 EXAMPLES = {
     "search": """examples:
@@ -38,6 +42,15 @@ for the same question, as in every door; --json says so on the hit ("feedback").
     "stats": """examples:
   lessons stats
   lessons stats --lessons ./lessons --json""",
+    "report": """examples:
+  lessons report                 # the last 30 days
+  lessons report --since 7 --top 20
+  lessons report --json | jq .gaps
+
+What people asked (through the webhook, the page and Slack), per day and per door, the top
+questions, themes and countries, the share that found nothing, and the gaps: the questions
+asked most that no lesson answers in whole. Read from the question log (state.path in the
+config), which `lessons serve` writes; the same report is on the admin page, /admin.""",
     "serve": """examples:
   lessons serve
   lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons
@@ -54,7 +67,8 @@ See slack-app-manifest.yaml and the README's Slack section.
 
 Other secrets, also from the environment only:
   WEBHOOK_TOKEN   POST /webhook and POST /api/feedback then need "Authorization: Bearer <token>"
-  ADMIN_TOKEN     enables POST /admin/reload (with "Authorization: Bearer <token>")
+  ADMIN_TOKEN     enables the admin page /admin (the question report) and POST /admin/reload
+                  (with "Authorization: Bearer <token>")
 
 Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
 A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
@@ -67,9 +81,24 @@ SIGTERM or Ctrl-C stops the server cleanly.""",
 }
 
 
+class BadArguments(Exception):
+    """What argparse would print before exiting 2, kept so `main` can print it as text or as JSON."""
+
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser = parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser that raises `BadArguments` instead of printing and exiting."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise BadArguments(self, message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand, with examples in each --help."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="lessons",
         description="Answer questions over evaluation lessons learned (ILO iEvalDiscovery pages).",
         epilog="Run 'lessons COMMAND --help' for examples. Without --lessons or lessons.paths in the "
@@ -116,24 +145,45 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
     serve.add_argument("--watch", action="store_true", default=None,
                        help="reload when lesson files appear, change or go away (default: lessons.watch)")
+
+    report = add("report", "What people asked and did not find, from the question log.")
+    report.add_argument("--since", type=_positive, default=DEFAULT_SINCE_DAYS, metavar="DAYS",
+                        help=f"the last DAYS days, today included (default: {DEFAULT_SINCE_DAYS})")
+    report.add_argument("--top", type=_positive, default=DEFAULT_TOP, metavar="N",
+                        help=f"how many questions, themes, countries and gaps to list (default: {DEFAULT_TOP})")
+    report.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
+    report.add_argument("--json", action="store_true", help="print the report as JSON")
     cli_state.add_parsers(add)
     return parser
+
+
+def _positive(text: str) -> int:
+    """A whole number of at least 1, for argparse."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return int(text)
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the `lessons` command line; returns the exit code."""
     out, err = stdout or sys.stdout, stderr or sys.stderr
-    parser = build_parser()
+    wants_json = "--json" in (sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse already printed usage or help
+        args = build_parser().parse_args(argv)
+    except BadArguments as error:
+        if not wants_json:
+            error.parser.print_usage(err)
+            print(f"{error.parser.prog}: error: {error}", file=err)
+        return failed(err, "invalid_arguments", str(error), wants_json, printed=not wants_json)
+    except SystemExit as exit_:  # --help or --version, printed
         return int(exit_.code or 0)
     try:
         settings = load_settings(find_config(args.config))
         return COMMANDS[args.command](args, settings, out, err)
-    except (ConfigError, UsageError) as error:
-        print(f"lessons: error: {error}", file=err)
-        return 2
+    except ConfigError as error:
+        return failed(err, "invalid_config", str(error), wants_json)
+    except UsageError as error:
+        return failed(err, error.code, str(error), wants_json)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `lessons stats | head`: the reader left; that is not an error
@@ -142,17 +192,36 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 0
 
 
+def failed(err: TextIO, code: str, detail: str, as_json: bool, *, printed: bool = False, status: int = 2) -> int:
+    """Print an error as one line (`lessons: error: ...`, or JSON with --json); return the exit code."""
+    if as_json:
+        print(json.dumps({"error": code, "detail": detail}, ensure_ascii=False), file=err)
+    elif not printed:
+        print(f"lessons: error: {detail}", file=err)
+    return status
+
+
+def loaded(args: argparse.Namespace, settings: Settings, err: TextIO) -> KnowledgeBase:
+    """The lessons for a command, saying in one line on stderr how many broken files were skipped."""
+    kb = load_kb(args.lessons, settings, err)
+    note = skipped_note(kb, args.lessons or settings.lessons.paths)
+    if note:
+        print(f"lessons: warning: {note}", file=err)
+    return kb
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """`lessons search`: one answer, as text or JSON."""
     if not args.query.strip():
-        raise UsageError("the question is empty: ask something, for example 'social insurance for herders'")
-    kb = load_kb(args.lessons, settings, err)
+        raise UsageError("the question is empty: ask something, for example 'social insurance for herders'",
+                         "empty_query")
+    kb = loaded(args, settings, err)
     state = existing_state(settings) if settings.feedback.ranking else None
     try:
         answer, notes = FeedbackRanking(state).ask(kb, args.query, limit=args.limit, offset=args.offset,
                                                    group=args.group)
     except QueryError as error:
-        raise UsageError(str(error)) from None
+        raise UsageError(str(error), query_error_code(error.code)) from None
     finally:
         if state is not None:
             state.close()
@@ -188,7 +257,7 @@ def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
 
 def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
     """`lessons stats`: lessons by region, country and theme."""
-    kb = load_kb(args.lessons, settings, err)
+    kb = loaded(args, settings, err)
     counts = kb.stats()
     if args.json:
         json.dump({"lessons": len(kb), **{k: dict(v.most_common()) for k, v in counts.items()}},
@@ -210,5 +279,20 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO, err: Te
     return serve(args, settings, err)
 
 
+def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: TextIO) -> int:
+    """`lessons report`: the question log over the last days, as text or JSON (see bot/report.py)."""
+    kb = loaded(args, settings, err)
+    try:
+        report = report_from_settings(settings, kb, since_days=args.since, top=args.top)
+    except StateUnavailable as error:
+        return failed(err, "state_unavailable", f"{error.message} ({error.detail})", args.json, status=1)
+    if args.json:
+        json.dump(report.to_dict(), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(report_to_text(report))
+    return 0
+
+
 COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve,
-            **cli_lessons.COMMANDS, **cli_state.COMMANDS}
+            "report": cmd_report, **cli_lessons.COMMANDS, **cli_state.COMMANDS}

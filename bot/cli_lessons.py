@@ -50,7 +50,7 @@ def lesson_or_error(kb: KnowledgeBase, lesson_id: str) -> Lesson:
     lesson = kb.get(lesson_id.strip())
     if lesson is None:
         raise UsageError(f"no lesson has the id {lesson_id!r}; `lessons search` shows each lesson's URL, "
-                         "which ends with its id")
+                         "which ends with its id", "not_found")
     return lesson
 
 
@@ -65,7 +65,8 @@ def cmd_similar(args: argparse.Namespace, settings: Settings, out: TextIO, err: 
     """`lessons similar ID`: the lessons most like it, best first."""
     kb = load_kb(args.lessons, settings, err)
     if not 1 <= args.limit <= kb.options.max_limit:
-        raise UsageError(f"--limit must be between 1 and {kb.options.max_limit} (setting search.max_limit)")
+        raise UsageError(f"--limit must be between 1 and {kb.options.max_limit} (setting search.max_limit)",
+                         "invalid_query")
     lesson = lesson_or_error(kb, args.id)
     hits = kb.related(lesson.id, limit=args.limit)
     if args.json:

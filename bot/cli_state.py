@@ -44,7 +44,7 @@ def cmd_subscriptions(args: argparse.Namespace, settings: Settings, out: TextIO,
     try:
         subs = Subscriptions(store).list_all() if store is not None else []
     except StateUnavailable as error:
-        return _unavailable(error, err)
+        return _unavailable(error, err, args.json)
     finally:
         _close(store)
     if args.json:
@@ -81,7 +81,7 @@ def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO, err:
     try:
         tallies = Feedback(store).per_lesson() if store is not None else {}
     except StateUnavailable as error:
-        return _unavailable(error, err)
+        return _unavailable(error, err, args.json)
     finally:
         _close(store)
     if args.json:
@@ -106,8 +106,12 @@ def _day(at: float | None) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(at or 0))
 
 
-def _unavailable(error: StateUnavailable, err: TextIO) -> int:
-    print(f"lessons: error: {error.detail}", file=err)
+def _unavailable(error: StateUnavailable, err: TextIO, as_json: bool = False) -> int:
+    """The store's failure as one line on stderr (JSON with --json, as every command's errors); exit 1."""
+    if as_json:
+        print(json.dumps({"error": "state_unavailable", "detail": f"{error.message} ({error.detail})"}), file=err)
+    else:
+        print(f"lessons: error: {error.message} ({error.detail})", file=err)
     return 1
 
 

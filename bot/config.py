@@ -76,18 +76,6 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
-class StateSettings:
-    """The state file (subscriptions, feedback votes, Slack retry keys) that every server process shares."""
-
-    #: Relative paths are relative to the config file, else to the working directory.
-    path: str = "data/state.sqlite3"
-
-    def __post_init__(self) -> None:
-        if not self.path.strip():
-            raise ValueError("path: must name a file, e.g. data/state.sqlite3")
-
-
-@dataclass(frozen=True)
 class FeedbackSettings:
     """How people's "Helpful" / "Not helpful" votes are used."""
 
@@ -110,6 +98,31 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """Where the bot keeps what outlives a request: the question log, subscriptions, feedback."""
+
+    #: The SQLite file (created on first use, with its folder). Relative: to the config file, else the
+    #: current folder.
+    path: str = "data/state.sqlite3"
+
+    def __post_init__(self) -> None:
+        if not self.path.strip():
+            raise ValueError("path: must name a file, got nothing")
+
+
+@dataclass(frozen=True)
+class QuestionsSettings:
+    """The question log: what people ask through every door, with no user ids (see bot/recording.py)."""
+
+    enabled: bool = True
+    #: Questions older than this many days are deleted (at start-up and once a day).
+    retention_days: int = 90
+
+    def __post_init__(self) -> None:
+        _at_least("retention_days", self.retention_days, 1)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.yaml can say, with the defaults documented there."""
 
@@ -117,9 +130,10 @@ class Settings:
     search: SearchOptions = field(default_factory=SearchOptions)
     server: ServerSettings = field(default_factory=ServerSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
-    state: StateSettings = field(default_factory=StateSettings)
-    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    questions: QuestionsSettings = field(default_factory=QuestionsSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     source: str = ""
 
 
@@ -196,9 +210,8 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     for given, resolved in zip(settings.lessons.paths, paths, strict=True):
         if not Path(resolved).exists():
             raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
-    state = Path(settings.state.path).expanduser()
-    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths),
-                               state=StateSettings(str(state if state.is_absolute() else base / state)))
+    state = dataclasses.replace(settings.state, path=str(base / settings.state.path))  # an absolute path stays
+    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths), state=state)
 
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any, TextIO
 from knowledge import warm_language
 
 from .config import Secrets, ServerSettings, Settings
-from .features.access import state_path
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
-from .loading import UsageError, load_kb
+from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
-from .state import StateStore
+from .recording import QuestionRecorder
+from .state import QuestionLog, StateStore
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -49,14 +49,20 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
+    note = skipped_note(holder.kb, paths)
+    if note:
+        log.warning("%s", note)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    state = StateStore(state_path(settings))  # opened on first use: see check_state below
-    app, slack = build_app(settings, holder, secrets, reloader, state)
+    state = StateStore(settings.state.path)  # opened on first use: see check_state below
+    questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
+        if settings.questions.enabled else None
+    app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions)
     post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
     wsgi = _wsgi_server(app, server)
+    start_question_log(questions, state, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
@@ -72,18 +78,21 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if socket_mode is not None:
         socket_mode.close()
     wsgi.close()
+    if questions is not None:
+        questions.close()  # the questions still queued are written
     state.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None,
-              state: StateStore | None = None) -> tuple[Flask, App | None]:
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None, *,
+              state: StateStore | None = None, questions: QuestionRecorder | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
-    `state` (the state file) goes to every door.
+    Both doors log their questions to `questions`; `state` (the state file) goes to every door: the
+    admin page, feedback votes, subscriptions.
     """
     from .web import create_app
 
@@ -92,8 +101,20 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
-        slack = build_slack_app(settings, holder, secrets=secrets, state=state)
-    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state), slack
+        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state)
+    app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
+                     questions=questions)
+    return app, slack
+
+
+def start_question_log(questions: QuestionRecorder | None, state: StateStore, settings: Settings) -> None:
+    """Start the question log's writer (it first deletes the questions past the retention), and say so."""
+    if questions is None:
+        log.info("the question log is off (questions.enabled: false)")
+        return
+    questions.start()
+    log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
+             settings.questions.retention_days)
 
 
 def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:

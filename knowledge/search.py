@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -67,6 +68,13 @@ class Searcher:
         `group` and `boosts` as in `KnowledgeBase.ask`.
         """
         u = self.understand(query)
+        answer = self._answer(query, u, limit, offset, explain, group, boosts)
+        return replace(answer, understood=u.reading, named=u.named,
+                       partial=bool(answer.hits) and (bool(u.unknown) or _misses_a_topic(answer.hits[0], u)))
+
+    def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool,
+                group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
+        """The answer to an understood question: a refusal, no match, or a page of explained hits."""
         refusal = self._refusal(query, u)
         if refusal is not None:
             return refusal
@@ -195,6 +203,11 @@ class Searcher:
             summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self.cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return list(told_apart(hits))
+
+
+def _misses_a_topic(hit: Hit, u: Understanding) -> bool:
+    """True when a hit leaves out one of the question's topics (places aside)."""
+    return any(c.label not in hit.matched_terms for c in u.concepts if not c.place)
 
 
 def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]:

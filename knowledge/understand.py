@@ -20,7 +20,7 @@ import numpy as np
 from .index import InvertedIndex
 from .language import Families, english_near, is_english
 from .options import SearchOptions
-from .query import parse_query
+from .query import narrowed, parse_query
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .vocabulary import (
@@ -70,6 +70,20 @@ class Understanding:
     preferred: tuple[tuple[str, str], ...] = ()
     #: How many of the unknown words are plain English words (the others: names, acronyms, gibberish).
     plain_unknown: int = 0
+
+    @property
+    def reading(self) -> str:
+        """The question as read, for grouping the ways one question is typed: its topics and places
+        (typos corrected, filler and intent words left out), the words no lesson has, then its filters."""
+        text = " ".join([*(c.label for c in self.concepts), *self.unknown])
+        for name, value in self.filters:
+            text = narrowed(text, name, value) or text
+        return text
+
+    @property
+    def named(self) -> tuple[tuple[str, str], ...]:
+        """The places, themes and categories the question named: its filters, then what ranks first."""
+        return tuple(dict.fromkeys((*self.filters, *self.preferred)))
 
 
 class Reading(NamedTuple):

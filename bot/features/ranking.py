@@ -16,7 +16,6 @@ from typing import NamedTuple
 from knowledge import Answer, KnowledgeBase
 
 from ..state import Feedback, StateStore, StateUnavailable, Tally
-from .question import understood
 
 log = logging.getLogger("lessons.feedback")
 
@@ -72,7 +71,7 @@ class FeedbackRanking:
         if self.feedback is None or not plain.hits:
             return Explained(plain, NO_NOTES)
         try:
-            tallies = self.feedback.tally(understood(plain))
+            tallies = self.feedback.tally(plain.understood or plain.query)
         except StateUnavailable:  # the store logged it; the answer goes out unmoved
             return Explained(plain, NO_NOTES)
         boosts = {lesson: f for lesson, tally in tallies.items() if (f := factor(tally)) != 1.0}

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from knowledge import KnowledgeBase
 
-from ..state import HELPFUL, NOT_HELPFUL, Feedback, StateStore, StateUnavailable
-from .question import understood
+from ..state import HELPFUL, NOT_HELPFUL, Feedback, StateStore, StateUnavailable, question_key
 
 #: The polite answer when the server keeps no state at all (no store was given to the door).
 NO_STORE = "Feedback is not kept on this server."
@@ -39,6 +38,7 @@ class Votes:
             raise StateUnavailable(NO_STORE, "no state store")
         if kb.get(lesson_id) is None:
             raise UnknownLesson(f"no lesson has the id {lesson_id!r}")
-        key = understood(kb.ask(question, limit=1, explain=False))
+        answer = kb.ask(question, limit=1, explain=False)
+        key = question_key(answer.understood or answer.query)
         self.feedback.vote(key, lesson_id, voter, vote)
         return key

@@ -107,3 +107,9 @@ def headline(answer: Answer) -> str:
     parts += [f"{typed} → {used}" for typed, used in answer.corrections]
     text = " · ".join([line, *parts])
     return f"{text}\n{answer.notice}" if answer.notice else text
+
+
+def query_error_code(code: str) -> str:
+    """The `error` code the webhook and `--json` give a refused question (`QueryError.code`): too long is
+    its own, the rest (a limit or offset out of range) `invalid_query`."""
+    return "query_too_long" if code == "query_too_long" else "invalid_query"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from typing import Any
@@ -26,6 +27,7 @@ from knowledge import QueryError
 from ..config import Secrets, Settings
 from ..features.ranking import FeedbackRanking
 from ..live import KnowledgeHolder
+from ..recording import QuestionRecorder
 from ..render.blocks import (
     ACTION_MORE,
     ACTION_NARROW,
@@ -61,15 +63,17 @@ def build_slack_app(
     recent: RecentKeys | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
+    questions: QuestionRecorder | None = None,
     state: StateStore | None = None,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
     `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
-    authorizes requests (a `BotIdentity` on `client` when None). `state` keeps subscriptions and
-    feedback votes (None: those answer politely that they are not kept). Requests over HTTP are
-    verified by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
+    authorizes requests (a `BotIdentity` on `client` when None); `questions` logs each question
+    answered (never who asked or where; None: not logged); `state` keeps subscriptions and feedback
+    votes (None: those answer politely that they are not kept). Requests over HTTP are verified
+    by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
     """
     if not any(isinstance(f, BoltTokenWarnings) for f in log.filters):
         log.addFilter(BoltTokenWarnings())
@@ -85,7 +89,7 @@ def build_slack_app(
         listener_executor=listener_executor,
         logger=log,
     )
-    SlackDoor(settings, holder, client, recent or RecentKeys(), state).register(app)
+    SlackDoor(settings, holder, client, recent or RecentKeys(), questions, state).register(app)
     return app
 
 
@@ -93,8 +97,9 @@ class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
     def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: RecentKeys,
-                 state: StateStore | None = None) -> None:
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
+        self.questions = questions
         self.command = settings.slack.command
         self.ranking = FeedbackRanking(state, settings.feedback.ranking)
         self.subscriptions = SubscriptionCommands(state, holder, self.command)
@@ -146,14 +151,15 @@ class SlackDoor:
     def on_command(self, ack: Callable[..., Any], respond: Callable[..., Any], command: dict) -> None:
         """`/lessons QUESTION`: a private answer restating the question, with a Share button."""
         ack()
-        query = clean_text(command.get("text", ""))
+        said = command.get("text", "")
+        query = clean_text(said)
         if is_help(query):
             respond(response_type="ephemeral", **help_message(self.command))
             return
         if self.subscriptions.handles(query):
             respond(response_type="ephemeral", **self.subscriptions.reply(query, command_scope(command)))
             return
-        message = self.answer_for(query, asked=True, share=True)
+        message = self.answer_for(query, asked=True, share=True, door="slack-slash", said=said)
         respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
 
     def on_message(self, event: dict, context: Mapping[str, Any]) -> None:
@@ -161,7 +167,7 @@ class SlackDoor:
         `app_mention`, so a mention is answered once."""
         if event.get("channel_type") != "im" or not self.first_sight(event, context):
             return
-        self.reply(clean_text(event.get("text", "")), event["channel"], event.get("thread_ts"), context,
+        self.reply(event.get("text", ""), event["channel"], event.get("thread_ts"), context, "slack-dm",
                    message_scope(event))
 
     def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
@@ -169,7 +175,7 @@ class SlackDoor:
         if not self.first_sight(event, context):
             return
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self.reply(clean_text(event.get("text", "")), event["channel"], thread_ts, context, message_scope(event))
+        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", message_scope(event))
 
     def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         """"More results" and the narrowing buttons: the page named in the button, in place."""
@@ -233,21 +239,28 @@ class SlackDoor:
             return False
         return self.recent.claim(f"message:{event.get('channel')}:{event.get('ts')}")
 
-    def answer_for(self, query: str, offset: int = 0, group: bool | None = None, **options: Any) -> dict[str, Any]:
+    def answer_for(self, query: str, offset: int = 0, door: str = "", said: str = "", group: bool | None = None,
+                   **options: Any) -> dict[str, Any]:
         """The answer to `query` from `offset` (one lesson per evaluation when `group`; None: the
-        setting) as a message, moved by feedback, or a short apology for a refused query."""
-        kb = self.holder.kb
+        setting) as a message, moved by feedback, or a short apology for a refused query.
+        `door` names where a new question was asked, for the question log ("": a click, not logged);
+        `said` is the message as Slack sent it (see `QuestionRecorder.answered`)."""
+        kb, started = self.holder.kb, time.perf_counter()
         try:
             answer = self.ranking.ask(kb, query, offset=offset, group=group).answer
         except QueryError as error:
             return error_message(str(error))
+        if door and self.questions is not None:
+            self.questions.answered(door, answer, (time.perf_counter() - started) * 1000, said=said)
         grouped = self.settings.search.group_by_evaluation if group is None else group
         return answer_message(answer, narrow=self.settings.slack.narrowing_buttons,
                               max_query_chars=kb.options.max_query_chars, grouped=grouped, **options)
 
-    def reply(self, text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any],
+    def reply(self, said: str, channel: str, thread_ts: str | None, context: Mapping[str, Any], door: str,
               scope: Scope | None = None) -> None:
-        """Answer a message: help, a subscription command, the next page of the last answer, or the question."""
+        """Answer a message as Slack sent it: help, a subscription command, the next page of the last
+        answer, or the question itself."""
+        text = clean_text(said)
         if is_help(text):
             message = help_message(self.command)
         elif scope is not None and self.subscriptions.handles(text):
@@ -255,7 +268,7 @@ class SlackDoor:
         elif is_more(text):
             message = self.next_page(channel, thread_ts, context)
         else:
-            message = self.answer_for(text)
+            message = self.answer_for(text, door=door, said=said)
         self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                      unfurl_media=False, **message)
 

@@ -1,6 +1,7 @@
 """The HTTP doors on one Flask app: the web door (`views`, `http`), reload over HTTP (`admin`),
-the OpenAPI description (`openapi`), the search page (`static/`), and Slack's `POST /slack/events`
-when the composition root (`bot.serve`) hands over a Slack app."""
+the operator's report page (`dashboard`, `session`, `templates/`), the OpenAPI description
+(`openapi`), the search page (`static/`), and Slack's `POST /slack/events` when the composition
+root (`bot.serve`) hands over a Slack app."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,8 +13,10 @@ from knowledge import KnowledgeBase
 
 from ..config import Secrets, Settings
 from ..live import KnowledgeHolder, Reloader, as_holder
+from ..recording import QuestionRecorder
 from ..state import StateStore
 from .admin import register_admin
+from .dashboard import register_dashboard
 from .feedback import register_feedback
 from .lessons import register_lessons
 from .views import register_web
@@ -32,6 +35,7 @@ def create_app(
     reloader: Reloader | None = None,
     slack: App | None = None,
     state: StateStore | None = None,
+    questions: QuestionRecorder | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
@@ -39,7 +43,9 @@ def create_app(
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
     when `secrets` hold the signing secret that verifies those requests. `state` is the state store
-    (feedback votes, and their place in the ranking); None: no feedback, and `/healthz` says nothing of it.
+    (the question log the admin page reads, feedback votes and their place in the ranking; None: no
+    feedback, and `/healthz` says nothing of it); `questions` logs every question the web door answers
+    (None: not logged).
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
@@ -49,10 +55,11 @@ def create_app(
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
-    register_web(app, holder, settings, secrets, state)  # /, /webhook, /api/..., /healthz, /openapi.json, errors
+    register_web(app, holder, settings, secrets, questions, state)  # /, /webhook, /api/..., /healthz, ...
     register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
     register_feedback(app, holder, settings, secrets, state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
+    register_dashboard(app, holder, settings, secrets.admin_token, state)  # /admin, its sign-in and report
     if slack is not None and secrets.slack_signing_secret:
         from ..slack.http import mount_slack
 

@@ -125,6 +125,39 @@ GROUP = {"name": "group", "in": "query", "required": False, "schema": {"type": "
 HTML = {"description": "HTML", "content": {"text/html": {"schema": _string()}}}
 
 LESSON_ID = {"name": "lesson_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_INT = {"type": "integer"}
+_NUMBER_OR_NULL = {"type": ["number", "null"]}
+_SHARE = _object(["questions", "share"], {"questions": _INT, "share": {
+    "type": ["number", "null"], "description": "of all questions, 0 to 1 (null when there were none)"}})
+_DEMAND = {"type": "array", "items": _object(["name", "asked", "available"], {
+    "name": _string(), "asked": {"type": "integer", "description": "questions about it"},
+    "available": {"type": "integer", "description": "lessons on it in the collection"}})}
+REPORT = _object(
+    ["since_days", "start_day", "end_day", "questions", "per_day", "per_door", "top_questions", "themes",
+     "countries", "nothing_found", "weak", "gaps", "latency_ms", "feedback", "notes"],
+    {
+        "since_days": _INT, "start_day": _string("YYYY-MM-DD, UTC"), "end_day": _string("YYYY-MM-DD, UTC (today)"),
+        "questions": _INT,
+        "per_day": {"type": "array", "items": _object(["day", "questions"], {"day": _string(), "questions": _INT})},
+        "per_door": {"type": "object", "additionalProperties": _INT,
+                     "description": "webhook, api, slack-slash, slack-dm, slack-mention"},
+        "top_questions": {"type": "array", "items": _object(["question", "asked"], {
+            "question": _string("as understood: typos corrected, filler words dropped"), "asked": _INT})},
+        "themes": _DEMAND, "countries": _DEMAND,
+        "nothing_found": _SHARE,
+        "weak": {**_SHARE, "description": "lessons found, but none answers the whole question"},
+        "gaps": {"type": "array", "items": _object(
+            ["question", "asked", "nothing", "weak", "last_asked", "named", "typed"],
+            {"question": _string(), "asked": _INT, "nothing": _INT, "weak": _INT, "last_asked": _string(),
+             "named": {"type": "array", "items": _string()}, "typed": {"type": "array", "items": _string()}})},
+        "latency_ms": _object(["p50", "p95"], {"p50": _NUMBER_OR_NULL, "p95": _NUMBER_OR_NULL}),
+        "feedback": {"type": "array", "items": _object(["lesson_id", "title", "helpful", "not_helpful"], {
+            "lesson_id": _string(), "title": _string(), "helpful": _INT, "not_helpful": _INT})},
+        "notes": {"type": "array", "items": _string()},
+    },
+)
+_HTML = {"text/html": {"schema": _string()}}
+
 PAGING = [
     {"name": "limit", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
      "description": "lessons per answer (default search.default_limit, at most search.max_limit)"},
@@ -192,6 +225,42 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
             "responses": {"200": _json("Reload", "Reloaded"), "503": _json("Reload", "Reload failed; still serving"),
                           **_errors(401, 403, 405, 429, 500)},
         }},
+        "/admin": {"get": {
+            "summary": "The operator's report page (questions, gaps, charts); a sign-in form until signed in",
+            "parameters": [{"name": "since", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 3650},
+                            "description": "the last DAYS days (default 30)"}],
+            "responses": {"200": {"description": "The report, or the sign-in form", "content": _HTML},
+                          "403": {"description": "Off: the server has no ADMIN_TOKEN", "content": _HTML},
+                          **_errors(400, 405)},
+        }},
+        "/admin/login": {"post": {
+            "summary": "Sign in with ADMIN_TOKEN (form field `token`): an HttpOnly, SameSite=Strict cookie",
+            "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {
+                "schema": _object(["token"], {"token": _string("the value of ADMIN_TOKEN")})}}},
+            "responses": {"303": {"description": "Signed in: to /admin, with the session cookie"},
+                          "401": {"description": "Wrong token: the form again", "content": _HTML},
+                          "403": {"description": "Off: the server has no ADMIN_TOKEN", "content": _HTML},
+                          **_errors(405, 413)},
+        }},
+        "/admin/logout": {"post": {
+            "summary": "Sign out (the session cookie is removed)",
+            "responses": {"303": {"description": "Signed out: to /admin"}, **_errors(405)},
+        }},
+        "/admin/report": {"get": {
+            "summary": "The report as JSON (what `lessons report --json` prints)",
+            "description": "Needs the session cookie of /admin/login or `Authorization: Bearer <ADMIN_TOKEN>`.",
+            "security": [{"bearer": []}],
+            "parameters": [{"name": "since", "in": "query", "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 3650}}],
+            "responses": {"200": _json("Report", "The report"),
+                          "503": _json("Error", "The question log cannot be read"), **_errors(400, 401, 403, 405)},
+        }},
+        "/favicon.ico": {"get": {
+            "summary": "The icon",
+            "responses": {"200": {"description": "An icon", "content": {"image/vnd.microsoft.icon": {}}},
+                          **_errors(405)},
+        }},
         "/healthz": {"get": {
             "summary": "Liveness, and how many lessons are loaded",
             "responses": {"200": _json("Health", "Serving"), **_errors(405, 500)},
@@ -231,6 +300,7 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
                 "WebhookAnswer": _object([*ANSWER_REQUIRED, "text"], {
                     **ANSWER_PROPERTIES, "text": _string("the answer as ready-to-post Markdown")}),
                 "Lesson": LESSON,
+                "Report": REPORT,
                 "Similar": SIMILAR,
                 "Vote": VOTE,
                 "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload", "state"], {

@@ -8,31 +8,45 @@ mid-request never mixes two of them. Answers are rendered by `bot.render`, the s
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from flask import Flask, Response, current_app, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from knowledge import KnowledgeBase, QueryError
+from knowledge import Answer, KnowledgeBase, QueryError
 
 from ..config import Secrets, Settings
 from ..features.access import today
 from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
-from ..render.data import answer_to_dict, lesson_to_dict
+from ..recording import QuestionRecorder
+from ..render.data import answer_to_dict, lesson_to_dict, query_error_code
 from ..render.text import answer_to_markdown
 from ..state import StateStore
-from .http import ApiError, add_security_headers, json_error, json_kind, read_fields, require_bearer, unexpected_error
+from .http import (
+    FORM_TYPES,
+    ApiError,
+    add_security_headers,
+    json_error,
+    json_kind,
+    read_fields,
+    require_bearer,
+    unexpected_error,
+)
 from .openapi import openapi_spec
 
 _INTEGER = re.compile(r"-?[0-9]+")
 
 
 def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
-                 state: StateStore | None = None) -> None:
-    """Mount the web door's routes, its security headers and the JSON error pages on `app`."""
-    door = WebDoor(holder, settings, secrets, state)
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
+    """Mount the web door's routes, its security headers and the JSON error pages on `app`;
+    `questions` logs each answered question (None: not logged); `state` holds the feedback votes that
+    move the ranking, and `/healthz` says whether it can be used (None: neither)."""
+    door = WebDoor(holder, settings, secrets, questions, state)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
+    app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
     app.add_url_rule("/webhook", "webhook", door.webhook, methods=["POST"])
     app.add_url_rule("/api/search", "search", door.search, methods=["GET"])
@@ -47,17 +61,23 @@ class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
     def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
-                 state: StateStore | None = None) -> None:
-        self.holder, self.settings, self.secrets, self.state = holder, settings, secrets, state
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
+        self.holder, self.settings, self.secrets, self.questions = holder, settings, secrets, questions
+        self.state = state
         self.ranking = FeedbackRanking(state, settings.feedback.ranking)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
         return current_app.send_static_file("index.html")
 
+    def favicon(self) -> Response:
+        """The icon browsers ask for at /favicon.ico (the pages also link the SVG one)."""
+        return current_app.send_static_file("favicon.ico")
+
     def healthz(self) -> Response:
         """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
-        reload's outcome (`reload`, null before the first), so a failed reload is visible."""
+        reload's outcome (`reload`, null before the first), so a failed reload is visible, and the state
+        file's (`state`; `status` is "degraded" when it cannot be used: searching still works)."""
         kb, last = self.holder.kb, self.holder.last_reload
         state = self.state.health() if self.state is not None else None
         return jsonify(status="ok" if state is None or state.ok else "degraded", lessons=len(kb),
@@ -69,18 +89,21 @@ class WebDoor:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""
         self.check_token()  # before the body is touched: strangers cost nothing
         fields = read_fields(self.settings.server.max_body_bytes)
-        data, answer = self.answer(fields, "text")
+        data, answer = self.answer("webhook", fields, "text", strings=request.mimetype in FORM_TYPES)
         return jsonify({**data, "text": answer_to_markdown(answer)})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
-        return jsonify(self.answer(request.args, "q")[0])
+        return jsonify(self.answer("api", request.args, "q", strings=True)[0])
 
-    def answer(self, fields: Any, name: str) -> tuple[dict[str, Any], Any]:
-        """The JSON answer to the question in `fields[name]` (with `limit`, `offset`, `group`), and the answer."""
+    def answer(self, door: str, fields: Any, name: str, *, strings: bool) -> tuple[dict[str, Any], Answer]:
+        """The JSON answer to the question in `fields[name]` (with `limit`, `offset`, `group`), moved by
+        feedback and logged, and the answer itself."""
+        started = time.perf_counter()
         group = flag(fields.get("group"), "group")
         explained = ask(self.ranking, self.holder.kb, fields.get(name), fields.get("limit"), fields.get("offset"),
-                        name=name, group=group)
+                        name=name, strings=strings, group=group)
+        self.logged(door, explained.answer, started)
         grouped = self.settings.search.group_by_evaluation if group is None else group
         data = answer_to_dict(explained.answer, grouped=grouped, accessed=today(), feedback=explained.feedback)
         return data, explained.answer
@@ -96,6 +119,11 @@ class WebDoor:
         """The OpenAPI 3 description of the routes this app serves."""
         return jsonify(openapi_spec(current_app, self.settings))
 
+    def logged(self, door: str, answer: Answer, started: float) -> None:
+        """Hand the answer to the question log, when there is one."""
+        if self.questions is not None:
+            self.questions.answered(door, answer, (time.perf_counter() - started) * 1000)
+
     def check_token(self) -> None:
         """With WEBHOOK_TOKEN set, demand `Authorization: Bearer <token>`."""
         if self.secrets.webhook_token:
@@ -103,9 +131,13 @@ class WebDoor:
 
 
 def ask(ranking: FeedbackRanking, kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str,
-        group: bool | None = None) -> Explained:
+        strings: bool = True, group: bool | None = None) -> Explained:
     """Check the fields a caller sent and ask the knowledge base (moved by feedback); 400 with a clear
-    detail otherwise."""
+    detail otherwise.
+
+    `strings`: `limit` and `offset` may be strings of digits (a form or a query string, where every
+    value is text); a JSON body must send them as numbers, as its schema says.
+    """
     if text is None:
         raise ApiError(400, "invalid_payload", f"'{name}' is missing: send the question as {name}")
     if not isinstance(text, str):
@@ -113,12 +145,12 @@ def ask(ranking: FeedbackRanking, kb: KnowledgeBase, text: Any, limit: Any, offs
     if not text.strip():
         raise ApiError(400, "empty_query",
                        f"'{name}' is empty: ask a question, for example 'social insurance for herders'")
-    page_size = _whole_number(limit, "limit")
-    start = _whole_number(offset, "offset")
+    page_size = _whole_number(limit, "limit", strings)
+    start = _whole_number(offset, "offset", strings)
     try:
         return ranking.ask(kb, text, limit=page_size, offset=0 if start is None else start, group=group)
     except QueryError as error:
-        raise ApiError(400, _query_error_code(error), str(error)) from None
+        raise ApiError(400, query_error_code(error.code), str(error)) from None
 
 
 _YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
@@ -135,17 +167,15 @@ def flag(value: Any, name: str) -> bool | None:
     raise ApiError(400, "invalid_payload", f"'{name}' must be true or false, not {json_kind(value)}")
 
 
-def _query_error_code(error: QueryError) -> str:
-    """The webhook's `error` code for a refused query: too long is its own, the rest `invalid_query`."""
-    return "query_too_long" if error.code == "query_too_long" else "invalid_query"
-
-
-def _whole_number(value: Any, name: str) -> int | None:
-    """A JSON integer, or a form/query string of digits; None when absent."""
-    if value is None or value == "":
+def _whole_number(value: Any, name: str, strings: bool) -> int | None:
+    """A JSON integer, or (when `strings`) a form/query string of digits; None when absent."""
+    if value is None or (strings and value == ""):
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return value
+    if isinstance(value, str) and _INTEGER.fullmatch(value.strip()) and not strings:
+        raise ApiError(400, "invalid_payload",
+                       f"'{name}' must be a JSON number, not text: send \"{name}\": {value.strip()[:20]}")
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
         if len(value.strip()) > 18:
             raise ApiError(400, "invalid_payload", f"'{name}' is far too large")

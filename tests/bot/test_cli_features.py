@@ -126,3 +126,16 @@ def test_feedback_shows_the_votes_and_exports_a_judged_query_file(state_file, tm
     assert yaml.safe_load(target.read_text())[0]["relevant"] == {252474: 2}
     code, _, err = run("feedback", "--config", config, "--export", str(tmp_path / "missing" / "x.yaml"))
     assert code == 1 and "cannot write" in err
+
+
+def test_errors_of_the_new_commands_are_one_json_line_with_json(state_file, tmp_path):
+    code, out, err = run("similar", "nope", "--json")
+    assert code == 2 and out == "" and json.loads(err) == {"error": "not_found", "detail": json.loads(err)["detail"]}
+    path, config = state_file
+    path.parent.mkdir()
+    path.write_bytes(b"not a database " * 100)
+    code, out, err = run("subscriptions", "--config", config, "--json")
+    assert code == 1 and out == "" and json.loads(err)["error"] == "state_unavailable"
+    assert "damaged" in json.loads(err)["detail"]
+    code, _, err = run("feedback", "--config", config)
+    assert code == 1 and err.startswith("lessons: error: The bot's memory is damaged")

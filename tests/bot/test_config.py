@@ -13,21 +13,15 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "slack", "feedback", "logging"):
+    for section in ("lessons", "search", "server", "slack", "logging", "questions", "feedback"):
         assert getattr(loaded, section) == getattr(defaults, section), section
-    assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)
+    assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)  # relative to the file
 
 
-def test_the_state_file_is_relative_to_the_config_file_or_absolute(tmp_path):
+def test_feedback_ranking_can_be_switched_off(tmp_path):
     config = tmp_path / "c.yaml"
-    config.write_text("state:\n  path: var/bot.sqlite3\nfeedback:\n  ranking: false\n")
-    settings = load_settings(config)
-    assert settings.state.path == str(tmp_path / "var" / "bot.sqlite3") and settings.feedback.ranking is False
-    config.write_text(f"state:\n  path: {tmp_path / 'abs.sqlite3'}\n")
-    assert load_settings(config).state.path == str(tmp_path / "abs.sqlite3")
-    assert Settings().state.path == "data/state.sqlite3"  # no config file: relative to the working directory
-    with pytest.raises(ConfigError, match="state.path: must name a file"):
-        settings_from_mapping({"state": {"path": " "}}, "c.yaml")
+    config.write_text("feedback:\n  ranking: false\n")
+    assert load_settings(config).feedback.ranking is False and Settings().feedback.ranking is True
 
 
 def test_no_file_means_defaults():
@@ -45,6 +39,10 @@ def test_overrides_are_typed_and_relative_paths_follow_the_config_file(tmp_path)
     assert dict(settings.search.synonyms) == {"osh": ("occupational safety and health",)}
     assert settings.lessons.paths == (str(tmp_path / "lessons"),)
     assert settings.server.host == "127.0.0.1"  # untouched keys keep their default
+    assert settings.state.path == str(tmp_path / "data" / "state.sqlite3")
+    absolute = tmp_path / "elsewhere.sqlite3"
+    config.write_text(f"state:\n  path: {absolute}\n")
+    assert load_settings(config).state.path == str(absolute)
 
 
 def test_empty_section_keeps_defaults():
@@ -53,7 +51,8 @@ def test_empty_section_keeps_defaults():
 
 @pytest.mark.parametrize("raw, message", [
     ({"serch": {}},
-     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, search, server, slack, state)"),
+     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, search, server, slack, "
+     "state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
@@ -65,6 +64,9 @@ def test_empty_section_keeps_defaults():
     ({"server": {"threads": 0}}, "c.yaml: server.threads: must be at least 1, got 0"),
     ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
     ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
+    ({"questions": {"retention_days": 0}}, "c.yaml: questions.retention_days: must be at least 1, got 0"),
+    ({"questions": {"enabled": "no"}}, "c.yaml: questions.enabled: expected true or false, got text 'no'"),
+    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got nothing"),
     ({"search": {"default_limit": 80}}, "c.yaml: search.default_limit: must be between 1 and max_limit (50), got 80"),
     ({"search": {"min_coverage": 7}}, "c.yaml: search.min_coverage: must be between 0 and 1, got 7.0"),
     ({"search": {"field_weights": {"titel": 2}}}, "c.yaml: search.field_weights: unknown field 'titel'"),

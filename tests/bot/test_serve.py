@@ -21,19 +21,22 @@ from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
 from bot.serve import build_app, exposure_warning, is_loopback, start_slack
 
+from ..conftest import lesson_page
 from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
 
 
-def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `lessons serve --port 0` and return the process and its base URL, read from its log."""
+def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None,
+                 seen: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `lessons serve --port 0` and return the process and its base URL, read from its log
+    (the lines logged until then are added to `seen`)."""
     environ = {k: v for k, v in os.environ.items() if k not in ("LESSONS_CONFIG", "WEBHOOK_TOKEN")}
     environ.update(PYTHONUNBUFFERED="1", **(env or {}))
     process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", *extra],
                                cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 20
-    seen = []
+    seen = [] if seen is None else seen
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
@@ -84,6 +87,17 @@ def test_serve_with_a_token_in_the_environment_demands_it(tmp_path):
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=15)
     assert process.returncode == 0 and "t0ken" not in output
+
+
+def test_serve_says_how_many_broken_files_it_skipped_and_where_to_look(tmp_path, make_lessons):
+    root = make_lessons({"1": lesson_page("1"), "2": "", "3": "<html>no</html>"})
+    seen: list[str] = []
+    process, _ = start_server(tmp_path, "--lessons", str(root), seen=seen)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=15)
+    notes = [line for line in seen if "broken lesson files" in line]
+    assert len(notes) == 1
+    assert f"WARNING lessons: skipped 2 broken lesson files; 'lessons check {root}' says which and why" in notes[0]
 
 
 def test_serve_on_a_taken_port_is_a_one_line_error(tmp_path, monkeypatch):

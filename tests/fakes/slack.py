@@ -23,6 +23,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
+from bot.recording import QuestionRecorder
 from bot.slack import build_slack_app
 from bot.slack.client import web_client
 from bot.slack.identity import BotIdentity
@@ -264,7 +265,7 @@ class Door:
 
     def __init__(self, fake: FakeSlack | None, kb: KnowledgeBase, settings: Settings | None = None, *,
                  api_url: str | None = None, auth_retry_after: float = 30.0, auth_wait: float = 1.0,
-                 state: StateStore | None = None) -> None:
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         settings = settings or Settings()
         secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
                           slack_api_url=api_url or fake.api_url)
@@ -273,8 +274,9 @@ class Door:
         api = web_client(secrets, retry_interval=FAST_RETRIES)
         self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
-                                    listener_executor=self.executor, state=state)
-        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, state=state)
+                                    listener_executor=self.executor, questions=questions, state=state)
+        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, questions=questions,
+                                state=state)
         self.client = self.flask.test_client()
         self.fake = fake
 

@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from ...conftest import lesson_page
 from ..test_serve import start_server
+from .conftest import console_errors
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL = "install them with: sudo apt-get install -y chromium chromium-driver (.ci/run does this in CI)"
-#: Chromium as root in a container: no sandbox, no GPU, and nothing that reaches the network.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,900"]
 
 
 def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
@@ -44,27 +35,6 @@ def server(tmp_path):
     process.communicate(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """One headless Chromium for the module (starting one costs seconds)."""
-    profile = tmp_path_factory.mktemp("chromium") / "profile"
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:  # CI installs them; on a developer machine, say how rather than skip in silence
-        pytest.fail(f"the browser test needs {' and '.join(missing)}: {INSTALL}", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(20)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
 def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -72,6 +42,7 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server)
+    console_errors(browser)  # what earlier pages logged is not this page's
     box = browser.find_element(By.ID, "q")
     assert browser.switch_to.active_element == box  # the box has focus: type straight away
     box.send_keys("lessons on social insurance for herders", Keys.ENTER)
@@ -87,6 +58,7 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     assert marks == markdown_bold_words(server, "lessons on social insurance for herders", link.get_attribute("href"))
     assert "of" in browser.find_element(By.ID, "status").text
     assert "?q=lessons+on+social+insurance+for+herders" in browser.current_url  # shareable
+    assert console_errors(browser) == []  # no 404 (the favicon is there), no refused script or style
 
     browser.get(server + "?q=" + "herders country:Mongolia".replace(" ", "+"))  # a shared address
     wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: Mongolia"))

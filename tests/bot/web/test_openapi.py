@@ -58,6 +58,15 @@ CALLS = [
     ("post", "/admin/reload", {"headers": {"Authorization": "Bearer wrong"}}),
     ("get", "/admin/reload", {}),
     ("put", "/openapi.json", {}),
+    ("get", "/favicon.ico", {}),
+    ("get", "/admin", {}),
+    ("get", "/admin?since=0", {}),
+    ("post", "/admin/login", {"data": {"token": "wrong"}}),
+    ("post", "/admin/login", {"data": {"token": "admin"}}),
+    ("post", "/admin/logout", {}),
+    ("get", "/admin/report", {}),
+    ("get", "/admin/report?since=7", {"headers": {"Authorization": "Bearer admin"}}),
+    ("get", "/admin/report?since=x", {"headers": {"Authorization": "Bearer admin"}}),
 ]
 
 

@@ -133,6 +133,27 @@ def test_webhook_bad_bodies_are_400_json(client, body, code):
     assert_error(response, 400, code)
 
 
+def test_a_json_limit_must_be_a_number_while_forms_and_query_strings_send_digits(client):
+    """JSON has numbers, and the OpenAPI schema says integer: "3" there is refused, with the fix in the
+    detail. A form or a query string has only text, so "3" is the number 3 there."""
+    response = client.post("/webhook", json={"text": "herders", "limit": "3"})
+    assert_error(response, 400, "invalid_payload")
+    assert response.get_json()["detail"] == "'limit' must be a JSON number, not text: send \"limit\": 3"
+    assert_error(client.post("/webhook", json={"text": "herders", "offset": "1"}), 400, "invalid_payload")
+    assert len(client.post("/webhook", json={"text": "herders", "limit": 3}).get_json()["results"]) == 3
+    assert len(client.post("/webhook", data={"text": "herders", "limit": "3"}).get_json()["results"]) == 3
+    assert len(client.get("/api/search?q=herders&limit=3").get_json()["results"]) == 3
+
+
+def test_the_icon_is_served_where_browsers_look(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
+
+
 def test_webhook_form_without_text_or_with_a_bad_limit_is_400(client):
     assert_error(client.post("/webhook", data={"query": "herders"}), 400, "invalid_payload")
     assert_error(client.post("/webhook", data={"text": "herders", "limit": "-"}), 400, "invalid_payload")
