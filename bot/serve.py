@@ -134,8 +134,8 @@ def check_state(store: StateStore) -> None:
     if health.ok:
         log.info("state store %s (schema version %s)", store.path.resolve(), health.schema_version)
     else:
-        log.error("the state store cannot be used, so subscriptions and feedback answer that they are "
-                  "unavailable until it is fixed; searching goes on (see /healthz)")
+        log.error("the state store cannot be used (%s), so subscriptions and feedback answer that they are "
+                  "unavailable until it is fixed; searching goes on (see /healthz)", health.message)
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
