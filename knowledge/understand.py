@@ -139,10 +139,9 @@ class Interpreter:
         filters = tuple(parsed.filters)
         labels = self.label_only([words[i] for i in content])
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
-        if labels:  # the question names a theme: the words around it that no lesson has only frame it
+        if tagged:  # "overview of lessons tagged migration": the label's lessons, as a filter, ranked by its
+            filters += labels  # words; the words around it that no lesson has only frame the request
             unknown = set()
-        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter, ranked by its words
-            filters += labels
         place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
