@@ -17,6 +17,8 @@ from ..recording import QuestionRecorder
 from ..state import StateStore
 from .admin import register_admin
 from .dashboard import register_dashboard
+from .feedback import register_feedback
+from .lessons import register_lessons
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
@@ -41,7 +43,8 @@ def create_app(
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
     when `secrets` hold the signing secret that verifies those requests. `state` is the state store
-    the admin page reads the question log from; `questions` logs every question the web door answers
+    (the question log the admin page reads, feedback votes and their place in the ranking; None: no
+    feedback, and `/healthz` says nothing of it); `questions` logs every question the web door answers
     (None: not logged).
     """
     holder = as_holder(kb)
@@ -52,7 +55,9 @@ def create_app(
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
 
-    register_web(app, holder, settings, secrets, questions)  # /, /webhook, /api/..., /healthz, /openapi.json
+    register_web(app, holder, settings, secrets, questions, state)  # /, /webhook, /api/..., /healthz, ...
+    register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
+    register_feedback(app, holder, settings, secrets, state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     register_dashboard(app, holder, settings, secrets.admin_token, state)  # /admin, its sign-in and report
     if slack is not None and secrets.slack_signing_secret:

@@ -13,9 +13,15 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "slack", "logging", "questions"):
+    for section in ("lessons", "search", "server", "slack", "logging", "questions", "feedback"):
         assert getattr(loaded, section) == getattr(defaults, section), section
     assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)  # relative to the file
+
+
+def test_feedback_ranking_can_be_switched_off(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("feedback:\n  ranking: false\n")
+    assert load_settings(config).feedback.ranking is False and Settings().feedback.ranking is True
 
 
 def test_no_file_means_defaults():
@@ -45,7 +51,8 @@ def test_empty_section_keeps_defaults():
 
 @pytest.mark.parametrize("raw, message", [
     ({"serch": {}},
-     "c.yaml: serch: unknown key (known keys here: lessons, logging, questions, search, server, slack, state)"),
+     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, search, server, slack, "
+     "state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
