@@ -15,8 +15,10 @@ from typing import TextIO
 
 from knowledge import KnowledgeBase, QueryError
 
-from . import __version__
+from . import __version__, cli_lessons, cli_state
 from .config import ConfigError, Settings, find_config, load_settings
+from .features.access import existing_state, today
+from .features.ranking import FeedbackRanking
 from .loading import UsageError, load_kb, no_lessons, skipped_note
 from .render.data import answer_to_dict, query_error_code
 from .render.report import report_to_text
@@ -29,7 +31,11 @@ EXAMPLES = {
   lessons search "lessons on social insurance for herders"
   lessons search "socail insurence herders" --limit 3
   lessons search "child labour country:Philippines" --json
-  lessons search "TVET reform" --lessons ./my-lessons""",
+  lessons search "TVET reform" --lessons ./my-lessons
+  lessons search "cocoa cooperatives" --group      # one lesson per evaluation
+
+Votes from the Helpful / Not helpful buttons (in the state file, state.path) move a lesson a little
+for the same question, as in every door; --json says so on the hit ("feedback").""",
     "check": """examples:
   lessons check ./lessons
   lessons check ./lessons --json | jq .skipped""",
@@ -60,12 +66,17 @@ Without them the web door still runs and the log says "Slack is off".
 See slack-app-manifest.yaml and the README's Slack section.
 
 Other secrets, also from the environment only:
-  WEBHOOK_TOKEN   POST /webhook then needs "Authorization: Bearer <token>"
+  WEBHOOK_TOKEN   POST /webhook and POST /api/feedback then need "Authorization: Bearer <token>"
   ADMIN_TOKEN     enables the admin page /admin (the question report) and POST /admin/reload
                   (with "Authorization: Bearer <token>")
 
 Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
 A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
+After each reload, Slack subscriptions hear of the new lessons that match them.
+
+Subscriptions and feedback votes live in one SQLite file, state.path in the config (default
+data/state.sqlite3, relative to the config file). Back it up while serving with
+  sqlite3 data/state.sqlite3 ".backup state-backup.sqlite3"
 SIGTERM or Ctrl-C stops the server cleanly.""",
 }
 
@@ -101,9 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS, help=config_help)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
+    examples = {**EXAMPLES, **cli_lessons.EXAMPLES, **cli_state.EXAMPLES}
+
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text,
-                              epilog=EXAMPLES[name], formatter_class=argparse.RawDescriptionHelpFormatter)
+                              epilog=examples[name], formatter_class=argparse.RawDescriptionHelpFormatter)
 
     lessons_help = "a lesson file or folder (repeatable); overrides lessons.paths in the config"
     search = add("search", "Search the lessons and print the best matches.")
@@ -113,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="how many lessons to show (default: search.default_limit)")
     search.add_argument("--offset", type=int, default=0, metavar="N", help="skip the first N matches (paging)")
     search.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    search.add_argument("--group", action=argparse.BooleanOptionalAction, default=None,
+                        help="one lesson per evaluation, naming its others (default: search.group_by_evaluation)")
+    cli_lessons.add_parsers(add, lessons_help)
 
     check = add("check", "Parse lesson files without serving them; exit 1 if any file was skipped.")
     check.add_argument("paths", nargs="+", metavar="PATH", help="lesson files or folders")
@@ -137,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"how many questions, themes, countries and gaps to list (default: {DEFAULT_TOP})")
     report.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
     report.add_argument("--json", action="store_true", help="print the report as JSON")
+    cli_state.add_parsers(add)
     return parser
 
 
@@ -199,15 +216,22 @@ def cmd_search(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
         raise UsageError("the question is empty: ask something, for example 'social insurance for herders'",
                          "empty_query")
     kb = loaded(args, settings, err)
+    state = existing_state(settings) if settings.feedback.ranking else None
     try:
-        answer = kb.ask(args.query, limit=args.limit, offset=args.offset)
+        answer, notes = FeedbackRanking(state).ask(kb, args.query, limit=args.limit, offset=args.offset,
+                                                   group=args.group)
     except QueryError as error:
         raise UsageError(str(error), query_error_code(error.code)) from None
+    finally:
+        if state is not None:
+            state.close()
     if args.json:
-        json.dump(answer_to_dict(answer), out, ensure_ascii=False, indent=2)
+        grouped = settings.search.group_by_evaluation if args.group is None else args.group
+        json.dump(answer_to_dict(answer, grouped=grouped, accessed=today(), feedback=notes), out,
+                  ensure_ascii=False, indent=2)
         out.write("\n")
     else:
-        out.write(answer_to_text(answer))
+        out.write(answer_to_text(answer, feedback=notes))
     return 0
 
 
@@ -271,4 +295,4 @@ def cmd_report(args: argparse.Namespace, settings: Settings, out: TextIO, err: T
 
 
 COMMANDS = {"search": cmd_search, "check": cmd_check, "stats": cmd_stats, "serve": cmd_serve,
-            "report": cmd_report}
+            "report": cmd_report, **cli_lessons.COMMANDS, **cli_state.COMMANDS}

@@ -88,6 +88,14 @@ class SlackSettings:
 
 
 @dataclass(frozen=True)
+class FeedbackSettings:
+    """How people's "Helpful" / "Not helpful" votes are used."""
+
+    #: Votes move a lesson a little up or down for the same question (needs two voters or more).
+    ranking: bool = True
+
+
+@dataclass(frozen=True)
 class LoggingSettings:
     """Log level and line format ("text" or "json")."""
 
@@ -138,6 +146,7 @@ class Settings:
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     state: StateSettings = field(default_factory=StateSettings)
     questions: QuestionsSettings = field(default_factory=QuestionsSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     source: str = ""
 
 

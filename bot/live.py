@@ -72,8 +72,15 @@ def as_holder(kb: KnowledgeBase | KnowledgeHolder) -> KnowledgeHolder:
     return kb if isinstance(kb, KnowledgeHolder) else KnowledgeHolder(kb)
 
 
+ReloadListener = Callable[[KnowledgeBase, KnowledgeBase], None]
+
+
 class Reloader:
-    """Rebuilds the knowledge base from `paths` and swaps it into `holder`; one reload at a time."""
+    """Rebuilds the knowledge base from `paths` and swaps it into `holder`; one reload at a time.
+
+    After each successful swap it calls its listeners with (old, new) knowledge bases, on the reloading
+    thread (a listener with slow work hands it to a thread of its own); a listener that fails is logged.
+    """
 
     def __init__(
         self,
@@ -90,6 +97,11 @@ class Reloader:
         self.max_file_bytes = max_file_bytes
         self.clock = clock
         self._lock = threading.Lock()
+        self._listeners: list[ReloadListener] = []
+
+    def add_listener(self, listener: ReloadListener) -> None:
+        """Call `listener(old_kb, new_kb)` after every reload that swapped in new lessons."""
+        self._listeners.append(listener)
 
     def reload(self) -> ReloadResult:
         """Load again and swap when the load is usable; never raises."""
@@ -114,8 +126,16 @@ class Reloader:
                                       seconds=time.perf_counter() - started, at=self.clock())
                 log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
                          len(kb), len(old), result.skipped, result.seconds)
+                self._tell(old, kb)
             self.holder.record(result)
             return result
+
+    def _tell(self, old: KnowledgeBase, new: KnowledgeBase) -> None:
+        for listener in self._listeners:
+            try:
+                listener(old, new)
+            except Exception:  # a listener's bug must not fail the reload that already happened
+                log.exception("a reload listener failed")
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
         message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"

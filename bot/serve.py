@@ -51,13 +51,14 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if note:
         log.warning("%s", note)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    state = StateStore(settings.state.path)
+    state = StateStore(settings.state.path)  # opened on first use: see check_state below
     questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
         if settings.questions.enabled else None
     from .web import Gate
 
     gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
     app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions, gate=gate)
+    post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
@@ -67,6 +68,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
                  server.threads)
+    check_state(state)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
     watcher = _watch(reloader, settings, before_load) if watch else None
@@ -91,7 +93,8 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
-    Both doors log their questions to `questions`; the admin page reads `state`.
+    Both doors log their questions to `questions`; `state` (the state file) goes to every door: the
+    admin page, feedback votes, subscriptions.
     """
     from .web import create_app
 
@@ -100,7 +103,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
 
-        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions)
+        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state)
     app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
                      questions=questions, gate=gate)
     return app, slack
@@ -114,6 +117,27 @@ def start_question_log(questions: QuestionRecorder | None, state: StateStore, se
     questions.start()
     log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
              settings.questions.retention_days)
+
+
+def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:
+    """With Slack on, post to the subscriptions the new lessons each reload by `reloader` brings (give it
+    the reloader that really reloads: the one process that swaps in new lessons)."""
+    if slack is None:
+        return
+    from .slack.alerts import SubscriptionAlerts
+
+    reloader.add_listener(SubscriptionAlerts(state, slack.client, settings.slack.command).on_reload)
+
+
+def check_state(store: StateStore) -> None:
+    """Open (create, migrate) the state file once at start-up, so a broken one is said in the log at
+    once; the server starts anyway, searching as usual, and /healthz shows the problem."""
+    health = store.health()
+    if health.ok:
+        log.info("state store %s (schema version %s)", store.path.resolve(), health.schema_version)
+    else:
+        log.error("the state store cannot be used (%s), so subscriptions and feedback answer that they are "
+                  "unavailable until it is fixed; searching goes on (see /healthz)", health.message)
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:

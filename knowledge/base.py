@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .answer import Answer, Hit
@@ -85,12 +85,16 @@ class KnowledgeBase:
         """The lesson with this id, or None."""
         return self._by_id.get(str(lesson_id))
 
-    def ask(self, query: str, limit: int | None = None, offset: int = 0, *, explain: bool = True) -> Answer:
+    def ask(self, query: str, limit: int | None = None, offset: int = 0, *, explain: bool = True,
+            group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
         """Search and explain: a page of hits plus totals, filters, corrections and facets.
 
         Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars`, over
         its cost budget (`budget.over_budget`), or a bad page. `explain=False` leaves the hits'
         summaries and highlights out (ranking alone).
+        `group`: one hit per evaluation (None: `options.group_by_evaluation`). `boosts`: lesson id ->
+        a factor its score is multiplied by after scoring, held within `rank.BOOST_LIMITS`
+        (0.8-1.25); only lessons that match move, and never past the tiers the question asks for.
         """
         limit = self.options.default_limit if limit is None else limit
         if not isinstance(query, str):
@@ -107,7 +111,7 @@ class KnowledgeBase:
         refused = over_budget(query, self.options)
         if refused is not None:
             raise QueryError(refused.message, code=refused.code)
-        return self._searcher.ask(query, limit, offset, explain=explain)
+        return self._searcher.ask(query, limit, offset, explain=explain, group=group, boosts=boosts)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """The best `limit` hits for `query`, best first (the short form of `ask`)."""

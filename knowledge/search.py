@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from functools import lru_cache
 
@@ -50,6 +50,7 @@ class Searcher:
     def __init__(self, lessons: list[Lesson], options: SearchOptions) -> None:
         self.lessons = lessons
         self.options = options
+        self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
         self.facets = Facets(lessons)
         places = Places(self.facets.countries, self.facets.regions)
@@ -64,17 +65,20 @@ class Searcher:
         """What the search makes of a raw query (see `understand.Interpreter`)."""
         return self.interpreter.understand(raw)
 
-    def ask(self, query: str, limit: int, offset: int = 0, *, explain: bool = True) -> Answer:
+    def ask(self, query: str, limit: int, offset: int = 0, *, explain: bool = True, group: bool | None = None,
+            boosts: Mapping[str, float] | None = None) -> Answer:
         """A page of hits for `query`, with totals, facets, filters, corrections and a notice.
 
-        `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it).
+        `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it);
+        `group` and `boosts` as in `KnowledgeBase.ask`.
         """
         u = self.understand(query)
-        answer = self._answer(query, u, limit, offset, explain)
+        answer = self._answer(query, u, limit, offset, explain, group, boosts)
         return replace(answer, understood=u.reading, named=u.named,
                        partial=bool(answer.hits) and (bool(u.unknown) or _misses_a_topic(answer.hits[0], u)))
 
-    def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool) -> Answer:
+    def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool,
+                group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
         """The answer to an understood question: a refusal, no match, or a page of explained hits."""
         refusal = self._refusal(query, u)
         if refusal is not None:
@@ -83,8 +87,10 @@ class Searcher:
         found, lent = self._candidates(u, allowed, offset + limit)
         if not len(found.matched):
             return self._no_match(query, u, allowed)
+        if boosts:  # after scoring, before the order: only lessons that match move, and only a little
+            found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
         tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share)
-        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit)
+        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
         hits = self._hits(ranked, u, found.concept_hits, offset, limit, explain)
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []
         notices += _over_budget(u, self.options)
@@ -182,7 +188,7 @@ class Searcher:
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
-        doc = next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), None)
+        doc = self.doc_of.get(lesson_id)
         if doc is None:
             return []
         counts = Counter(self.index.doc_stream(doc).tolist())

@@ -29,6 +29,7 @@ from slack_sdk.errors import SlackApiError
 from knowledge import QueryError
 
 from ..config import Secrets, Settings
+from ..features.ranking import FeedbackRanking
 from ..live import KnowledgeHolder
 from ..recording import QuestionRecorder
 from ..render.blocks import (
@@ -36,15 +37,21 @@ from ..render.blocks import (
     ACTION_NARROW,
     ACTION_SHARE,
     answer_message,
+    decode_group,
     decode_value,
     error_message,
     help_message,
     home_view,
     text_message,
 )
+from ..render.buttons import ACTION_GROUP
+from ..render.subscription_blocks import home_subscriptions, unavailable
+from ..state import Scope, StateStore, StateUnavailable
 from .client import describe_error, web_client
 from .conversation import Claims, RecentKeys, clean_text, continuation, ignorable, is_help, is_more
 from .identity import BoltTokenWarnings, BotIdentity
+from .lesson_actions import LessonActions
+from .subscribe import SubscriptionCommands, command_scope, message_scope
 
 log = logging.getLogger("lessons.slack")
 
@@ -61,6 +68,7 @@ def build_slack_app(
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
     questions: QuestionRecorder | None = None,
+    state: StateStore | None = None,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
@@ -68,7 +76,8 @@ def build_slack_app(
     (a `RecentKeys` of this process when None);
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
     authorizes requests (a `BotIdentity` on `client` when None); `questions` logs each question
-    answered (never who asked or where; None: not logged). Requests over HTTP are verified
+    answered (never who asked or where; None: not logged); `state` keeps subscriptions and feedback
+    votes (None: those answer politely that they are not kept). Requests over HTTP are verified
     by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
     """
     if not any(isinstance(f, BoltTokenWarnings) for f in log.filters):
@@ -88,7 +97,7 @@ def build_slack_app(
         # counts as a failed delivery at Slack (a failed click for the user).
         raise_error_for_unhandled_request=True,
     )
-    SlackDoor(settings, holder, client, recent or RecentKeys(), questions).register(app)
+    SlackDoor(settings, holder, client, recent or RecentKeys(), questions, state).register(app)
     return app
 
 
@@ -96,10 +105,13 @@ class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
     def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims,
-                 questions: QuestionRecorder | None = None) -> None:
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
         self.questions = questions
         self.command = settings.slack.command
+        self.ranking = FeedbackRanking(state, settings.feedback.ranking)
+        self.subscriptions = SubscriptionCommands(state, holder, self.command)
+        self.actions = LessonActions(holder, state, self.publish_home)
 
     def register(self, app: App) -> None:
         """Put the middleware and every listener on `app`."""
@@ -110,7 +122,9 @@ class SlackDoor:
         app.event("app_mention")(self.on_mention)
         app.action(ACTION_MORE)(self.on_page)
         app.action(re.compile(rf"^{ACTION_NARROW}_\d+$"))(self.on_page)
+        app.action(ACTION_GROUP)(self.on_page)
         app.action(ACTION_SHARE)(self.on_share)
+        self.actions.register(app)
         app.event("app_home_opened")(self.on_home)
         app.error(self.on_error)
 
@@ -155,6 +169,9 @@ class SlackDoor:
         if is_help(query):
             respond(response_type="ephemeral", **help_message(self.command))
             return
+        if self.subscriptions.handles(query):
+            respond(response_type="ephemeral", **self.subscriptions.reply(query, command_scope(command)))
+            return
         message = self.answer_for(query, asked=True, share=True, door="slack-slash", said=said)
         respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
 
@@ -163,7 +180,8 @@ class SlackDoor:
         `app_mention`, so a mention is answered once."""
         if event.get("channel_type") != "im" or not self.first_sight(event, context):
             return
-        self.reply(event.get("text", ""), event["channel"], event.get("thread_ts"), context, "slack-dm")
+        self.reply(event.get("text", ""), event["channel"], event.get("thread_ts"), context, "slack-dm",
+                   message_scope(event))
 
     def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
         """`@lessons QUESTION` in a channel: answered in a thread under the mention. The bot does
@@ -171,7 +189,8 @@ class SlackDoor:
         if not self.first_sight(event, context):
             return
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", readable=False)
+        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", message_scope(event),
+                   readable=False)
 
     def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         """"More results" and the narrowing buttons: the page named in the button, in place."""
@@ -180,7 +199,8 @@ class SlackDoor:
         if page is None:
             return
         private = bool((body.get("container") or {}).get("is_ephemeral"))
-        message = self.answer_for(page[0], page[1], asked=private, share=private)
+        message = self.answer_for(page[0], page[1], asked=private, share=private,
+                                  group=decode_group(action.get("value")))
         respond(replace_original=True, text=message["text"], blocks=message["blocks"])
 
     def on_share(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
@@ -192,17 +212,28 @@ class SlackDoor:
         user = body.get("user") or {}
         name = (user.get("username") or user.get("name")) if isinstance(user, dict) else ""
         # The sharer by name, never as <@U…>: a mention would notify them of their own share.
-        message = self.answer_for(page[0], page[1], buttons=False, shared_by=str(name or ""))
+        message = self.answer_for(page[0], page[1], buttons=False, shared_by=str(name or ""),
+                                  group=decode_group(action.get("value")))
         respond(response_type="in_channel", replace_original=False, text=message["text"], blocks=message["blocks"])
         respond(delete_original=True)
 
     def on_home(self, event: dict) -> None:
-        """The Home tab: what the bot knows and how to ask."""
+        """The Home tab: what the bot knows, the person's subscriptions, and how to ask."""
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
+        self.publish_home(event["user"])
+
+    def publish_home(self, user: str) -> None:
+        """Draw `user`'s Home tab."""
         kb = self.holder.kb
-        view = home_view(len(kb), kb.loaded_at, kb.stats(), self.command)
-        self.client.views_publish(user_id=event["user"], view=view)
+        mine: list[dict[str, Any]] = []
+        if self.subscriptions.subscriptions is not None:
+            try:
+                mine = home_subscriptions(self.subscriptions.subscriptions.list(Scope("user", user)), self.command)
+            except StateUnavailable as error:
+                mine = unavailable(error.message)["blocks"]
+        view = home_view(len(kb), kb.loaded_at, kb.stats(), self.command, extra=mine)
+        self.client.views_publish(user_id=user, view=view)
 
     def on_error(self, error: Exception, response: BoltResponse | None = None) -> BoltResponse | None:
         """A listener that failed after the ack (typically a Web API call): one line, no traceback.
@@ -230,27 +261,32 @@ class SlackDoor:
             return False
         return self.recent.claim(f"message:{event.get('channel')}:{event.get('ts')}")
 
-    def answer_for(self, query: str, offset: int = 0, door: str = "", said: str = "", **options: Any) -> dict[str, Any]:
-        """The answer to `query` from `offset` as a message, or a short apology for a refused query.
+    def answer_for(self, query: str, offset: int = 0, door: str = "", said: str = "", group: bool | None = None,
+                   **options: Any) -> dict[str, Any]:
+        """The answer to `query` from `offset` (one lesson per evaluation when `group`; None: the
+        setting) as a message, moved by feedback, or a short apology for a refused query.
         `door` names where a new question was asked, for the question log ("": a click, not logged);
         `said` is the message as Slack sent it (see `QuestionRecorder.answered`)."""
         kb, started = self.holder.kb, time.perf_counter()
         try:
-            answer = kb.ask(query, offset=offset)
+            answer = self.ranking.ask(kb, query, offset=offset, group=group).answer
         except QueryError as error:
             return error_message(str(error))
         if door and self.questions is not None:
             self.questions.answered(door, answer, (time.perf_counter() - started) * 1000, said=said)
+        grouped = self.settings.search.group_by_evaluation if group is None else group
         return answer_message(answer, narrow=self.settings.slack.narrowing_buttons,
-                              max_query_chars=kb.options.max_query_chars, **options)
+                              max_query_chars=kb.options.max_query_chars, grouped=grouped, **options)
 
     def reply(self, said: str, channel: str, thread_ts: str | None, context: Mapping[str, Any], door: str,
-              readable: bool = True) -> None:
-        """Answer a message as Slack sent it: help, the next page of the last answer (where the bot
-        may read the conversation: a DM), or the question itself."""
+              scope: Scope | None = None, readable: bool = True) -> None:
+        """Answer a message as Slack sent it: help, a subscription command, the next page of the last
+        answer (where the bot may read the conversation: a DM), or the question itself."""
         text = clean_text(said)
         if is_help(text):
             message = help_message(self.command)
+        elif scope is not None and self.subscriptions.handles(text):
+            message = self.subscriptions.reply(text, scope)
         elif is_more(text) and not readable:
             message = text_message("In a channel, use the *More results* button under the answer.")
         elif is_more(text):

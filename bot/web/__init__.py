@@ -17,7 +17,9 @@ from ..recording import QuestionRecorder
 from ..state import StateStore
 from .admin import register_admin
 from .dashboard import register_dashboard
+from .feedback import register_feedback
 from .gate import Gate, register_gate
+from .lessons import register_lessons
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
@@ -43,7 +45,8 @@ def create_app(
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
     when `secrets` hold the signing secret that verifies those requests. `state` is the state store
-    the admin page reads the question log from; `questions` logs every question the web door answers
+    (the question log the admin page reads, feedback votes and their place in the ranking; None: no
+    feedback, and `/healthz` says nothing of it); `questions` logs every question the web door answers
     (None: not logged). `gate` refuses what the headers alone condemn (size, token, rate cap) before
     any view runs; `bot.serve` passes the one it also hands to waitress (default: one from
     `settings` and `secrets`).
@@ -59,7 +62,9 @@ def create_app(
     app.url_map.merge_slashes = False
 
     register_gate(app, gate or Gate(settings.server.max_body_bytes, secrets, settings.rate_limit))
-    register_web(app, holder, settings, questions)  # /, /webhook, /api/..., /healthz, /openapi.json
+    register_web(app, holder, settings, questions, state)  # /, /webhook, /api/..., /healthz, /openapi.json
+    register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
+    register_feedback(app, holder, settings, state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     register_dashboard(app, holder, settings, secrets.admin_token, state)  # /admin, its sign-in and report
     if slack is not None and secrets.slack_signing_secret:

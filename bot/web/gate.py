@@ -5,8 +5,8 @@ under a server that streams the body to the app, as gunicorn and the tests do), 
 request parser as soon as the headers are in (`bot.web.early`), because waitress reads a whole
 body before the app sees it. The rules, in order:
 
-1. with `WEBHOOK_TOKEN` set, `/webhook` and `/api/search` without `Authorization: Bearer` and the
-   token: 401 `missing_token` / `wrong_token`, whatever else the request holds;
+1. with `WEBHOOK_TOKEN` set, `/webhook`, `/api/search` and `/api/feedback` without `Authorization:
+   Bearer` and the token: 401 `missing_token` / `wrong_token`, whatever else the request holds;
 2. a declared `Content-Length` over `server.max_body_bytes`: 413 `body_too_large`;
 3. more than a client's rate cap on `/webhook` and `/api/` (`rate_limit:` in config.yaml): 429
    `too_many_requests` with `Retry-After`. Only the app applies this one (it counts requests, so
@@ -24,8 +24,8 @@ from ..net import is_loopback
 from .http import ApiError, bearer_refusal, too_large
 from .ratelimit import RateLimiter
 
-#: The searches: the paths WEBHOOK_TOKEN guards.
-GUARDED = ("/webhook", "/api/search")
+#: The searches (and the votes on their answers): the paths WEBHOOK_TOKEN guards.
+GUARDED = ("/webhook", "/api/search", "/api/feedback")
 #: The paths the rate caps count (a path equal to one, or under one ending in "/").
 CAPPED = ("/webhook", "/api/")
 
@@ -46,7 +46,7 @@ class Gate:
     def early(self, path: str, header: Lookup) -> ApiError | None:
         """The refusal for a request line and headers (`header("Content-Length")`), else None."""
         if self.token and path in GUARDED:
-            refusal = bearer_refusal(header("Authorization") or "", self.token, "this server's searches")
+            refusal = bearer_refusal(header("Authorization") or "", self.token, "this server")
             if refusal is not None:
                 return refusal
         length = (header("Content-Length") or "").strip()

@@ -17,10 +17,13 @@ from werkzeug.exceptions import HTTPException
 from knowledge import Answer, KnowledgeBase, QueryError
 
 from ..config import Settings
+from ..features.access import today
+from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
 from ..recording import QuestionRecorder
-from ..render.data import answer_to_dict, query_error_code
+from ..render.data import answer_to_dict, lesson_to_dict, query_error_code
 from ..render.text import answer_to_markdown
+from ..state import StateStore
 from .http import FORM_TYPES, ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
 from .openapi import openapi_spec
 
@@ -32,11 +35,12 @@ MAX_ECHOED_ID = 100
 
 
 def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings,
-                 questions: QuestionRecorder | None = None) -> None:
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
     """Mount the web door's routes, its security headers and the JSON error pages on `app`;
-    `questions` logs each answered question (None: not logged). The token is the gate's
-    (`bot.web.gate`), checked before any view runs."""
-    door = WebDoor(holder, settings, questions)
+    `questions` logs each answered question (None: not logged); `state` holds the feedback votes that
+    move the ranking, and `/healthz` says whether it can be used (None: neither). The token is the
+    gate's (`bot.web.gate`), checked before any view runs."""
+    door = WebDoor(holder, settings, questions, state)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
@@ -52,8 +56,11 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings,
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings, questions: QuestionRecorder | None = None) -> None:
+    def __init__(self, holder: KnowledgeHolder, settings: Settings,
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.holder, self.settings, self.questions = holder, settings, questions
+        self.state = state
+        self.ranking = FeedbackRanking(state, settings.feedback.ranking)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
@@ -65,35 +72,45 @@ class WebDoor:
 
     def healthz(self) -> Response:
         """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
-        reload's outcome (`reload`, null before the first), so a failed reload is visible."""
+        reload's outcome (`reload`, null before the first), so a failed reload is visible, and the state
+        file's (`state`; `status` is "degraded" when it cannot be used: searching still works)."""
         kb, last = self.holder.kb, self.holder.last_reload
-        return jsonify(status="ok", lessons=len(kb), loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
-                       reload=last.to_dict() if last is not None else None)
+        state = self.state.health() if self.state is not None else None
+        return jsonify(status="ok" if state is None or state.ok else "degraded", lessons=len(kb),
+                       loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
+                       reload=last.to_dict() if last is not None else None,
+                       state=state.to_dict() if state is not None else None)
 
     def webhook(self) -> Response:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`
         (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
-        started = time.perf_counter()
-        answer = ask(self.holder.kb, fields.get("text"), fields.get("limit"), fields.get("offset"), name="text",
-                     strings=request.mimetype in FORM_TYPES)
-        self.logged("webhook", answer, started)
-        return jsonify({**answer_to_dict(answer), "text": answer_to_markdown(answer)})
+        data, answer = self.answer("webhook", fields, "text", strings=request.mimetype in FORM_TYPES)
+        return jsonify({**data, "text": answer_to_markdown(answer)})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
-        args, started = request.args, time.perf_counter()
-        answer = ask(self.holder.kb, args.get("q"), args.get("limit"), args.get("offset"), name="q")
-        self.logged("api", answer, started)
-        return jsonify(answer_to_dict(answer))
+        return jsonify(self.answer("api", request.args, "q", strings=True)[0])
+
+    def answer(self, door: str, fields: Any, name: str, *, strings: bool) -> tuple[dict[str, Any], Answer]:
+        """The JSON answer to the question in `fields[name]` (with `limit`, `offset`, `group`), moved by
+        feedback and logged, and the answer itself."""
+        started = time.perf_counter()
+        group = flag(fields.get("group"), "group")
+        explained = ask(self.ranking, self.holder.kb, fields.get(name), fields.get("limit"), fields.get("offset"),
+                        name=name, strings=strings, group=group)
+        self.logged(door, explained.answer, started)
+        grouped = self.settings.search.group_by_evaluation if group is None else group
+        data = answer_to_dict(explained.answer, grouped=grouped, accessed=today(), feedback=explained.feedback)
+        return data, explained.answer
 
     def lesson(self, lesson_id: str) -> Response:
-        """One lesson, every field; 404 for an unknown id."""
+        """One lesson, every field, and its citations in every format; 404 for an unknown id."""
         found = self.holder.kb.get(lesson_id)
         if found is None:
             shown = repr(lesson_id) if len(lesson_id) <= MAX_ECHOED_ID else f"of {len(lesson_id):,} characters"
             raise ApiError(404, "not_found", f"no lesson has the id {shown}")
-        return jsonify(found.to_dict())
+        return jsonify(lesson_to_dict(found, today()))
 
     def openapi(self) -> Response:
         """The OpenAPI 3 description of the routes this app serves."""
@@ -105,8 +122,10 @@ class WebDoor:
             self.questions.answered(door, answer, (time.perf_counter() - started) * 1000)
 
 
-def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str, strings: bool = True) -> Answer:
-    """Check the fields a caller sent and ask the knowledge base; 400 with a clear detail otherwise.
+def ask(ranking: FeedbackRanking, kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str,
+        strings: bool = True, group: bool | None = None) -> Explained:
+    """Check the fields a caller sent and ask the knowledge base (moved by feedback); 400 with a clear
+    detail otherwise.
 
     `strings`: `limit` and `offset` may be strings of digits (a form or a query string, where every
     value is text); a JSON body must send them as numbers, as its schema says.
@@ -121,9 +140,23 @@ def ask(kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str, str
     page_size = _whole_number(limit, "limit", strings)
     start = _whole_number(offset, "offset", strings)
     try:
-        return kb.ask(text, limit=page_size, offset=0 if start is None else start)
+        return ranking.ask(kb, text, limit=page_size, offset=0 if start is None else start, group=group)
     except QueryError as error:
         raise ApiError(400, query_error_code(error.code), str(error)) from None
+
+
+_YES, _NO = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def flag(value: Any, name: str) -> bool | None:
+    """A true/false field: JSON true/false, or 1/0, true/false, yes/no, on/off; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _YES + _NO:
+        return value.strip().lower() in _YES
+    raise ApiError(400, "invalid_payload", f"'{name}' must be true or false, not {json_kind(value)}")
 
 
 def _whole_number(value: Any, name: str, strings: bool) -> int | None:

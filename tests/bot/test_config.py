@@ -27,6 +27,12 @@ def test_repo_config_yaml_documents_exactly_the_defaults():
             assert set(written[field.name]) == keys, f"config.yaml's {field.name}: does not show every key"
 
 
+def test_feedback_ranking_can_be_switched_off(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("feedback:\n  ranking: false\n")
+    assert load_settings(config).feedback.ranking is False and Settings().feedback.ranking is True
+
+
 def test_no_file_means_defaults():
     assert load_settings(None) == Settings()
 
@@ -54,8 +60,8 @@ def test_empty_section_keeps_defaults():
 
 @pytest.mark.parametrize("raw, message", [
     ({"serch": {}},
-     "c.yaml: serch: unknown key (known keys here: lessons, logging, questions, rate_limit, search, server, "
-     "slack, state)"),
+     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, rate_limit, search, "
+     "server, slack, state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),

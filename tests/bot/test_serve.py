@@ -179,3 +179,26 @@ def test_slack_is_logged_off_or_on_and_socket_mode_survives_a_failure(fake, bund
     finally:
         connection.close()
     assert caplog.text.count("Socket Mode could not connect") == 1
+
+
+def test_serve_with_a_damaged_state_file_says_so_and_keeps_searching(tmp_path):
+    (tmp_path / "data").mkdir()
+    damaged = b"not a database at all, " * 200
+    (tmp_path / "data" / "state.sqlite3").write_bytes(damaged)  # the default state.path, from the working folder
+    process, base = start_server(tmp_path)
+    try:
+        status, answer = post(base + "webhook", {"text": "herders"})
+        assert status == 200 and answer["results"]
+        with urllib.request.urlopen(base + "healthz", timeout=10) as response:
+            health = json.load(response)
+        assert health["status"] == "degraded" and "not a database" in health["state"]["message"]
+        status, refused = post(base + "api/feedback", {"question": "herders", "lesson_id": "252474",
+                                                      "vote": "helpful", "voter": "v"})
+        assert status == 503 and "damaged" in refused["detail"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+    output = process.stdout.read()  # through the reader start_server used: the lines it buffered too
+    assert "file is not a database" in output and "subscriptions and feedback answer that they are unavailable" \
+        in output and "Traceback" not in output
+    assert (tmp_path / "data" / "state.sqlite3").read_bytes() == damaged  # left for the operator, untouched

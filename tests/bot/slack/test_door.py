@@ -99,7 +99,7 @@ def test_more_results_replaces_the_answer_with_the_next_page(paged, fake):
     paged.send(command_body("herders insurance", fake.response_url("first")))
     (first,) = fake.wait_for("/response/first")
     more = buttons(first.body)[ACTION_MORE]
-    assert json.loads(more["value"]) == {"q": "herders insurance", "o": 5}
+    assert json.loads(more["value"]) == {"q": "herders insurance", "o": 5, "g": 0}  # g: grouping kept
     paged.send(action_body(ACTION_MORE, more["value"], fake.response_url("second")))
     (second,) = fake.wait_for("/response/second")
     assert second.body["replace_original"] is True
@@ -114,7 +114,7 @@ def test_narrowing_button_adds_the_country_filter(paged, fake):
     (first,) = fake.wait_for("/response/first")
     button = buttons(first.body)["lessons_narrow_0"]
     assert button["text"]["text"] == "Mongolia (3)"
-    assert json.loads(button["value"]) == {"q": 'herders insurance country:"Mongolia"', "o": 0}
+    assert json.loads(button["value"]) == {"q": 'herders insurance country:"Mongolia"', "o": 0, "g": 0}
     paged.send(action_body(button["action_id"], button["value"], fake.response_url("narrow")))
     (narrowed,) = fake.wait_for("/response/narrow")
     assert narrowed.body["replace_original"] is True

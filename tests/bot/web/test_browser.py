@@ -93,8 +93,52 @@ def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_
         assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")
         assert [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")] == [
             "https://webapps.ilo.org/ievaldiscovery/lessons/7", "https://webapps.ilo.org/ievaldiscovery/lessons/7",
-            base + "api/lessons/7"]  # the javascript: evaluation link is plain text
+            base + "lessons/7", base + "lessons/7#similar", base + "api/lessons/7"]  # javascript: stays plain text
         assert browser.title == "Lessons learned search"
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=15)
+
+
+def test_the_page_cites_votes_groups_narrows_and_opens_a_lesson_with_similar_ones(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    browser.get(server + "?q=child+labour")
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "7 lessons"))
+    card = browser.find_elements(By.CSS_SELECTOR, ".card")[0]
+    lesson_id = card.get_attribute("data-id")
+
+    card.find_element(By.CSS_SELECTOR, "button.cite").click()  # the citation shows, copied or selected
+    shown = card.find_element(By.CSS_SELECTOR, "pre.citation")
+    wait.until(lambda _: shown.is_displayed() and "Citation" in card.find_element(By.CSS_SELECTOR, ".said").text)
+    assert shown.text.startswith(f"Lesson learned {lesson_id}, from the evaluation")
+
+    helpful = card.find_element(By.CSS_SELECTOR, 'button[data-vote="helpful"]')
+    helpful.click()
+    wait.until(lambda _: card.find_element(By.CSS_SELECTOR, ".said").text == "Thanks: noted as helpful.")
+    assert helpful.get_attribute("aria-pressed") == "true"
+
+    browser.find_element(By.ID, "group").click()  # one lesson per evaluation
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "6 lessons"))
+    assert "group=1" in browser.current_url
+
+    facet = browser.find_element(By.CSS_SELECTOR, "#facets a[data-query]")
+    value = facet.text.rsplit(" (", 1)[0]
+    facet.click()
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: "))
+    assert browser.find_element(By.ID, "q").get_attribute("value").startswith("child labour country:")
+    assert value.split()[0] in browser.find_element(By.ID, "status").text
+
+    browser.get(server + f"lessons/{lesson_id}")
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.CSS_SELECTOR, 'button[data-copy="cite-bibtex"]').click()
+    wait.until(lambda _: "BibTeX" in browser.find_element(By.ID, "copied").text)
+    similar = browser.find_elements(By.CSS_SELECTOR, "#similar .card a")
+    assert len(similar) == 5
+    target = similar[0].get_attribute("href")
+    similar[0].click()
+    wait.until(lambda _: browser.current_url == target)
+    assert browser.find_element(By.CSS_SELECTOR, "main.lesson").get_attribute("data-id") == target.rsplit("/", 1)[1]
