@@ -38,6 +38,8 @@ class Gate:
     def __init__(self, max_body_bytes: int, secrets: Secrets, caps: RateLimitSettings | None = None,
                  limiter: RateLimiter | None = None) -> None:
         self.max_body_bytes, self.token = max_body_bytes, secrets.webhook_token
+        #: The rate caps' name for whoever holds the token (the token itself is never a key).
+        self.token_client = "token:" + hashlib.sha256(self.token.encode()).hexdigest()[:16]
         self.caps = caps or RateLimitSettings()
         if limiter is None and self.caps.per_minute > 0:
             limiter = RateLimiter(self.caps.per_minute, self.caps.burst)
@@ -61,7 +63,7 @@ class Gate:
         if refusal is not None or self.limiter is None or not capped(path):
             return refusal
         if self.token and path in GUARDED:  # the token was checked above: the client is its token
-            client = "token:" + hashlib.sha256(self.token.encode()).hexdigest()[:16]
+            client = self.token_client
         elif self.caps.loopback or not (address and is_loopback(address)):
             client = "address:" + address
         else:
