@@ -28,6 +28,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # the adversary's helpers
+
+from adversary.web import fit  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
 from bot.web import create_app  # noqa: E402
@@ -35,17 +38,6 @@ from knowledge import KnowledgeBase  # noqa: E402
 from knowledge.text import STOP_WORDS, words  # noqa: E402
 
 BUDGET_MS = 50.0
-
-
-def fit(parts: list[str], limit: int) -> str:
-    """As many of `parts` (cycled, in order) as fit in `limit` characters."""
-    out = ""
-    for index in range(10_000):
-        part = parts[index % len(parts)]
-        if len(out) + len(part) + 1 > limit:
-            break
-        out = f"{out} {part}".strip()
-    return out
 
 
 def typo(word: str, rng: random.Random) -> str:
