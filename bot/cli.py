@@ -62,11 +62,13 @@ Slack switches on from the environment (never from config.yaml):
   SLACK_APP_TOKEN (xapp-..., with SLACK_BOT_TOKEN)
                                           also connect by Socket Mode: no public URL needed
   SLACK_API_URL                           Slack Web API base URL (default https://slack.com/api/)
-Without them the web door still runs and the log says "Slack is off".
+Without them the web door still runs and the log says "Slack is off" (a WARNING naming what
+is missing when only some are set).
 See slack-app-manifest.yaml and the README's Slack section.
 
 Other secrets, also from the environment only:
-  WEBHOOK_TOKEN   POST /webhook and POST /api/feedback then need "Authorization: Bearer <token>"
+  WEBHOOK_TOKEN   POST /webhook, GET /api/search and POST /api/feedback then need
+                  "Authorization: Bearer <token>" (the search page asks for it)
   ADMIN_TOKEN     enables the admin page /admin (the question report) and POST /admin/reload
                   (with "Authorization: Bearer <token>")
 

@@ -64,6 +64,18 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    """Per-client caps on the web door's searches (`/webhook`, `/api/`); see `bot.web.gate`."""
+
+    per_minute: int = 120
+    burst: int = 30
+    loopback: bool = False
+
+    def __post_init__(self) -> None:
+        _at_least("burst", self.burst, 1)
+
+
+@dataclass(frozen=True)
 class SlackSettings:
     """Slack behaviour; the tokens themselves come from the environment only."""
 
@@ -129,6 +141,7 @@ class Settings:
     lessons: LessonsSettings = field(default_factory=LessonsSettings)
     search: SearchOptions = field(default_factory=SearchOptions)
     server: ServerSettings = field(default_factory=ServerSettings)
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     state: StateSettings = field(default_factory=StateSettings)

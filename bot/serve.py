@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import errno
-import ipaddress
 import logging
 import signal
 import threading
@@ -17,6 +16,7 @@ from .config import Secrets, ServerSettings, Settings
 from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
+from .net import is_loopback
 from .recording import QuestionRecorder
 from .state import QuestionLog, StateStore
 
@@ -24,13 +24,11 @@ if TYPE_CHECKING:
     from flask import Flask
     from slack_bolt import App
 
+    from .web import Gate
+
 log = logging.getLogger("lessons")
 slack_log = logging.getLogger("lessons.slack")
 
-#: waitress reads a whole request before the app sees it. Bodies up to this size reach the app,
-#: which answers 413 as JSON from Content-Length alone; larger ones waitress refuses unread
-#: (with its own plain-text 413), so no client can make it buffer more.
-WAITRESS_BODY_CAP = 8 * 1024 * 1024
 
 
 class Stop(SystemExit):
@@ -56,12 +54,15 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     state = StateStore(settings.state.path)  # opened on first use: see check_state below
     questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
         if settings.questions.enabled else None
-    app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions)
+    from .web import Gate
+
+    gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
+    app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions, gate=gate)
     post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
-    wsgi = _wsgi_server(app, server)
+    wsgi = _wsgi_server(app, server, gate)
     start_question_log(questions, state, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
@@ -86,7 +87,8 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
 
 def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None, *,
-              state: StateStore | None = None, questions: QuestionRecorder | None = None) -> tuple[Flask, App | None]:
+              state: StateStore | None = None, questions: QuestionRecorder | None = None,
+              gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
@@ -103,7 +105,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
 
         slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state)
     app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
-                     questions=questions)
+                     questions=questions, gate=gate)
     return app, slack
 
 
@@ -142,7 +144,8 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     """Say in one log line whether Slack is on; connect `slack` by Socket Mode when SLACK_APP_TOKEN
     is set. Returns the `SocketMode` connection (close it at shutdown) or None."""
     if slack is None:
-        slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+        level, message = slack_off(secrets)
+        slack_log.log(level, message)
         return None
     if secrets.slack_signing_secret:
         from .slack import EVENTS_PATH
@@ -153,6 +156,20 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     from .slack import start_socket_mode
 
     return start_socket_mode(slack, secrets.slack_app_token, retry_after=retry_after)
+
+
+def slack_off(secrets: Secrets) -> tuple[int, str]:
+    """The log level and line for Slack being off: INFO when no Slack variable is set, a WARNING
+    naming exactly what is missing when only some are (Slack was meant to be on)."""
+    if secrets.slack_bot_token:
+        return logging.WARNING, ("Slack is off: SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET "
+                                 "(HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode)")
+    given = [name for name, value in (("SLACK_SIGNING_SECRET", secrets.slack_signing_secret),
+                                      ("SLACK_APP_TOKEN", secrets.slack_app_token)) if value]
+    if given:
+        return logging.WARNING, f"Slack is off: {' and '.join(given)} {'is' if len(given) == 1 else 'are'} set, " \
+                                f"but SLACK_BOT_TOKEN is not"
+    return logging.INFO, "Slack is off (no SLACK_BOT_TOKEN)"
 
 
 def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSettings:
@@ -167,17 +184,21 @@ def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSett
         raise UsageError(f"--{error}") from None
 
 
-def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
-    """waitress listening where `server` says; a one-line `UsageError` when it cannot."""
+def _wsgi_server(app: Flask, server: ServerSettings, gate: Gate) -> Any:
+    """waitress listening where `server` says, refusing on the headers what `gate` refuses (waitress
+    reads a whole body before the app runs) and never buffering more than `max_body_bytes`; a
+    one-line `UsageError` when it cannot listen."""
     import waitress
 
+    from .web.early import refuse_early
+
     try:
-        return waitress.create_server(
-            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
-            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
-        )
+        wsgi = waitress.create_server(app, host=server.host, port=server.port, threads=server.threads,
+                                      ident="lessons", max_request_body_size=server.max_body_bytes + 1)
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None
+    refuse_early(wsgi, gate)
+    return wsgi
 
 
 def _watch(reloader: Reloader, settings: Settings, seen: frozenset[tuple[str, int, int]] | None) -> Watcher:
@@ -194,16 +215,6 @@ def exposure_warning(host: str, secrets: Secrets) -> str:
         return ""
     return (f"listening on {host} without WEBHOOK_TOKEN: anyone who can reach this port can use "
             f"/webhook; set WEBHOOK_TOKEN or listen on 127.0.0.1")
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def listen_error(host: str, port: int, error: OSError | ValueError) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .answer import Answer, Hit
+from .budget import over_budget
 from .load import DEFAULT_MAX_FILE_BYTES, LoadReport, load_lessons
 from .options import SearchOptions
 from .record import Lesson
@@ -22,12 +23,15 @@ class QueryError(ValueError):
     refusal it is, for a door to map without reading the message:
 
     - ``"query_too_long"``: longer than `SearchOptions.max_query_chars`;
+    - ``"too_many_words"``, ``"too_many_phrases"``, ``"too_many_filters"``:
+      over the question's cost budget (`budget.py`; the message names the setting);
     - ``"query_not_text"``: the query is not a string;
     - ``"invalid_limit"``: the limit is outside 1..`SearchOptions.max_limit`;
     - ``"invalid_offset"``: the offset is below 0.
     """
 
-    CODES = ("query_too_long", "query_not_text", "invalid_limit", "invalid_offset")
+    CODES = ("query_too_long", "too_many_words", "too_many_phrases", "too_many_filters",
+             "query_not_text", "invalid_limit", "invalid_offset")
 
     def __init__(self, message: str, *, code: str) -> None:
         if code not in self.CODES:
@@ -85,8 +89,9 @@ class KnowledgeBase:
             group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
         """Search and explain: a page of hits plus totals, filters, corrections and facets.
 
-        Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars` or a
-        bad page. `explain=False` leaves the hits' summaries and highlights out (ranking alone).
+        Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars`, over
+        its cost budget (`budget.over_budget`), or a bad page. `explain=False` leaves the hits'
+        summaries and highlights out (ranking alone).
         `group`: one hit per evaluation (None: `options.group_by_evaluation`). `boosts`: lesson id ->
         a factor its score is multiplied by after scoring, held within `rank.BOOST_LIMITS`
         (0.8-1.25); only lessons that match move, and never past the tiers the question asks for.
@@ -103,6 +108,9 @@ class KnowledgeBase:
                              code="invalid_limit")
         if offset < 0:
             raise QueryError("offset must be 0 or more", code="invalid_offset")
+        refused = over_budget(query, self.options)
+        if refused is not None:
+            raise QueryError(refused.message, code=refused.code)
         return self._searcher.ask(query, limit, offset, explain=explain, group=group, boosts=boosts)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:

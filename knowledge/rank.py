@@ -8,8 +8,7 @@ near-duplicates (or, when asked, the other lessons of an evaluation) into the hi
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -18,8 +17,6 @@ import numpy as np
 from .facets import Facet
 from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
-from .record import Lesson
-from .text import WORD, fold
 from .understand import Concept, Understanding
 
 #: The least and the most a caller's boost (e.g. from people's feedback) may multiply a lesson's score by:
@@ -263,21 +260,12 @@ class Ranker:
         return together / max(pairs, 1)
 
 
-def with_phrases(lessons: Sequence[Lesson], matched: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
-    """Which matched lessons contain every exact phrase (folded, any punctuation between words)."""
-    patterns = [re.compile(r"\b" + r"\W+".join(map(re.escape, WORD.findall(fold(p)))) + r"\b") for p in phrases]
-    texts = (fold(" \n ".join((lesson.title, lesson.eval_title, *lesson.theme_names, *lesson.prose().values())))
-             for lesson in (lessons[d] for d in matched))
-    return np.array([all(p.search(t) for p in patterns) for t in texts], dtype=bool)
-
-
-def has(docs: np.ndarray, doc: int) -> bool:
-    """True when the sorted lesson numbers `docs` hold `doc` (or, for a corpus-long float array of
-    scores, when its score there is not 0)."""
+def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """Which lessons of `page` the sorted lesson numbers `docs` hold (or, for a corpus-long float
+    array of scores, where the score is not 0): one search per concept, not one per hit."""
     if docs.dtype.kind == "f":
-        return bool(docs[doc] > 0)
-    i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
-    return i < len(docs) and int(docs[i]) == doc
+        return docs[page] > 0
+    return within(page, docs)
 
 
 def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ServerSettings
+from bot.config import RateLimitSettings, ServerSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
@@ -119,6 +119,9 @@ def test_the_proxy_holds_the_apps_own_limits():
     defaults = ServerSettings()
     assert f"server {defaults.host}:{defaults.port};" in conf
     assert "proxy_set_header X-Forwarded-Proto $scheme;" in conf
+    # the app leaves loopback uncapped, so behind the proxy the per-client cap is the proxy's: the same
+    caps, rate, burst = RateLimitSettings(), re.search(r"rate=(\d+)r/s;", conf), re.search(r"burst=(\d+) ", conf)
+    assert rate and burst and int(rate.group(1)) * 60 == caps.per_minute and int(burst.group(1)) == caps.burst
 
 
 def test_the_readme_points_to_the_deployment_examples_and_the_screenshot():

@@ -8,7 +8,6 @@ every message keeps Slack's limits whatever the input: at most 50 blocks, sectio
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -36,9 +35,6 @@ ACTION_SHARE = "lessons_share"
 ACTION_NARROW = "lessons_narrow"  # numbered: lessons_narrow_0, _1, ... (ids are unique per message)
 METADATA_EVENT = "lessons_answer"
 NARROW_FACETS = ("country", "theme", "region")
-
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
-
 
 # -- button values: everything a click needs, so any process can serve it ---------------------
 
@@ -158,9 +154,9 @@ def answer_message(
 
     `asked` restates the question (a slash command's text is not shown in the channel); `share`
     adds "Share in channel"; `buttons=False` gives a static copy (what "Share" posts), without the
-    buttons under each lesson too; `shared_by` names who shared it. `grouped` says whether the
-    answer shows one lesson per evaluation: the page buttons keep it, and a button turns it over
-    (None: no such button, the server's setting holds).
+    buttons under each lesson too; `shared_by` names who shared it (their Slack name, as text: it
+    notifies no one). `grouped` says whether the answer shows one lesson per evaluation: the page
+    buttons keep it, and a button turns it over (None: no such button, the server's setting holds).
     """
     blocks = _restated(answer, asked, shared_by)
     blocks.append({"type": "section", "text": _mrkdwn(header_line(answer))})
@@ -188,8 +184,8 @@ def answer_message(
 def _restated(answer: Answer, asked: bool, shared_by: str) -> list[dict[str, Any]]:
     """The context line above an answer: who shared it, and the question asked."""
     top = []
-    if shared_by and _USER_ID.match(shared_by):
-        top.append(f"<@{shared_by}> shared:")
+    if shared_by:  # a name as text: a <@U…> mention would notify the sharer of their own share
+        top.append(f"Shared by {fit(shared_by, 80)}:")
     if asked or shared_by:
         label = "_Question:_" if shared_by else "_You asked:_"
         top.append(f"{label} {fit(answer.query, 800)}")

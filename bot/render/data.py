@@ -110,6 +110,7 @@ def headline(answer: Answer) -> str:
 
 
 def query_error_code(code: str) -> str:
-    """The `error` code the webhook and `--json` give a refused question (`QueryError.code`): too long is
-    its own, the rest (a limit or offset out of range) `invalid_query`."""
-    return "query_too_long" if code == "query_too_long" else "invalid_query"
+    """The `error` code the webhook and `--json` give a refused question (`QueryError.code`): a question
+    too long or over its budget says which limit (`query_too_long`, `too_many_words`...), the rest (a
+    limit or offset out of range) is `invalid_query`."""
+    return "invalid_query" if code in ("invalid_limit", "invalid_offset", "query_not_text") else code

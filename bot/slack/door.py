@@ -5,9 +5,12 @@ one `SlackDoor`. Each listener only turns a Slack request into a question and po
 `bot.render.blocks` renders; the query and page of every follow-up travel inside the buttons (and
 message metadata), so any process can serve a click.
 
-The one piece of process memory is `RecentKeys`, a small bounded cache of event ids and message
-timestamps already answered. It makes de-duplication best-effort per process: Slack's retries
-and the double delivery of a mention are dropped by the process that saw the first copy.
+The one piece of process memory is `RecentKeys`, a small bounded cache of the keys already
+answered: event ids, message timestamps, and the signature of every signed request (a replayed
+slash command or click carries the same one). It makes de-duplication per process: Slack's
+retries, the double delivery of a mention and a replay are dropped by the process that saw the
+first copy. `build_slack_app(recent=...)` takes any `Claims` instead, such as a store every
+worker process shares.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -44,7 +48,7 @@ from ..render.buttons import ACTION_GROUP
 from ..render.subscription_blocks import home_subscriptions, unavailable
 from ..state import Scope, StateStore, StateUnavailable
 from .client import describe_error, web_client
-from .conversation import RecentKeys, clean_text, continuation, ignorable, is_help, is_more
+from .conversation import Claims, RecentKeys, clean_text, continuation, ignorable, is_help, is_more
 from .identity import BoltTokenWarnings, BotIdentity
 from .lesson_actions import LessonActions
 from .subscribe import SubscriptionCommands, command_scope, message_scope
@@ -60,7 +64,7 @@ def build_slack_app(
     *,
     secrets: Secrets,
     client: WebClient | None = None,
-    recent: RecentKeys | None = None,
+    recent: Claims | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
     questions: QuestionRecorder | None = None,
@@ -68,7 +72,8 @@ def build_slack_app(
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
-    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
+    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication store
+    (a `RecentKeys` of this process when None);
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
     authorizes requests (a `BotIdentity` on `client` when None); `questions` logs each question
     answered (never who asked or where; None: not logged); `state` keeps subscriptions and feedback
@@ -88,6 +93,9 @@ def build_slack_app(
         authorize=identity or BotIdentity(client),
         listener_executor=listener_executor,
         logger=log,
+        # A delivery no listener handles goes to `on_error`, which acknowledges it: bolt's 404
+        # counts as a failed delivery at Slack (a failed click for the user).
+        raise_error_for_unhandled_request=True,
     )
     SlackDoor(settings, holder, client, recent or RecentKeys(), questions, state).register(app)
     return app
@@ -96,7 +104,7 @@ def build_slack_app(
 class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
-    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: RecentKeys,
+    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims,
                  questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
         self.questions = questions
@@ -123,8 +131,13 @@ class SlackDoor:
     # -- middleware: retries, repeats and the early ack ----------------------------------------
 
     def skip_repeats(self, body: dict, request: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
-        """Ack and drop an event already seen here, and Slack's timeout retries: bolt acks events
-        before the listener runs, so a timeout retry means the first copy is being answered."""
+        """Ack and drop a signed request already seen (a replay: the same signature), an event
+        already seen here, and Slack's timeout retries: bolt acks events before the listener runs,
+        so a timeout retry means the first copy is being answered."""
+        signature = (request.headers.get("x-slack-signature") or [""])[0]
+        if signature and not self.recent.claim("signature:" + signature):  # HTTP mode; Socket Mode has none
+            log.info("dropped a replayed Slack request (its signature was seen before)")
+            return BoltResponse(status=200, body="")
         if body.get("type") == "event_callback":
             event_id = str(body.get("event_id") or "")
             reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
@@ -171,11 +184,13 @@ class SlackDoor:
                    message_scope(event))
 
     def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
-        """`@lessons QUESTION` in a channel: answered in a thread under the mention."""
+        """`@lessons QUESTION` in a channel: answered in a thread under the mention. The bot does
+        not read channels (no `channels:history`), so a typed "more" there points to the button."""
         if not self.first_sight(event, context):
             return
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", message_scope(event))
+        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", message_scope(event),
+                   readable=False)
 
     def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         """"More results" and the narrowing buttons: the page named in the button, in place."""
@@ -194,8 +209,10 @@ class SlackDoor:
         page = self.page_of(action, respond)
         if page is None:
             return
-        user = str((body.get("user") or {}).get("id") or "")
-        message = self.answer_for(page[0], page[1], buttons=False, shared_by=user,
+        user = body.get("user") or {}
+        name = (user.get("username") or user.get("name")) if isinstance(user, dict) else ""
+        # The sharer by name, never as <@U…>: a mention would notify them of their own share.
+        message = self.answer_for(page[0], page[1], buttons=False, shared_by=str(name or ""),
                                   group=decode_group(action.get("value")))
         respond(response_type="in_channel", replace_original=False, text=message["text"], blocks=message["blocks"])
         respond(delete_original=True)
@@ -221,9 +238,14 @@ class SlackDoor:
     def on_error(self, error: Exception, response: BoltResponse | None = None) -> BoltResponse | None:
         """A listener that failed after the ack (typically a Web API call): one line, no traceback.
 
-        Bolt also calls this for a failure while routing a request (its 500, before any ack): a
-        signed payload of a shape Slack never sends, which then gets 400 instead.
+        Bolt also calls this for a delivery no listener handles (`app_rate_limited`, a click on a
+        button it does not know, a modal submitted): acknowledged with 200 and one INFO line; and
+        for a failure while routing a request (its 500, before any ack): a signed payload of a
+        shape Slack never sends, which then gets 400 instead.
         """
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("acknowledged a Slack delivery this bot does not act on: %s", unhandled_kind(error.body))
+            return BoltResponse(status=200, body="")
         if response is not None and response.status == 500:
             log.warning("rejected a signed Slack request bolt could not route: %s", describe_error(error))
             return BoltResponse(status=400, body={"error": "malformed_request",
@@ -257,14 +279,16 @@ class SlackDoor:
                               max_query_chars=kb.options.max_query_chars, grouped=grouped, **options)
 
     def reply(self, said: str, channel: str, thread_ts: str | None, context: Mapping[str, Any], door: str,
-              scope: Scope | None = None) -> None:
+              scope: Scope | None = None, readable: bool = True) -> None:
         """Answer a message as Slack sent it: help, a subscription command, the next page of the last
-        answer, or the question itself."""
+        answer (where the bot may read the conversation: a DM), or the question itself."""
         text = clean_text(said)
         if is_help(text):
             message = help_message(self.command)
         elif scope is not None and self.subscriptions.handles(text):
             message = self.subscriptions.reply(text, scope)
+        elif is_more(text) and not readable:
+            message = text_message("In a channel, use the *More results* button under the answer.")
         elif is_more(text):
             message = self.next_page(channel, thread_ts, context)
         else:
@@ -305,3 +329,19 @@ class SlackDoor:
             respond(response_type="ephemeral", replace_original=False,
                     **error_message("this button no longer works; please ask again."))
         return page
+
+
+def unhandled_kind(body: Mapping[str, Any]) -> str:
+    """A short, safe name for a delivery no listener took: its type and the action, event or modal
+    it named (cut short; never the payload)."""
+    kind = body.get("type") if isinstance(body.get("type"), str) else "?"
+    actions, event, view = body.get("actions"), body.get("event"), body.get("view")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        detail = actions[0].get("action_id")
+    elif isinstance(event, dict):
+        detail = event.get("type")
+    elif isinstance(view, dict):
+        detail = view.get("callback_id")
+    else:
+        detail = body.get("callback_id")
+    return (f"{kind} {detail}" if isinstance(detail, str) and detail else kind)[:80]

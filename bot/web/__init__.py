@@ -18,13 +18,14 @@ from ..state import StateStore
 from .admin import register_admin
 from .dashboard import register_dashboard
 from .feedback import register_feedback
+from .gate import Gate, register_gate
 from .lessons import register_lessons
 from .views import register_web
 
 if TYPE_CHECKING:  # slack-bolt is only imported when Slack is on
     from slack_bolt import App
 
-__all__ = ["create_app"]
+__all__ = ["Gate", "create_app"]
 
 
 def create_app(
@@ -36,6 +37,7 @@ def create_app(
     slack: App | None = None,
     state: StateStore | None = None,
     questions: QuestionRecorder | None = None,
+    gate: Gate | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
 
@@ -45,7 +47,9 @@ def create_app(
     when `secrets` hold the signing secret that verifies those requests. `state` is the state store
     (the question log the admin page reads, feedback votes and their place in the ranking; None: no
     feedback, and `/healthz` says nothing of it); `questions` logs every question the web door answers
-    (None: not logged).
+    (None: not logged). `gate` refuses what the headers alone condemn (size, token, rate cap) before
+    any view runs; `bot.serve` passes the one it also hands to waitress (default: one from
+    `settings` and `secrets`).
     """
     holder = as_holder(kb)
     secrets = secrets or Secrets()
@@ -54,10 +58,13 @@ def create_app(
                             max_file_bytes=settings.lessons.max_file_bytes)
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
+    # No redirect ever points elsewhere: Werkzeug would answer `//x` with a 308 to `http://<Host>/x`.
+    app.url_map.merge_slashes = False
 
-    register_web(app, holder, settings, secrets, questions, state)  # /, /webhook, /api/..., /healthz, ...
+    register_gate(app, gate or Gate(settings.server.max_body_bytes, secrets, settings.rate_limit))
+    register_web(app, holder, settings, questions, state)  # /, /webhook, /api/..., /healthz, /openapi.json
     register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
-    register_feedback(app, holder, settings, secrets, state)  # POST /api/feedback
+    register_feedback(app, holder, settings, state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
     register_dashboard(app, holder, settings, secrets.admin_token, state)  # /admin, its sign-in and report
     if slack is not None and secrets.slack_signing_secret:

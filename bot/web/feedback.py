@@ -1,5 +1,6 @@
 """`POST /api/feedback`: a "Helpful" / "Not helpful" vote from the search page (or any client), under
-the webhook's token rule: with WEBHOOK_TOKEN set, `Authorization: Bearer <token>` is required."""
+the webhook's token rule: with WEBHOOK_TOKEN set, `Authorization: Bearer <token>` is required (the
+gate, `bot.web.gate`, checks it before the body is read)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,23 +9,20 @@ from flask import Flask, Response, jsonify
 
 from knowledge import QueryError
 
-from ..config import Secrets, Settings
+from ..config import Settings
 from ..features.votes import UnknownLesson, Votes, read_vote
 from ..live import KnowledgeHolder
 from ..state import HELPFUL, StateStore, StateUnavailable
-from .http import ApiError, json_kind, read_fields, require_bearer
+from .http import ApiError, json_kind, read_fields
 
 MAX_VOTER_CHARS = 200
 
 
-def register_feedback(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
-                      state: StateStore | None) -> None:
+def register_feedback(app: Flask, holder: KnowledgeHolder, settings: Settings, state: StateStore | None) -> None:
     """Mount `POST /api/feedback` on `app`."""
     votes = Votes(state)
 
     def feedback() -> Response | tuple[Response, int]:
-        if secrets.webhook_token:
-            require_bearer(secrets.webhook_token, "voting")
         fields = read_fields(settings.server.max_body_bytes)
         question, lesson_id, voter = (_text(fields, name) for name in ("question", "lesson_id", "voter"))
         vote = read_vote(fields.get("vote"))

@@ -178,24 +178,29 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
         "/webhook": {"post": {
             "summary": "Ask a question; answer with the `lessons search --json` object plus Markdown `text`",
             "description": f"JSON or form-encoded. With WEBHOOK_TOKEN set on the server, send "
-                           f"`Authorization: Bearer <token>`. Bodies over {limit:,} bytes get 413.",
+                           f"`Authorization: Bearer <token>`. Bodies over {limit:,} bytes get 413. More than "
+                           f"the client's rate cap (config rate_limit) gets 429 with Retry-After.",
             "security": [{}, {"bearer": []}],
             "requestBody": {"required": True, "content": {
                 "application/json": {"schema": webhook_body},
                 "application/x-www-form-urlencoded": {"schema": webhook_body},
             }},
-            "responses": {"200": _json("WebhookAnswer", "The answer"), **_errors(400, 401, 405, 413, 415, 500)},
+            "responses": {"200": _json("WebhookAnswer", "The answer"),
+                          **_errors(400, 401, 405, 413, 415, 429, 500)},
         }},
         "/api/search": {"get": {
             "summary": "Search (the object `lessons search --json` prints); the web page uses this",
+            "description": "With WEBHOOK_TOKEN set on the server, send `Authorization: Bearer <token>` "
+                           "(the page asks for it). More than the client's rate cap gets 429 with Retry-After.",
+            "security": [{}, {"bearer": []}],
             "parameters": [{"name": "q", "in": "query", "required": True, "schema": {"type": "string"},
                             "description": "the question"}, *PAGING, GROUP],
-            "responses": {"200": _json("Answer", "The answer"), **_errors(400, 405, 500)},
+            "responses": {"200": _json("Answer", "The answer"), **_errors(400, 401, 405, 429, 500)},
         }},
         "/api/lessons/{lesson_id}": {"get": {
             "summary": "One lesson, every field, and its citations in every format",
             "parameters": [LESSON_ID],
-            "responses": {"200": _json("Lesson", "The lesson"), **_errors(404, 405, 500)},
+            "responses": {"200": _json("Lesson", "The lesson"), **_errors(404, 405, 429, 500)},
         }},
         "/api/lessons/{lesson_id}/similar": {"get": {
             "summary": "The lessons most like one lesson (`lessons similar ID --json`)",

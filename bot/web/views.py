@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from knowledge import Answer, KnowledgeBase, QueryError
 
-from ..config import Secrets, Settings
+from ..config import Settings
 from ..features.access import today
 from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
@@ -24,27 +24,23 @@ from ..recording import QuestionRecorder
 from ..render.data import answer_to_dict, lesson_to_dict, query_error_code
 from ..render.text import answer_to_markdown
 from ..state import StateStore
-from .http import (
-    FORM_TYPES,
-    ApiError,
-    add_security_headers,
-    json_error,
-    json_kind,
-    read_fields,
-    require_bearer,
-    unexpected_error,
-)
+from .http import FORM_TYPES, ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
 from .openapi import openapi_spec
 
 _INTEGER = re.compile(r"-?[0-9]+")
+#: `limit` and `offset` at or beyond this (19 digits) are refused, whether sent as JSON or text.
+MAX_WHOLE = 10**18
+#: A lesson id longer than this is not repeated in a 404.
+MAX_ECHOED_ID = 100
 
 
-def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
+def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings,
                  questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
     """Mount the web door's routes, its security headers and the JSON error pages on `app`;
     `questions` logs each answered question (None: not logged); `state` holds the feedback votes that
-    move the ranking, and `/healthz` says whether it can be used (None: neither)."""
-    door = WebDoor(holder, settings, secrets, questions, state)
+    move the ranking, and `/healthz` says whether it can be used (None: neither). The token is the
+    gate's (`bot.web.gate`), checked before any view runs."""
+    door = WebDoor(holder, settings, questions, state)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
@@ -60,9 +56,9 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, secret
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings, secrets: Secrets,
+    def __init__(self, holder: KnowledgeHolder, settings: Settings,
                  questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
-        self.holder, self.settings, self.secrets, self.questions = holder, settings, secrets, questions
+        self.holder, self.settings, self.questions = holder, settings, questions
         self.state = state
         self.ranking = FeedbackRanking(state, settings.feedback.ranking)
 
@@ -86,8 +82,8 @@ class WebDoor:
                        state=state.to_dict() if state is not None else None)
 
     def webhook(self) -> Response:
-        """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`."""
-        self.check_token()  # before the body is touched: strangers cost nothing
+        """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`
+        (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
         data, answer = self.answer("webhook", fields, "text", strings=request.mimetype in FORM_TYPES)
         return jsonify({**data, "text": answer_to_markdown(answer)})
@@ -112,7 +108,8 @@ class WebDoor:
         """One lesson, every field, and its citations in every format; 404 for an unknown id."""
         found = self.holder.kb.get(lesson_id)
         if found is None:
-            raise ApiError(404, "not_found", f"no lesson has the id {lesson_id!r}")
+            shown = repr(lesson_id) if len(lesson_id) <= MAX_ECHOED_ID else f"of {len(lesson_id):,} characters"
+            raise ApiError(404, "not_found", f"no lesson has the id {shown}")
         return jsonify(lesson_to_dict(found, today()))
 
     def openapi(self) -> Response:
@@ -123,11 +120,6 @@ class WebDoor:
         """Hand the answer to the question log, when there is one."""
         if self.questions is not None:
             self.questions.answered(door, answer, (time.perf_counter() - started) * 1000)
-
-    def check_token(self) -> None:
-        """With WEBHOOK_TOKEN set, demand `Authorization: Bearer <token>`."""
-        if self.secrets.webhook_token:
-            require_bearer(self.secrets.webhook_token, "this webhook")
 
 
 def ask(ranking: FeedbackRanking, kb: KnowledgeBase, text: Any, limit: Any, offset: Any, *, name: str,
@@ -168,18 +160,21 @@ def flag(value: Any, name: str) -> bool | None:
 
 
 def _whole_number(value: Any, name: str, strings: bool) -> int | None:
-    """A JSON integer, or (when `strings`) a form/query string of digits; None when absent."""
+    """A JSON integer, or (when `strings`) a form/query string of digits; None when absent. Either
+    way, one of 19 digits or more is refused (a string is never converted, a number never used)."""
     if value is None or (strings and value == ""):
         return None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()) and not strings:
         raise ApiError(400, "invalid_payload",
                        f"'{name}' must be a JSON number, not text: send \"{name}\": {value.strip()[:20]}")
     if isinstance(value, str) and _INTEGER.fullmatch(value.strip()):
-        if len(value.strip()) > 18:
+        if len(value.strip().lstrip("-")) > 18:
             raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if abs(value) >= MAX_WHOLE:
+            raise ApiError(400, "invalid_payload", f"'{name}' is far too large")
+        return value
     raise ApiError(400, "invalid_payload", f"'{name}' must be a whole number, not {json_kind(value)}")
 
 

@@ -1,9 +1,11 @@
 """config.yaml → typed settings: defaults, overrides, and one-line errors naming the key."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.config import ConfigError, Secrets, Settings, find_config, load_settings, settings_from_mapping
 
@@ -13,9 +15,16 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "slack", "logging", "questions", "feedback"):
-        assert getattr(loaded, section) == getattr(defaults, section), section
+    written = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))
+    for field in dataclasses.fields(Settings):
+        if field.name in ("source", "state"):
+            continue
+        assert getattr(loaded, field.name) == getattr(defaults, field.name), field.name
     assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)  # relative to the file
+    for field in dataclasses.fields(Settings):
+        if field.name != "source":
+            keys = {f.name for f in dataclasses.fields(getattr(defaults, field.name))}
+            assert set(written[field.name]) == keys, f"config.yaml's {field.name}: does not show every key"
 
 
 def test_feedback_ranking_can_be_switched_off(tmp_path):
@@ -51,8 +60,8 @@ def test_empty_section_keeps_defaults():
 
 @pytest.mark.parametrize("raw, message", [
     ({"serch": {}},
-     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, search, server, slack, "
-     "state)"),
+     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, rate_limit, search, "
+     "server, slack, state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),

@@ -150,11 +150,24 @@ def test_tokens_in_secrets_mount_slack_with_the_client_on_slack_api_url(fake, bu
     assert fake.received("auth.test")
 
 
+@pytest.mark.parametrize("secrets, missing", [
+    (Secrets(slack_bot_token=BOT_TOKEN), "neither SLACK_SIGNING_SECRET"),
+    (Secrets(slack_signing_secret=SECRET), "SLACK_SIGNING_SECRET is set, but SLACK_BOT_TOKEN is not"),
+    (Secrets(slack_app_token="xapp-1-x"), "SLACK_APP_TOKEN is set, but SLACK_BOT_TOKEN is not"),
+])
+def test_slack_half_configured_is_a_warning_naming_what_is_missing(bundled, caplog, secrets, missing):
+    caplog.set_level(logging.INFO, logger="lessons.slack")
+    _, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)
+    assert slack is None and start_slack(slack, Settings(), secrets) is None
+    (record,) = [r for r in caplog.records if r.name == "lessons.slack"]
+    assert record.levelno == logging.WARNING and missing in record.getMessage()
+
+
 def test_slack_is_logged_off_or_on_and_socket_mode_survives_a_failure(fake, bundled, caplog):
     caplog.set_level(logging.INFO, logger="lessons.slack")
     _, off = build_app(Settings(), KnowledgeHolder(bundled), Secrets())
     assert start_slack(off, Settings(), Secrets()) is None
-    assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
+    assert "Slack is off (no SLACK_BOT_TOKEN)" in caplog.text
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
     app, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)  # no signing secret: Socket Mode only
     assert all(rule.rule != "/slack/events" for rule in app.url_map.iter_rules())

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge import SearchOptions
-from knowledge.rank import BOOST_LIMITS, Scored, _top, has
+from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -69,9 +69,10 @@ def test_top_finds_the_largest_keys_at_any_length(size):
         assert sorted(key[found].tolist(), reverse=True) == sorted(key.tolist(), reverse=True)[:depth]
 
 
-def test_has_reads_sorted_lesson_numbers_and_dense_scores():
-    assert has(np.array([1, 4, 9], dtype=np.int32), 4) and not has(np.array([1, 4, 9], dtype=np.int32), 5)
-    assert has(np.array([0.0, 0.5], dtype=np.float32), 1) and not has(np.array([0.0, 0.5], dtype=np.float32), 0)
+def test_holds_reads_sorted_lesson_numbers_and_dense_scores():
+    page = np.array([4, 5, 9], dtype=np.int32)
+    assert holds(np.array([1, 4, 9], dtype=np.int32), page).tolist() == [True, False, True]
+    assert holds(np.array([0.0, 0.5], dtype=np.float32), np.array([1, 0])).tolist() == [True, False]
 
 
 def test_scored_keep_filters_matches_and_scores_together():

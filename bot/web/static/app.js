@@ -12,7 +12,25 @@
   const group = document.getElementById("group");
   const facets = document.getElementById("facets");
   const FACETS = { country: "Countries", region: "Regions", theme: "Themes" };
+  const tokenForm = document.getElementById("token");
+  const tokenBox = document.getElementById("token-value");
+  const TOKEN_KEY = "lessons-token"; // kept in this tab only (sessionStorage)
   let current = { q: "", offset: 0, group: null };
+
+  // With WEBHOOK_TOKEN set, the server searches only with `Authorization: Bearer <token>`:
+  // on a 401 the page asks for it once, and sends it with every search from then on.
+  function authorization() {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    return token ? { Authorization: "Bearer " + token } : {};
+  }
+
+  function askForToken(wrong) {
+    sessionStorage.removeItem(TOKEN_KEY);
+    tokenForm.hidden = false;
+    status.classList.add("error");
+    status.textContent = wrong ? "That token is not this server's; try again." : "This server needs its access token to search.";
+    tokenBox.focus();
+  }
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -131,11 +149,12 @@
     said.textContent = "Sending…";
     try {
       const response = await fetch("/api/feedback", {
-        method: "POST", headers: { "Content-Type": "application/json", Accept: "application/json" },
+        method: "POST",
+        headers: { "Content-Type": "application/json", Accept: "application/json", ...authorization() },
         body: JSON.stringify({ question: current.q, lesson_id: lessonId, vote: vote, voter: voter() }),
       });
       const answer = await response.json();
-      if (response.status === 401) throw new Error("voting on this server needs a token");
+      if (response.status === 401) throw new Error("voting on this server needs its token (search once to give it)");
       if (!response.ok) throw new Error(answer.detail || response.statusText);
       for (const other of button.parentElement.querySelectorAll("button.vote")) {
         other.setAttribute("aria-pressed", String(other === button));
@@ -173,8 +192,13 @@
     if (current.group !== null) params.set("group", current.group ? "1" : "0");
     let answer;
     try {
-      const response = await fetch("/api/search?" + params, { headers: { Accept: "application/json" } });
+      const response = await fetch("/api/search?" + params,
+                                   { headers: { Accept: "application/json", ...authorization() } });
       answer = await response.json();
+      if (response.status === 401) {
+        askForToken(answer.error === "wrong_token");
+        return;
+      }
       if (!response.ok) throw new Error(answer.detail || response.statusText);
     } catch (error) {
       status.classList.add("error");
@@ -237,6 +261,13 @@
       box.focus();
       box.select();
     }
+  });
+  tokenForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    sessionStorage.setItem(TOKEN_KEY, tokenBox.value.trim());
+    tokenBox.value = "";
+    tokenForm.hidden = true;
+    if (current.q) search(current.q, current.offset);
   });
   window.addEventListener("popstate", fromAddress);
   fromAddress();

@@ -66,18 +66,28 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, ".card")
 
 
-def test_lesson_text_is_shown_as_text_never_as_markup(tmp_path, make_lessons, browser):
+def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_path, make_lessons, browser):
+    """One server for two checks (a start costs seconds): WEBHOOK_TOKEN set, hostile lesson text."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as seen
     from selenium.webdriver.support.ui import WebDriverWait
 
     hostile = '<img src=x onerror="document.title=1">Herders <b>bold</b>'
     page = lesson_page("7", title=hostile, description="Herders & <script>document.title=2</script> insurance.")
     page = page.replace("https://webapps.ilo.org/ievaldiscovery/eval/99999", "javascript:document.title=3")
-    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})))
+    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})),
+                                 env={"WEBHOOK_TOKEN": "t0ken"})
     try:
         browser.get(base + "?q=herders")
-        card = WebDriverWait(browser, 15).until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        wait = WebDriverWait(browser, 15)
+        token = wait.until(seen.visibility_of_element_located((By.ID, "token-value")))
+        assert "token" in browser.find_element(By.ID, "status").text
+        token.send_keys("wrong", Keys.ENTER)
+        wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "not this server's"))
+        browser.find_element(By.ID, "token-value").send_keys("t0ken", Keys.ENTER)
+        card = wait.until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        assert not browser.find_element(By.ID, "token").is_displayed()
         assert hostile in card.find_element(By.CSS_SELECTOR, "h2").text
         assert "<script>" in card.find_element(By.CSS_SELECTOR, "blockquote").text
         assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")

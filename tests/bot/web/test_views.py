@@ -127,10 +127,24 @@ def test_webhook_reads_the_holder_so_a_reload_is_seen(make_lessons):
     ('{"text": "herders", "offset": -1}', "invalid_query"),
     ('{"text": "   "}', "empty_query"),
     ('{"text": "herders", "offset": "' + "9" * 5000 + '"}', "invalid_payload"),
+    ('{"text": "herders", "offset": 1000000000000000000000000000000}', "invalid_payload"),  # as a string: 400 too
+    ('{"text": "herders", "limit": -1000000000000000000}', "invalid_payload"),
+    ('{"text": "\\"a b\\" \\"c d\\" \\"e f\\" \\"g h\\" \\"i j\\" \\"k l\\""}', "too_many_phrases"),
 ])
 def test_webhook_bad_bodies_are_400_json(client, body, code):
     response = client.post("/webhook", data=body, content_type="application/json")
     assert_error(response, 400, code)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
+def test_json_in_another_encoding_than_utf8_is_invalid_json(client, encoding):
+    body = json.dumps({"text": "herders"}).encode(encoding)
+    assert_error(client.post("/webhook", data=body, content_type="application/json"), 400, "invalid_json")
+
+
+def test_json_with_a_utf8_byte_order_mark_is_read(client):
+    body = b"\xef\xbb\xbf" + json.dumps({"text": "herders"}).encode()
+    assert client.post("/webhook", data=body, content_type="application/json").status_code == 200
 
 
 def test_a_json_limit_must_be_a_number_while_forms_and_query_strings_send_digits(client):
@@ -255,6 +269,16 @@ def test_api_lesson_gives_every_field(client):
 def test_api_unknown_lesson_is_404_json(client):
     body = assert_error(client.get("/api/lessons/nope"), 404, "not_found")
     assert "nope" in body["detail"]
+    long_id = "7" * 10_000
+    body = assert_error(client.get("/api/lessons/" + long_id), 404, "not_found")
+    assert "7" * 200 not in body["detail"] and "10,000 characters" in body["detail"]
+
+
+def test_no_redirect_points_at_the_host_the_client_named(client):
+    for path in ("/static//app.js", "/api//search?q=herders", "/api/lessons//252474", "/static/./app.js"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert "evil.example" not in response.headers.get("Location", ""), path
+        assert response.status_code != 308
 
 
 def test_api_search_is_the_cli_object(client):
