@@ -39,7 +39,7 @@ class SearchOptions:
     max_word_chars: int = 50
     max_phrases: int = 5
     max_filters: int = 10
-    max_typo_checks: int = 6
+    max_typo_checks: int = 8
     max_terms: int = 24
     #: Extra synonyms: a word or acronym → the words it also means (added to the bundled thesaurus).
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
