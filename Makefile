@@ -4,7 +4,14 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test lint install clean
+# `make run PORT=8081` (and HOST=0.0.0.0) chooses where the server listens; without them, server.port
+# and server.host of the config apply (127.0.0.1:8080 by default).
+PORT ?=
+HOST ?=
+# `make test BROWSER=no` leaves the browser tests out (pytest -m "not browser"), so it needs no Chromium.
+BROWSER ?= yes
+
+.PHONY: run test lint install clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +21,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the package with its test tools
 
-run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (or PORT=8081), one worker per core
-	$(BIN)/lessons serve $(if $(PORT),--port $(PORT))
+run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (HOST=, PORT=), one worker per core
+	$(BIN)/lessons serve$(if $(HOST), --host $(HOST))$(if $(PORT), --port $(PORT))
 
 lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
 	$(BIN)/ruff check .
 
-test: lint  ## lint, then run the whole test suite (installs Debian's Chromium for the browser test when missing)
+test: $(if $(filter no,$(BROWSER)),,chromium) lint  ## check for Chromium, lint, then run the whole test suite
+	$(BIN)/python -m pytest$(if $(filter no,$(BROWSER)), -m "not browser")
+
+chromium:  ## install Debian's Chromium for the browser tests when missing, or say in one line what to install
 	scripts/ensure-chromium
-	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

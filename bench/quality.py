@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Search quality side by side: this project, bm25s with stemming, and a naive rapidfuzz scan.
+"""Search quality side by side: this project and bm25s with stemming (the baseline a user would pick).
 
-On the judged queries (bench/queries.yaml) over the bundled sample lessons: nDCG@5, recall@5,
-MRR and P@1 for each engine; then typo robustness: the same queries with one seeded typo in every
-word of 5+ letters, recall@5 clean against typo (the target: within 0.05).
+For each judged question set (repeat --queries) over the lessons: nDCG@5, P@1, recall@5, MRR, the
+recall@5 of the same questions with one seeded typo in every word of 5+ letters, and how many of
+the questions nothing answers were answered "nothing found". With --mix N, all of it again with the
+lessons mixed among N generated lessons (bench/generate.py: the field's words in incoherent
+sentences), and each engine's drop.
 
     .venv/bin/pip install -e '.[bench]'      # bm25s (skipped with a note when missing)
-    .venv/bin/python bench/quality.py [--lessons DIR] [--queries FILE] [--seed 3]
+    .venv/bin/python bench/quality.py --queries A.yaml --queries B.yaml --mix 10000
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import argparse
 import math
 import random
 import re
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -100,40 +103,95 @@ def rapidfuzz_scan(paths: list[Path]) -> Callable[[str], list[str]]:
     return search
 
 
-def evaluate(search: Callable[[str], list[str]], cases: list[dict]) -> dict[str, float]:
+def evaluate(search: Callable[[str], list[str]], cases: list[dict], typo_cases: list[dict]) -> dict[str, float]:
+    """The measures over the judged cases, recall@5 of their typo versions, and how many of the
+    cases that nothing answers were answered with nothing."""
+    judged = [i for i, c in enumerate(cases) if c["relevant"]]
     totals: dict[str, float] = {}
-    judged = [c for c in cases if c["relevant"]]
-    for case in judged:
-        for name, value in score(search(case["query"]), case["relevant"]).items():
+    for i in judged:
+        for name, value in score(search(cases[i]["query"]), cases[i]["relevant"]).items():
             totals[name] = totals.get(name, 0.0) + value
-    return {name: value / len(judged) for name, value in totals.items()}
+    result = {name: value / len(judged) for name, value in totals.items()}
+    result["typo recall@5"] = sum(score(search(typo_cases[i]["query"]), cases[i]["relevant"])["recall@5"]
+                                  for i in judged) / len(judged)
+    result["nothing found"] = sum(1 for c in cases if not c["relevant"] and not search(c["query"]))
+    result["nonsense"] = len(cases) - len(judged)
+    return result
+
+
+def read_cases(path: Path, seed: int) -> tuple[list[dict], list[dict]]:
+    """The judged queries of one file, and the same queries with seeded typos."""
+    cases = [{"query": str(c["query"]), "relevant": {str(k): int(v) for k, v in (c.get("relevant") or {}).items()}}
+             for c in yaml.safe_load(path.read_text(encoding="utf-8"))]
+    rng = random.Random(seed)
+    return cases, [{**c, "query": inject_typos(c["query"], rng)} for c in cases]
+
+
+def generated(n: int, seed: int = 7) -> Path:
+    """A folder of `n` generated lessons (bench/generate.py), made once and kept in bench/corpora."""
+    folder = HERE / "corpora" / f"{n}-seed{seed}"
+    if not folder.is_dir() or not any(folder.rglob("*.txt")):
+        subprocess.run([sys.executable, str(HERE / "generate.py"), str(n), "--seed", str(seed), "--out", str(folder)],
+                       check=True, stdout=subprocess.DEVNULL)
+    return folder
+
+
+MEASURES = ("nDCG@5", "P@1", "recall@5", "MRR", "typo recall@5")
+
+
+def table(rows: list[tuple[str, str, str, dict[str, float]]]) -> list[str]:
+    """The Markdown table of (corpus, question set, engine, measures) rows."""
+    lines = [f"| lessons | questions | engine | {' | '.join(MEASURES)} | nothing found |",
+             "|---|---|---|" + "---|" * (len(MEASURES) + 1)]
+    for corpus, name, engine, m in rows:
+        found = f"{int(m['nothing found'])}/{int(m['nonsense'])}" if m["nonsense"] else "–"
+        lines.append(f"| {corpus} | {name} | {engine} | {' | '.join(f'{m[k]:.3f}' for k in MEASURES)} | {found} |")
+    return lines
+
+
+def drops(rows: list[tuple[str, str, str, dict[str, float]]], corpora: list[str]) -> list[str]:
+    """How much each engine's nDCG@5 drops from the first corpus to each other one."""
+    by = {(c, q, e): m["nDCG@5"] for c, q, e, m in rows}
+    lines = []
+    for corpus in corpora[1:]:
+        for (c, q, e), value in by.items():
+            if c == corpora[0] and (corpus, q, e) in by:
+                lines.append(f"- {q}, {e}: {value:.3f} → {by[(corpus, q, e)]:.3f} "
+                             f"(drop {value - by[(corpus, q, e)]:.3f}) with {corpus}")
+    return lines
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", type=Path, action="append", help="default: the bundled sample lessons")
-    parser.add_argument("--queries", type=Path, default=HERE / "queries.yaml")
+    parser.add_argument("--queries", type=Path, action="append",
+                        help="judged queries (YAML); repeat for several sets (default: bench/queries.yaml)")
+    parser.add_argument("--mix", type=int, default=0, metavar="N",
+                        help="measure again with the lessons mixed among N generated lessons (bench/generate.py)")
     parser.add_argument("--seed", type=int, default=3, help="seed of the typo generator")
+    parser.add_argument("--rapidfuzz", action="store_true", help="also measure a naive rapidfuzz scan")
     args = parser.parse_args()
     paths = args.lessons or [BUNDLED_LESSONS]
-    cases = [{"query": str(c["query"]), "relevant": {str(k): int(v) for k, v in (c.get("relevant") or {}).items()}}
-             for c in yaml.safe_load(args.queries.read_text(encoding="utf-8"))]
-    rng = random.Random(args.seed)
-    typo_cases = [{**c, "query": inject_typos(c["query"], rng)} for c in cases]
-    engines = {"lessons (this project)": project(paths), "bm25s + Snowball stemmer": bm25s_engine(paths),
-               "rapidfuzz scan (token_set_ratio)": rapidfuzz_scan(paths)}
-    measures = ("nDCG@5", "recall@5", "MRR", "P@1")
-    print(f"{len(cases)} judged queries over {len(load_lessons(paths)[0])} lessons\n")
-    print(f"| engine | {' | '.join(measures)} | recall@5 with typos | drop |")
-    print("|---|" + "---|" * (len(measures) + 2))
-    for name, search in engines.items():
-        if search is None:
-            continue
-        clean, typo = evaluate(search, cases), evaluate(search, typo_cases)
-        drop = clean["recall@5"] - typo["recall@5"]
-        print(f"| {name} | {' | '.join(f'{clean[m]:.3f}' for m in measures)} | {typo['recall@5']:.3f} | {drop:+.3f} |")
-    print(f"\nTypo queries (seed {args.seed}):")
-    for case in typo_cases[:6]:
+    sets = {path.stem: read_cases(path, args.seed) for path in args.queries or [HERE / "queries.yaml"]}
+    corpora = {f"{len(load_lessons(paths)[0])}": paths}
+    if args.mix:
+        corpora[f"{len(load_lessons(paths)[0])} + {args.mix:,} generated"] = [*paths, generated(args.mix)]
+    rows = []
+    for corpus, folders in corpora.items():
+        engines = {"lessons": project(folders), "bm25s": bm25s_engine(folders)}
+        if args.rapidfuzz:
+            engines["rapidfuzz"] = rapidfuzz_scan(folders)
+        for name, (cases, typo_cases) in sets.items():
+            for engine, search in engines.items():
+                if search is not None:
+                    rows.append((corpus, name, engine, evaluate(search, cases, typo_cases)))
+    print("\n".join(table(rows)))
+    if args.mix:
+        print("\nnDCG@5 drop when the lessons are mixed among generated ones:")
+        print("\n".join(drops(rows, list(corpora))))
+    print(f"\nTypo queries: one seeded edit (seed {args.seed}) in every word of 5+ letters, e.g.")
+    for case in next(iter(sets.values()))[1][:4]:
         print(f"  {case['query']}")
     return 0
 

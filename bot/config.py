@@ -100,15 +100,15 @@ class CacheSettings:
 
 
 @dataclass(frozen=True)
-class StateSettings:
-    """Where the state every worker shares lives (Slack retry keys for now): one SQLite file."""
+class RateLimitSettings:
+    """Per-client caps on the web door's searches (`/webhook`, `/api/`); see `bot.web.gate`."""
 
-    #: Relative to the config file's folder (to the working folder without one).
-    path: str = "data/state.sqlite3"
+    per_minute: int = 120
+    burst: int = 30
+    loopback: bool = False
 
     def __post_init__(self) -> None:
-        if not self.path.strip():
-            raise ValueError("path: must name a file, got an empty path")
+        _at_least("burst", self.burst, 1)
 
 
 @dataclass(frozen=True)
@@ -121,6 +121,14 @@ class SlackSettings:
     def __post_init__(self) -> None:
         if not self.command.startswith("/") or " " in self.command:
             raise ValueError(f"command: must look like /lessons, got {self.command!r}")
+
+
+@dataclass(frozen=True)
+class FeedbackSettings:
+    """How people's "Helpful" / "Not helpful" votes are used."""
+
+    #: Votes move a lesson a little up or down for the same question (needs two voters or more).
+    ranking: bool = True
 
 
 @dataclass(frozen=True)
@@ -138,6 +146,31 @@ class LoggingSettings:
 
 
 @dataclass(frozen=True)
+class StateSettings:
+    """Where the bot keeps what outlives a request: the question log, subscriptions, feedback."""
+
+    #: The SQLite file (created on first use, with its folder). Relative: to the config file, else the
+    #: current folder.
+    path: str = "data/state.sqlite3"
+
+    def __post_init__(self) -> None:
+        if not self.path.strip():
+            raise ValueError("path: must name a file, got nothing")
+
+
+@dataclass(frozen=True)
+class QuestionsSettings:
+    """The question log: what people ask through every door, with no user ids (see bot/recording.py)."""
+
+    enabled: bool = True
+    #: Questions older than this many days are deleted (at start-up and once a day).
+    retention_days: int = 90
+
+    def __post_init__(self) -> None:
+        _at_least("retention_days", self.retention_days, 1)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything config.yaml can say, with the defaults documented there."""
 
@@ -145,9 +178,12 @@ class Settings:
     search: SearchOptions = field(default_factory=SearchOptions)
     server: ServerSettings = field(default_factory=ServerSettings)
     cache: CacheSettings = field(default_factory=CacheSettings)
-    state: StateSettings = field(default_factory=StateSettings)
+    rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
+    state: StateSettings = field(default_factory=StateSettings)
+    questions: QuestionsSettings = field(default_factory=QuestionsSettings)
+    feedback: FeedbackSettings = field(default_factory=FeedbackSettings)
     source: str = ""
 
 
@@ -219,14 +255,13 @@ def settings_from_mapping(raw: Any, source: str = "<config>") -> Settings:
 
 
 def _resolve_paths(settings: Settings, base: Path) -> Settings:
-    """Relative lesson paths are relative to the config file, so it works from any folder."""
+    """Relative lesson and state paths are relative to the config file, so it works from any folder."""
     paths = tuple(str(p if Path(p).is_absolute() else (base / p)) for p in settings.lessons.paths)
     for given, resolved in zip(settings.lessons.paths, paths, strict=True):
         if not Path(resolved).exists():
             raise ConfigError(f"{settings.source}: lessons.paths: {given!r} does not exist")
-    state = Path(settings.state.path).expanduser()
-    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths),
-                               state=StateSettings(str(state if state.is_absolute() else base / state)))
+    state = dataclasses.replace(settings.state, path=str(base / settings.state.path))  # an absolute path stays
+    return dataclasses.replace(settings, lessons=dataclasses.replace(settings.lessons, paths=paths), state=state)
 
 
 def _build(cls: type, raw: Any, source: str, prefix: str) -> Any:

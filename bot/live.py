@@ -96,9 +96,17 @@ def as_holder(kb: KnowledgeBase | KnowledgeHolder) -> KnowledgeHolder:
     return kb if isinstance(kb, KnowledgeHolder) else KnowledgeHolder(kb)
 
 
+ReloadListener = Callable[[KnowledgeBase, KnowledgeBase], object]
+
+
 class Reloader:
     """Rebuilds the knowledge base from `paths` and swaps it into `holder`. One reload runs at a
-    time; asks that arrive during one merge into a single follow-up (`bot.merged`)."""
+    time; asks that arrive during one merge into a single follow-up (`bot.merged`).
+
+    After each successful swap it calls its listeners with (old, new) knowledge bases, on the reloading
+    thread (a listener with slow work hands it to a thread of its own); a listener that fails is logged.
+    With workers, the reload is the master's (`bot.workers`), which calls them in its loading process.
+    """
 
     def __init__(
         self,
@@ -115,6 +123,11 @@ class Reloader:
         self.max_file_bytes = max_file_bytes
         self.clock = clock
         self.runs: MergedRuns[ReloadResult] = MergedRuns(self._reload_now, name="lessons-reload")
+        self._listeners: list[ReloadListener] = []
+
+    def add_listener(self, listener: ReloadListener) -> None:
+        """Call `listener(old_kb, new_kb)` after every reload that swapped in new lessons."""
+        self._listeners.append(listener)
 
     def reload(self) -> ReloadResult:
         """Reload and return the outcome of a reload that started after this call; never raises.
@@ -128,11 +141,14 @@ class Reloader:
         self.runs.ask()
 
     def _reload_now(self) -> ReloadResult:
+        old = self.holder.kb
         kb, result = self.load()
         if kb is not None:
             self.holder.swap(kb)
+            self.tell(old, kb)
             del kb
-            gc.collect()  # the old knowledge base holds reference cycles: free it now, not at some later collection
+        del old
+        gc.collect()  # the old knowledge base holds reference cycles: free it now, not at some later collection
         self.holder.record(result)
         return result
 
@@ -158,6 +174,17 @@ class Reloader:
         log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
                  len(kb), len(old), result.skipped, result.seconds)
         return kb, result
+
+    def tell(self, old: KnowledgeBase, new: KnowledgeBase) -> list[object]:
+        """Call the listeners after a swap; returns what they returned (a listener handing its work
+        to a thread returns the `Future`, which a process about to exit waits for)."""
+        returned: list[object] = []
+        for listener in self._listeners:
+            try:
+                returned.append(listener(old, new))
+            except Exception:  # a listener's bug must not fail the reload that already happened
+                log.exception("a reload listener failed")
+        return returned
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
         message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"

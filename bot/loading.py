@@ -2,16 +2,22 @@
 one-line `UsageError` when nothing loaded. Shared by the command line and `lessons serve`."""
 from __future__ import annotations
 
+import shlex
 from collections.abc import Sequence
 from typing import TextIO
 
-from knowledge import KnowledgeBase
+from knowledge import BUNDLED_LESSONS, KnowledgeBase
 
 from .config import Settings
 
 
 class UsageError(Exception):
-    """A problem with what the user asked for; printed as one line, exit code 2."""
+    """A problem with what the user asked for; printed as one line, exit code 2. `code` names it for
+    `--json` output (the webhook's codes where they mean the same: empty_query, query_too_long...)."""
+
+    def __init__(self, message: str, code: str = "usage") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progress: bool = False,
@@ -27,8 +33,18 @@ def load_kb(paths: Sequence[str] | None, settings: Settings, err: TextIO, progre
     if counter is not None:
         counter.done()
     if strict and not len(kb):
-        raise UsageError(no_lessons(kb, chosen))
+        raise UsageError(no_lessons(kb, chosen), "no_lessons")
     return kb
+
+
+def skipped_note(kb: KnowledgeBase, paths: Sequence[str] | None) -> str:
+    """One line when broken lesson files were skipped, pointing to `lessons check`; "" when none were."""
+    skipped = len(kb.report.skipped)
+    if not skipped:
+        return ""
+    where = shlex.join(str(p) for p in paths) if paths else str(BUNDLED_LESSONS)
+    files = "file" if skipped == 1 else "files"
+    return f"skipped {skipped} broken lesson {files}; 'lessons check {where}' says which and why"
 
 
 def no_lessons(kb: KnowledgeBase, paths: Sequence[str]) -> str:

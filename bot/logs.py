@@ -18,8 +18,11 @@ from typing import TextIO
 SECRET_PATTERNS = (
     re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),                     # Slack bot/user/app-level tokens
     re.compile(r"xapp-[A-Za-z0-9-]+"),                            # Slack app-level (Socket Mode) tokens
-    # response_url and incoming webhooks: the whole URL, whatever its scheme or host prefix
-    re.compile(r"[^\s\"'<>]*hooks\.slack\.com/[^\s\"'<>,]*"),
+    # response_url and incoming webhooks: the whole URL, whatever its scheme, prefix or case, on
+    # Slack's hosts (GovSlack runs on slack-gov.com) and on any other host when shaped like one
+    re.compile(r"(?i)[^\s\"'<>]*hooks\.slack(?:-gov)?\.com/[^\s\"'<>,]*"),
+    re.compile(r"(?i)\b[a-z][a-z0-9+.-]*://[^\s/\"'<>]+/(?:commands|actions|services|workflows|triggers)/"
+               r"[^\s\"'<>,]*"),
     re.compile(r"(?i)(bearer\s+)[^\s\"',]+"),                     # Authorization headers
     re.compile(r"([?&]ticket=)[^\s\"'&<>]+"),                      # Socket Mode's wss:// URL (apps.connections.open)
     # a token as a JSON key ("token": "…") or a form/query field (token=…), not the English word
@@ -108,4 +111,7 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: Iterable[str]
     # waitress warns once per queued request while every thread is busy: under load that is a
     # flood of identical lines that itself slows the server. Its errors still come through.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # slack_sdk says at INFO each retry it makes ("A retry handler found: ..."), a line per attempt
+    # while Slack cannot be reached; the door logs the outcome once. Shown at DEBUG only.
+    logging.getLogger("slack_sdk").setLevel(logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING)
     return handler

@@ -4,38 +4,32 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import errno
-import ipaddress
 import logging
 import os
 import signal
-import socket
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
-from knowledge import KnowledgeBase
+from knowledge import KnowledgeBase, warm_language
 
 from .config import Secrets, ServerSettings, Settings
+from .listen import allow_connections, bind, listen_error, url_host
 from .live import KnowledgeHolder, Reloader, Reloads, Watcher, install_sighup, snapshot
-from .loading import UsageError, load_kb
+from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
-from .state import StateStore
+from .net import is_loopback
+from .recording import QuestionRecorder
+from .state import QuestionLog, StateStore
 
 if TYPE_CHECKING:
     from flask import Flask
     from slack_bolt import App
 
+    from .web import Gate
+
 log = logging.getLogger("lessons")
 slack_log = logging.getLogger("lessons.slack")
 
-#: waitress reads a whole request before the app sees it. Bodies up to this size reach the app,
-#: which answers 413 as JSON from Content-Length alone; larger ones waitress refuses unread
-#: (with its own plain-text 413), so no client can make it buffer more.
-WAITRESS_BODY_CAP = 8 * 1024 * 1024
-
-
-#: Open files a worker needs besides its connections (listeners, pipes, logs, the state file...).
-FILES_BESIDE_CONNECTIONS = 64
 
 
 class Stop(SystemExit):
@@ -54,21 +48,36 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     prefork = gunicorn_runs()
     server = allow_connections(server)
     holder = _holder(load_kb(paths, settings, err), prefork)  # the holder's reference only: a reload frees it
+    warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
+    note = skipped_note(holder.kb, paths)
+    if note:
+        log.warning("%s", note)
     reloader = Reloader(holder, paths, options=settings.search, max_file_bytes=settings.lessons.max_file_bytes)
-    if prefork:
-        return _serve_workers(settings, server, secrets, holder, reloader, workers,
-                              Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None)
-    app, slack = build_app(settings, holder, secrets, reloader, StateStore(settings.state.path))
+    state = StateStore(settings.state.path)  # opened on first use: see check_state below
+    questions = QuestionRecorder(QuestionLog(state), settings.questions.retention_days) \
+        if settings.questions.enabled else None
+    from .web import Gate
+
+    gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
+    asks = _remote(holder) if prefork else reloader  # with workers, POST /admin/reload asks the master
+    app, slack = build_app(settings, holder, secrets, asks, state=state, questions=questions, gate=gate)
+    post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
-    wsgi = _wsgi_server(app, server)
+    if prefork:
+        watcher = Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None
+        return _serve_workers(settings, server, secrets, (holder, reloader, state, questions), (app, slack, gate),
+                              workers, watcher)
+    wsgi = _wsgi_server(app, server, gate)
+    start_question_log(questions, state, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
-        log.info("serving %d lessons on http://%s:%s/ (one process of %d threads)", len(holder.kb), _url_host(host),
-                 port, server.threads)
+        log.info("serving %d lessons on http://%s:%s/ (one process of %d threads)", len(holder.kb),
+                 url_host(host), port, server.threads)
+    check_state(state)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
     watcher = _watch(reloader, settings, before_load) if watch else None
@@ -79,6 +88,9 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     if socket_mode is not None:
         socket_mode.close()
     wsgi.close()
+    if questions is not None:
+        questions.close()  # the questions still queued are written
+    state.close()
     log.info("stopped%s", f" on {stopped[0]}" if stopped else "")
     return 0
 
@@ -88,32 +100,9 @@ def worker_count(asked: int | None, server: ServerSettings) -> int:
     count = asked if asked is not None else server.workers
     if count < 0:
         raise UsageError(f"--workers: must be 0 (one per core) or more, got {count}")
-    return count or _cores()
-
-
-def allow_connections(server: ServerSettings) -> ServerSettings:
-    """Raise this process's limit of open files to what `server.worker_connections` needs (up to
-    the system's hard limit; workers inherit it), or lower the connections to what it allows."""
-    try:
-        import resource
-    except ImportError:  # Windows: no such limit to raise
-        return server
-    wanted = server.worker_connections + FILES_BESIDE_CONNECTIONS
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY or soft >= wanted:
-        return server
-    allowed = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (allowed, hard))
-    except (ValueError, OSError):
-        allowed = soft
-    if allowed < wanted:
-        fewer = max(1, allowed - FILES_BESIDE_CONNECTIONS)
-        log.warning("server.worker_connections lowered from %d to %d: the system allows %d open files a "
-                    "process (raise it with ulimit -n, or LimitNOFILE under systemd)", server.worker_connections,
-                    fewer, allowed)
-        return dataclasses.replace(server, worker_connections=fewer)
-    return server
+    if count:
+        return count
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
 def gunicorn_runs() -> bool:
@@ -128,12 +117,6 @@ def gunicorn_runs() -> bool:
     return True
 
 
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return max(1, len(os.sched_getaffinity(0)))
-    return max(1, os.cpu_count() or 1)
-
-
 def _holder(kb: KnowledgeBase, prefork: bool) -> KnowledgeHolder:
     if prefork:
         from .workers import SharedHolder, SharedStatus
@@ -142,61 +125,56 @@ def _holder(kb: KnowledgeBase, prefork: bool) -> KnowledgeHolder:
     return KnowledgeHolder(kb)
 
 
-def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets, holder: KnowledgeHolder,
-                   reloader: Reloader, workers: int, watcher: Watcher | None) -> int:
-    """Serve with `workers` processes under gunicorn (see `bot.workers`)."""
-    from .workers import RemoteReloader, SharedHolder, serve_with_workers
+def _remote(holder: KnowledgeHolder) -> Reloads:
+    from .workers import RemoteReloader, SharedHolder
 
     assert isinstance(holder, SharedHolder)
+    return RemoteReloader(holder.status)
+
+
+def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets, served: tuple[Any, ...],
+                   apps: tuple[Flask, App | None, Gate], workers: int, watcher: Watcher | None) -> int:
+    """Serve with `workers` processes under gunicorn (see `bot.workers`): the master binds, says
+    whether Slack is on and checks the state file; each worker connects Socket Mode (when set)
+    and writes its own question log."""
+    from .workers import serve_with_workers
+
+    holder, reloader, state, questions = served
+    app, slack, gate = apps
     listeners = bind(server)  # here, for a one-line error; gunicorn would retry, then exit
-    app, slack = build_app(settings, holder, secrets, RemoteReloader(holder.status), StateStore(settings.state.path))
-    warning = exposure_warning(server.host, secrets)
-    if warning:
-        log.warning(warning)
     start_slack(slack, settings, secrets, connect=False)
+    if questions is not None:
+        log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
+                 settings.questions.retention_days)
 
-    def socket_mode() -> Any:
-        connection = start_slack(slack, settings, secrets, quiet=True)
-        return connection.close if connection is not None else None
+    def in_each_worker() -> Any:
+        connection = start_slack(slack, settings, secrets, quiet=True) if secrets.slack_app_token else None
 
-    return serve_with_workers(app, holder, reloader, server, workers, listeners, watcher=watcher,
-                              in_each_worker=socket_mode if secrets.slack_app_token else None)
+        def leaving() -> None:
+            if connection is not None:
+                connection.close()
+            if questions is not None:
+                questions.close()  # the questions still queued are written
 
+        return leaving
 
-def bind(server: ServerSettings) -> list[socket.socket]:
-    """Listening sockets on every address of `server.host` (one port for all when 0 picks one);
-    a one-line `UsageError` when that fails."""
     try:
-        found = socket.getaddrinfo(server.host, server.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    except socket.gaierror as error:
-        raise UsageError(listen_error(server.host, server.port, ValueError(str(error)))) from None
-    listeners: list[socket.socket] = []
-    port = server.port
-    try:
-        for family, _, _, _, address in dict.fromkeys((f[0], f[1], f[2], f[3], f[4]) for f in found):
-            listener = socket.socket(family, socket.SOCK_STREAM)
-            listeners.append(listener)
-            listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            if family == socket.AF_INET6:
-                listener.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            listener.bind((address[0], port, *address[2:]))
-            listener.listen(server.backlog)
-            port = listener.getsockname()[1]
-    except OSError as error:
-        for listener in listeners:
-            listener.close()
-        raise UsageError(listen_error(server.host, server.port, error)) from None
-    return listeners
+        return serve_with_workers(app, holder, reloader, server, workers, listeners, watcher=watcher,
+                                  in_each_worker=in_each_worker, early=gate.early,
+                                  when_listening=lambda: check_state(state))
+    finally:
+        state.close()
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
-              reloader: Reloads | None = None, state: StateStore | None = None) -> tuple[Flask, App | None]:
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloads | None = None, *,
+              state: StateStore | None = None, questions: QuestionRecorder | None = None,
+              gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
-    With a `state` store, Slack's retries are de-duplicated across every process that shares it;
-    without, within this process.
+    Both doors log their questions to `questions`; `state` (the state file) goes to every door: the
+    admin page, feedback votes, subscriptions, and Slack's retry keys (shared by every worker).
     """
     from .web import create_app
 
@@ -206,9 +184,43 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets,
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
         from .slack.dedup import SharedKeys
 
-        slack = build_slack_app(settings, holder, secrets=secrets,
+        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state,
                                 recent=SharedKeys(state) if state is not None else None)
-    return create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack), slack
+    app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
+                     questions=questions, gate=gate)
+    return app, slack
+
+
+def start_question_log(questions: QuestionRecorder | None, state: StateStore, settings: Settings) -> None:
+    """Start the question log's writer (it first deletes the questions past the retention), and say so."""
+    if questions is None:
+        log.info("the question log is off (questions.enabled: false)")
+        return
+    questions.start()
+    log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
+             settings.questions.retention_days)
+
+
+def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:
+    """With Slack on, post to the subscriptions the new lessons each reload by `reloader` brings (give it
+    the reloader that really reloads: the one process that swaps in new lessons; with workers, the
+    master's, whose loading process posts them)."""
+    if slack is None:
+        return
+    from .slack.alerts import SubscriptionAlerts
+
+    reloader.add_listener(SubscriptionAlerts(state, slack.client, settings.slack.command).on_reload)
+
+
+def check_state(store: StateStore) -> None:
+    """Open (create, migrate) the state file once at start-up, so a broken one is said in the log at
+    once; the server starts anyway, searching as usual, and /healthz shows the problem."""
+    health = store.health()
+    if health.ok:
+        log.info("state store %s (schema version %s)", store.path.resolve(), health.schema_version)
+    else:
+        log.error("the state store cannot be used (%s), so subscriptions and feedback answer that they are "
+                  "unavailable until it is fixed; searching goes on (see /healthz)", health.message)
 
 
 def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0,
@@ -218,7 +230,8 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     shutdown) or None. With workers, the master says and each worker connects."""
     if slack is None:
         if not quiet:
-            slack_log.info("Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)")
+            level, message = slack_off(secrets)
+            slack_log.log(level, message)
         return None
     if secrets.slack_signing_secret and not quiet:
         from .slack import EVENTS_PATH
@@ -229,6 +242,20 @@ def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retr
     from .slack import start_socket_mode
 
     return start_socket_mode(slack, secrets.slack_app_token, retry_after=retry_after)
+
+
+def slack_off(secrets: Secrets) -> tuple[int, str]:
+    """The log level and line for Slack being off: INFO when no Slack variable is set, a WARNING
+    naming exactly what is missing when only some are (Slack was meant to be on)."""
+    if secrets.slack_bot_token:
+        return logging.WARNING, ("Slack is off: SLACK_BOT_TOKEN is set, but neither SLACK_SIGNING_SECRET "
+                                 "(HTTP mode, POST /slack/events) nor SLACK_APP_TOKEN (Socket Mode)")
+    given = [name for name, value in (("SLACK_SIGNING_SECRET", secrets.slack_signing_secret),
+                                      ("SLACK_APP_TOKEN", secrets.slack_app_token)) if value]
+    if given:
+        return logging.WARNING, f"Slack is off: {' and '.join(given)} {'is' if len(given) == 1 else 'are'} set, " \
+                                f"but SLACK_BOT_TOKEN is not"
+    return logging.INFO, "Slack is off (no SLACK_BOT_TOKEN)"
 
 
 def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSettings:
@@ -243,23 +270,27 @@ def _server_settings(args: argparse.Namespace, settings: Settings) -> ServerSett
         raise UsageError(f"--{error}") from None
 
 
-def _wsgi_server(app: Flask, server: ServerSettings) -> Any:
-    """waitress listening where `server` says; a one-line `UsageError` when it cannot. waitress
-    reads whole requests before a thread sees them; its limits come from `server:` too."""
+def _wsgi_server(app: Flask, server: ServerSettings, gate: Gate) -> Any:
+    """waitress listening where `server` says, refusing on the headers what `gate` refuses (waitress
+    reads a whole body before the app runs) and never buffering more than `max_body_bytes`; a
+    one-line `UsageError` when it cannot listen."""
     import waitress
 
+    from .web.early import refuse_early
+
     try:
-        return waitress.create_server(
+        wsgi = waitress.create_server(
             app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
-            max_request_body_size=max(WAITRESS_BODY_CAP, server.max_body_bytes + 1),
-            connection_limit=server.worker_connections, backlog=server.backlog,
-            channel_timeout=max(server.request_timeout, server.keepalive),
+            max_request_body_size=server.max_body_bytes + 1, connection_limit=server.worker_connections,
+            backlog=server.backlog, channel_timeout=max(server.request_timeout, server.keepalive),
             cleanup_interval=max(1, min(30, int(server.request_timeout / 2))),
             max_request_header_size=server.max_header_bytes,
             asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
         )
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None
+    refuse_early(wsgi, gate)
+    return wsgi
 
 
 def _watch(reloader: Reloader, settings: Settings, seen: frozenset[tuple[str, int, int]] | None) -> Watcher:
@@ -276,28 +307,6 @@ def exposure_warning(host: str, secrets: Secrets) -> str:
         return ""
     return (f"listening on {host} without WEBHOOK_TOKEN: anyone who can reach this port can use "
             f"/webhook; set WEBHOOK_TOKEN or listen on 127.0.0.1")
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses (127.0.0.0/8, ::1)."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def listen_error(host: str, port: int, error: OSError | ValueError) -> str:
-    """One line saying why the server cannot listen, and what to do."""
-    where = f"{_url_host(host)}:{port}"
-    if isinstance(error, ValueError):
-        return f"cannot listen on {where}: no such address here; use an IP address of this machine or localhost"
-    if error.errno == errno.EADDRINUSE:
-        return f"cannot listen on {where}: the port is already in use (another server?); choose one with --port"
-    if error.errno == errno.EACCES:
-        return f"cannot listen on {where}: permission denied (ports below 1024 need privileges); choose one with --port"
-    return f"cannot listen on {where}: {error.strerror or error}"
 
 
 class _stop_on_signals:
@@ -326,7 +335,3 @@ def _addresses(wsgi: Any) -> list[tuple[str, Any]]:
     if hasattr(wsgi, "effective_listen"):  # waitress's MultiSocketServer (e.g. "localhost")
         return list(wsgi.effective_listen)
     return [(wsgi.effective_host, wsgi.effective_port)]
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host

@@ -2,13 +2,15 @@
 
 Pure domain code: text and paths in, values out. It imports neither Slack, Flask nor YAML.
 Lessons: `record` (Lesson, the prose fields and their labels), `page` (the page format both ways),
-`files` (which files are lessons), `load`. Search: `text`, `vocabulary`, `spelling`, `query`,
-`index`, then the pipeline `understand` → `rank` → `facets` → `summary` → `answer`, run in
-order by `search`; `base` holds `KnowledgeBase`, the one object every door is given.
+`files` (which files are lessons), `load`. Search: `text`, `language`, `vocabulary`, `spelling`,
+`query`, `index`, then the pipeline `understand` → `rank` → `preference` (and `expansion`) →
+`facets` → `summary` → `answer`, run in order by `search`; `base` holds `KnowledgeBase`, the one
+object every door is given. `citation` writes a lesson as a reference.
 """
 from .answer import Answer, Hit
 from .base import BUNDLED_LESSONS, KnowledgeBase, QueryError
 from .files import Skipped, is_lesson_name, lesson_files
+from .language import warm as warm_language
 from .load import DEFAULT_MAX_FILE_BYTES, Duplicate, LoadReport, LoadWarning, load_lessons
 from .options import SearchOptions
 from .page import LessonFileError, Parsed, parse_bytes, parse_text, render_page
@@ -40,4 +42,5 @@ __all__ = [
     "parse_query",
     "parse_text",
     "render_page",
+    "warm_language",
 ]

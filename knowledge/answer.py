@@ -67,6 +67,13 @@ class Answer:
     notice: str = ""
     #: Words lent by the best lessons to find more (pseudo-relevance feedback); weaker than the words typed.
     expanded: tuple[str, ...] = ()
+    #: The question as the search read it (see `Understanding.reading`): the same for every way of typing it.
+    understood: str = ""
+    #: The places, themes and categories the question named, as filters or among its words.
+    named: tuple[tuple[str, str], ...] = ()
+    #: True when lessons matched but the first hit does not answer the whole question: it misses one of
+    #: the question's topics, or a word of the question is in no lesson and was left out. A weak answer.
+    partial: bool = False
 
     @property
     def has_more(self) -> bool:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from .answer import Answer, Hit
+from .budget import over_budget
 from .load import DEFAULT_MAX_FILE_BYTES, LoadReport, load_lessons
 from .options import SearchOptions
 from .record import Lesson
@@ -22,12 +23,15 @@ class QueryError(ValueError):
     refusal it is, for a door to map without reading the message:
 
     - ``"query_too_long"``: longer than `SearchOptions.max_query_chars`;
+    - ``"too_many_words"``, ``"too_many_phrases"``, ``"too_many_filters"``:
+      over the question's cost budget (`budget.py`; the message names the setting);
     - ``"query_not_text"``: the query is not a string;
     - ``"invalid_limit"``: the limit is outside 1..`SearchOptions.max_limit`;
     - ``"invalid_offset"``: the offset is below 0.
     """
 
-    CODES = ("query_too_long", "query_not_text", "invalid_limit", "invalid_offset")
+    CODES = ("query_too_long", "too_many_words", "too_many_phrases", "too_many_filters",
+             "query_not_text", "invalid_limit", "invalid_offset")
 
     def __init__(self, message: str, *, code: str) -> None:
         if code not in self.CODES:
@@ -81,11 +85,16 @@ class KnowledgeBase:
         """The lesson with this id, or None."""
         return self._by_id.get(str(lesson_id))
 
-    def ask(self, query: str, limit: int | None = None, offset: int = 0, *, explain: bool = True) -> Answer:
+    def ask(self, query: str, limit: int | None = None, offset: int = 0, *, explain: bool = True,
+            group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
         """Search and explain: a page of hits plus totals, filters, corrections and facets.
 
-        Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars` or a
-        bad page. `explain=False` leaves the hits' summaries and highlights out (ranking alone).
+        Raises `QueryError` (see its `code`) for a query longer than `options.max_query_chars`, over
+        its cost budget (`budget.over_budget`), or a bad page. `explain=False` leaves the hits'
+        summaries and highlights out (ranking alone).
+        `group`: one hit per evaluation (None: `options.group_by_evaluation`). `boosts`: lesson id ->
+        a factor its score is multiplied by after scoring, held within `rank.BOOST_LIMITS`
+        (0.8-1.25); only lessons that match move, and never past the tiers the question asks for.
         """
         limit = self.options.default_limit if limit is None else limit
         if not isinstance(query, str):
@@ -99,7 +108,10 @@ class KnowledgeBase:
                              code="invalid_limit")
         if offset < 0:
             raise QueryError("offset must be 0 or more", code="invalid_offset")
-        return self._searcher.ask(query, limit, offset, explain=explain)
+        refused = over_budget(query, self.options)
+        if refused is not None:
+            raise QueryError(refused.message, code=refused.code)
+        return self._searcher.ask(query, limit, offset, explain=explain, group=group, boosts=boosts)
 
     def search(self, query: str, limit: int = 10) -> list[Hit]:
         """The best `limit` hits for `query`, best first (the short form of `ask`)."""

@@ -1,10 +1,11 @@
 """Words lent to a question by its best lessons (pseudo-relevance feedback, as RM3 does).
 
 A question in other words than the lessons' ("livestock keepers" for herders) finds few lessons.
-The first pass's best lessons then lend their most telling words (frequent in them, rare in the
-corpus), at a fraction of the question's weight, and a second pass finds the lessons that say the
-same in those words. Lessons found only that way come after every lesson the first pass found:
-lent words never outrank the words typed, and the answer names them (`Answer.expanded`).
+The first pass's best lessons that match all of the question's topic then lend their most telling
+words (frequent in them, rare in the corpus), at a fraction of the question's weight, and a
+second pass finds the lessons that say the same in those words. Lessons found only that way come
+after every lesson the first pass found: lent words never outrank the words typed, and the answer
+names them (`Answer.expanded`).
 """
 from __future__ import annotations
 
@@ -29,7 +30,16 @@ def lend(index: InvertedIndex, ranker: Ranker, options: SearchOptions, u: Unders
     topical = [c for c in u.concepts if not c.place]
     if not options.expansion_terms or not topical or not len(found.matched):
         return None
-    order = np.argsort(-found.scores, kind="stable")[:LENDERS]
+    # Only lessons that match every word of the question's topic lend: lending from partial
+    # matches would pull the answer towards the part they match.
+    complete = np.ones(len(found.matched), dtype=bool)
+    for concept, hits in zip(u.concepts, found.concept_hits, strict=True):
+        if not concept.place:
+            complete &= hits[found.matched] > 0 if hits.dtype.kind == "f" else within(found.matched, hits)
+    lenders = np.flatnonzero(complete)
+    if not len(lenders):
+        return None
+    order = lenders[np.argsort(-found.scores[lenders], kind="stable")[:LENDERS]]
     top = float(found.scores[order[0]]) or 1.0
     asked = {t for c in u.concepts for ids, _ in c.alternatives for t in ids}
     weight: Counter = Counter()

@@ -21,7 +21,7 @@ import bisect
 import gzip
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import process
@@ -49,6 +49,12 @@ def english_words() -> dict[str, int]:
     how common it is. Read once per process (about 0.1 s), on the first question that needs it."""
     data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
     return {w: int(n) for w, n in json.loads(gzip.decompress(data)).items() if len(w) > 1 and w.isalpha()}
+
+
+def warm() -> None:
+    """Read the word list and group it now (about half a second), not on the first question that
+    needs it: a server calls this before it forks its workers, which then share it."""
+    _english_by_start()
 
 
 def american(word: str) -> str:
@@ -112,6 +118,13 @@ def _english_by_start() -> dict[tuple[str, int], list[str]]:
     return pools
 
 
+@lru_cache(maxsize=1024)
+def _pool(first: str, shortest: int, longest: int) -> tuple[str, ...]:
+    """The English words starting with `first`, of `shortest` to `longest` letters."""
+    pools = _english_by_start()
+    return tuple(w for n in range(shortest, longest + 1) for w in pools.get((first, n), ()))
+
+
 def english_near(word: str, budget: int, limit: int = 5) -> list[tuple[str, int]]:
     """English words within `budget` edits of `word` (same first letter), fewest edits first.
 
@@ -120,8 +133,7 @@ def english_near(word: str, budget: int, limit: int = 5) -> list[tuple[str, int]
     """
     if budget <= 0 or not word:
         return []
-    pools = _english_by_start()
-    pool = [w for n in range(len(word) - budget, len(word) + budget + 1) for w in pools.get((word[0], n), ())]
+    pool = _pool(word[0], len(word) - budget, len(word) + budget)
     found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=budget, limit=limit * 4)
     counts = english_words()
     return sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))[:limit]

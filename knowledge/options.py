@@ -30,6 +30,17 @@ class SearchOptions:
     max_limit: int = 50
     #: Longer queries are refused with a clear message rather than searched.
     max_query_chars: int = 500
+    #: The cost budget of one question (`budget.py`): more words (once folded: one character can
+    #: spell out several), more quoted phrases or more filters and exclusions are refused with a
+    #: message naming the setting. Three limits refuse nothing, and the answer's notice says when
+    #: they bite: longer words and the unknown words past the first `max_typo_checks` are taken as
+    #: typed (never looked up for a typo), and only the first `max_terms` concepts are searched.
+    max_words: int = 100
+    max_word_chars: int = 50
+    max_phrases: int = 5
+    max_filters: int = 10
+    max_typo_checks: int = 8
+    max_terms: int = 24
     #: Extra synonyms: a word or acronym → the words it also means (added to the bundled thesaurus).
     synonyms: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
     #: BM25F weight of each field: title, theme, category, place, and the six prose fields.
@@ -64,8 +75,11 @@ class SearchOptions:
         if not 1 <= self.default_limit <= self.max_limit:
             raise ValueError(f"default_limit: must be between 1 and max_limit ({self.max_limit}), "
                              f"got {self.default_limit}")
-        if self.max_query_chars < 1:
-            raise ValueError(f"max_query_chars: must be at least 1, got {self.max_query_chars}")
+        for name in ("max_query_chars", "max_words", "max_word_chars", "max_phrases", "max_filters", "max_terms"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be at least 1, got {getattr(self, name)}")
+        if self.max_typo_checks < 0:
+            raise ValueError(f"max_typo_checks: must be 0 or more, got {self.max_typo_checks}")
         for name in ("min_coverage", "typo_penalty", "synonym_weight", "family_weight", "expansion_weight", "bm25_b"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name}: must be between 0 and 1, got {getattr(self, name)}")

@@ -8,8 +8,7 @@ near-duplicates (or, when asked, the other lessons of an evaluation) into the hi
 """
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+from collections.abc import Mapping
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -18,9 +17,11 @@ import numpy as np
 from .facets import Facet
 from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
-from .record import Lesson
-from .text import WORD, fold
 from .understand import Concept, Understanding
+
+#: The least and the most a caller's boost (e.g. from people's feedback) may multiply a lesson's score by:
+#: enough to reorder close neighbours, never to lift a lesson past the tiers the question asks for.
+BOOST_LIMITS = (0.8, 1.25)
 
 
 class Scored(NamedTuple):
@@ -36,6 +37,20 @@ class Scored(NamedTuple):
     def keep(self, mask: np.ndarray) -> Scored:
         """Only the matched lessons `mask` keeps."""
         return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask])
+
+    def boosted(self, factors: Mapping[int, float]) -> Scored:
+        """Scores of the matched lessons named in `factors` (lesson number -> factor) multiplied by their
+        factor, each held within `BOOST_LIMITS`; a lesson that does not match is never added."""
+        if not factors or not len(self.matched):
+            return self
+        docs = np.fromiter(factors, dtype=self.matched.dtype, count=len(factors))
+        at = np.minimum(np.searchsorted(self.matched, docs), len(self.matched) - 1)
+        found = self.matched[at] == docs
+        low, high = BOOST_LIMITS
+        scale = np.ones(len(self.matched), dtype=np.float64)
+        scale[at[found]] = np.clip([factors[int(d)] for d in docs[found]], low, high)
+        return Scored(self.matched, (self.scores * scale).astype(self.scores.dtype), self.concept_hits,
+                      self.topic_share)
 
 
 class Lent(NamedTuple):
@@ -189,8 +204,10 @@ class Ranker:
     # -- ordering -----------------------------------------------------------------------------
 
     def rank(self, matched: np.ndarray, scores: np.ndarray, concepts: list[Concept], tiers: np.ndarray,
-             wanted: int) -> Ranked:
-        """The leaders down to `wanted`, best first, the higher `tiers` (one per matched lesson) ahead."""
+             wanted: int, group: bool | None = None) -> Ranked:
+        """The leaders down to `wanted`, best first, the higher `tiers` (one per matched lesson) ahead;
+        one per evaluation when `group` (None: `options.group_by_evaluation`)."""
+        by_evaluation = self.options.group_by_evaluation if group is None else group
         key = scores + tiers * (float(scores.max()) + 1.0) if tiers.any() else scores
         depth = min(len(matched), max(50, 3 * wanted))
         top = _top(key, depth)
@@ -207,7 +224,7 @@ class Ranker:
         total = len(matched) - int(np.count_nonzero(repeated))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
-        if self.options.group_by_evaluation:
+        if by_evaluation:
             groups = self.evaluation.first_value(docs)
         _, first = np.unique(groups, return_index=True)
         keep = np.zeros(len(docs), dtype=bool)
@@ -215,7 +232,7 @@ class Ranker:
         leaders = {int(g): int(d) for g, d in zip(groups[keep], docs[keep], strict=True)}
         for g, d in zip(groups[~keep], docs[~keep], strict=True):
             grouped.setdefault(leaders[int(g)], []).append(int(d))
-        if self.options.group_by_evaluation:
+        if by_evaluation:
             total = len(np.unique(self.evaluation.first_value(matched)))
         return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
 
@@ -243,21 +260,12 @@ class Ranker:
         return together / max(pairs, 1)
 
 
-def with_phrases(lessons: Sequence[Lesson], matched: np.ndarray, phrases: tuple[str, ...]) -> np.ndarray:
-    """Which matched lessons contain every exact phrase (folded, any punctuation between words)."""
-    patterns = [re.compile(r"\b" + r"\W+".join(map(re.escape, WORD.findall(fold(p)))) + r"\b") for p in phrases]
-    texts = (fold(" \n ".join((lesson.title, lesson.eval_title, *lesson.theme_names, *lesson.prose().values())))
-             for lesson in (lessons[d] for d in matched))
-    return np.array([all(p.search(t) for p in patterns) for t in texts], dtype=bool)
-
-
-def has(docs: np.ndarray, doc: int) -> bool:
-    """True when the sorted lesson numbers `docs` hold `doc` (or, for a corpus-long float array of
-    scores, when its score there is not 0)."""
+def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """Which lessons of `page` the sorted lesson numbers `docs` hold (or, for a corpus-long float
+    array of scores, where the score is not 0): one search per concept, not one per hit."""
     if docs.dtype.kind == "f":
-        return bool(docs[doc] > 0)
-    i = int(np.searchsorted(docs, docs.dtype.type(doc)))  # a Python int would copy `docs` to int64
-    return i < len(docs) and int(docs[i]) == doc
+        return docs[page] > 0
+    return within(page, docs)
 
 
 def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -2,7 +2,7 @@
 list of its prose fields with their labels."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -51,17 +51,17 @@ class Lesson:
     @property
     def countries(self) -> tuple[str, ...]:
         """Every country of the lesson, in page order, without repeats."""
-        return tuple(dict.fromkeys(c for c, _ in self.locations if c))
-
-    @property
-    def regions(self) -> tuple[str, ...]:
-        """Every region of the lesson, in page order, without repeats."""
-        return tuple(dict.fromkeys(r for _, r in self.locations if r))
+        return _distinct(c for c, _ in self.locations)
 
     @property
     def country(self) -> str:
         """The countries joined for display ("Philippines, Paraguay, Zambia")."""
         return ", ".join(self.countries)
+
+    @property
+    def regions(self) -> tuple[str, ...]:
+        """Every region of the lesson, in page order, without repeats."""
+        return _distinct(r for _, r in self.locations)
 
     @property
     def region(self) -> str:
@@ -71,12 +71,12 @@ class Lesson:
     @property
     def theme_values(self) -> tuple[str, ...]:
         """Every theme of the lesson (without its category), in page order, without repeats."""
-        return tuple(dict.fromkeys(t for t, _ in self.themes if t))
+        return _distinct(t for t, _ in self.themes)
 
     @property
     def category_values(self) -> tuple[str, ...]:
         """Every category of the lesson, in page order, without repeats."""
-        return tuple(dict.fromkeys(c for _, c in self.themes if c))
+        return _distinct(c for _, c in self.themes)
 
     @property
     def theme_names(self) -> tuple[str, ...]:
@@ -107,3 +107,8 @@ class Lesson:
             **{name: getattr(self, name) for name in PROSE_FIELDS},
             "extra": dict(self.extra),
         }
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    """The non-empty values in order, each once."""
+    return tuple(dict.fromkeys(v for v in values if v))

@@ -6,8 +6,8 @@ Each stage is its own module, and `Searcher.ask` reads as the list of them:
    to look for (a word, its thesaurus equivalents and its typo correction are one concept);
 2. **candidates** (`rank.Ranker.score`): every lesson scored from the inverted index, kept when
    it covers enough of the concepts, within the filters (`facets.py`); when that does not fill
-   the page, words lent by the best of them find more (`expansion.py`); exact phrases and
-   exclusions applied;
+   the page, words lent by the best of them find more (`expansion.py`); quoted phrases
+   (`phrases.py`) and exclusions applied;
 3. **rank** (`rank.Ranker.rank`): the leaders in order, in the tiers the question asks for
    (`preference.py`: topic before place, a named theme's lessons, complete matches before
    partial ones), with the proximity bonus, near-duplicates folded;
@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from functools import lru_cache
 
 import numpy as np
@@ -28,7 +29,8 @@ from .answer import Answer, Hit, told_apart
 from .facets import Facets
 from .index import InvertedIndex
 from .options import SearchOptions
-from .rank import Ranked, Ranker, Scored, has, with_phrases
+from .phrases import with_phrases
+from .rank import Ranked, Ranker, Scored, holds
 from .record import Lesson
 from .summary import Cut, cut_sentences, summarize
 from .understand import Interpreter, Understanding
@@ -36,6 +38,10 @@ from .vocabulary import Places, Thesaurus
 
 #: How many lessons' cut sentences a knowledge base keeps (a few MB; the lessons people see most).
 SENTENCE_CACHE = 4096
+#: Suggestions are looked for near this many unknown words at most (one look-up each; 5 are shown).
+SUGGESTED_FROM = 3
+#: A word quoted in a notice is cut to this many characters.
+QUOTED_CHARS = 40
 
 
 class Searcher:
@@ -44,6 +50,7 @@ class Searcher:
     def __init__(self, lessons: list[Lesson], options: SearchOptions) -> None:
         self.lessons = lessons
         self.options = options
+        self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
         self.facets = Facets(lessons)
         places = Places(self.facets.countries, self.facets.regions)
@@ -60,12 +67,21 @@ class Searcher:
         """What the search makes of a raw query (see `understand.Interpreter`)."""
         return self.interpreter.understand(raw)
 
-    def ask(self, query: str, limit: int, offset: int = 0, *, explain: bool = True) -> Answer:
+    def ask(self, query: str, limit: int, offset: int = 0, *, explain: bool = True, group: bool | None = None,
+            boosts: Mapping[str, float] | None = None) -> Answer:
         """A page of hits for `query`, with totals, facets, filters, corrections and a notice.
 
-        `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it).
+        `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it);
+        `group` and `boosts` as in `KnowledgeBase.ask`.
         """
         u = self.understand(query)
+        answer = self._answer(query, u, limit, offset, explain, group, boosts)
+        return replace(answer, understood=u.reading, named=u.named,
+                       partial=bool(answer.hits) and (bool(u.unknown) or _misses_a_topic(answer.hits[0], u)))
+
+    def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool,
+                group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
+        """The answer to an understood question: a refusal, no match, or a page of explained hits."""
         refusal = self._refusal(query, u)
         if refusal is not None:
             return refusal
@@ -73,12 +89,17 @@ class Searcher:
         found, lent = self._candidates(u, allowed, offset + limit)
         if not len(found.matched):
             return self._no_match(query, u, allowed)
+        if boosts:  # after scoring, before the order: only lessons that match move, and only a little
+            found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
         tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share)
-        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit)
+        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
         hits = self._hits(ranked, u, found.concept_hits, offset, limit, explain)
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []
+        notices += _over_budget(u, self.options)
         notices += [named] if named else []
         notices += _partial(hits, [c.label for c in u.concepts if not c.place], offset)
+        if lent:
+            notices.append(f"More lessons found through words the best ones use: {_quoted(list(lent))}.")
         return Answer(query=query, hits=hits, total=ranked.total, offset=offset, filters=u.filters,
                       corrections=tuple(u.corrections), facets=self.facets.counts(found.matched),
                       notice=" ".join(notices), expanded=lent)
@@ -95,8 +116,8 @@ class Searcher:
         topical = [c for c in u.concepts if not c.place]
         guesses = all(c.certainty < 1.0 for c in u.concepts) and len(u.unknown) >= len(u.concepts)
         if u.unknown and not u.place_only and (guesses or len(u.unknown) >= len(topical)):
-            return Answer(query=query, corrections=tuple(u.corrections), filters=u.filters,
-                          notice=f"No lesson mentions {_quoted(u.unknown)}.",
+            notice = " ".join([f"No lesson mentions {_quoted(u.unknown)}.", *_over_budget(u, self.options)])
+            return Answer(query=query, corrections=tuple(u.corrections), filters=u.filters, notice=notice,
                           suggestions=self._suggest(u.unknown))
         return None
 
@@ -118,7 +139,7 @@ class Searcher:
                 lent = more.words if widened is not found else ()
                 found = widened
         if u.phrases and len(found.matched):
-            found = found.keep(with_phrases(self.lessons, found.matched, u.phrases))
+            found = found.keep(with_phrases(self.index, found.matched, u.phrases))
         if u.excluded and len(found.matched):
             banned = np.concatenate([self.index.postings(t)[0] for t in u.excluded])
             found = found.keep(~np.isin(found.matched, banned))
@@ -130,6 +151,7 @@ class Searcher:
         notice = ("No lesson matches the filters." if not u.concepts or (allowed is not None and not allowed.any()) else
                   f"No lesson mentions {_quoted(u.unknown)}, and none matches enough of the rest." if u.unknown else
                   "No lesson matches enough of the question.")
+        notice = " ".join([notice, *_over_budget(u, self.options)])
         return Answer(query=query, filters=u.filters, corrections=corrections, notice=notice,
                       suggestions=tuple(dict.fromkeys([*self._suggest(u.unknown), *(used for _, used in corrections),
                                                        *(c.label for c in u.concepts if c.certainty == 1.0)]))[:5])
@@ -142,9 +164,11 @@ class Searcher:
         weights = {s: float(self.index.idf[self.index.term_id(s)]) for s in stems if self.index.term_id(s) >= 0}
         spellings = self._spellings(weights) if explain else {}
         hits = []
-        for doc, score in ranked.leaders[offset:offset + limit]:
+        page = ranked.leaders[offset:offset + limit]
+        held = [holds(docs, np.array([doc for doc, _ in page], dtype=np.int32)) for docs in concept_hits]
+        for k, (doc, score) in enumerate(page):
             lesson = self.lessons[doc]
-            found = tuple(c.label for c, docs in zip(u.concepts, concept_hits, strict=True) if has(docs, doc))
+            found = tuple(c.label for c, h in zip(u.concepts, held, strict=True) if h[k])
             summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings, cut=self.cut(doc))
                                       if explain else ("", "", ()))
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
@@ -156,9 +180,9 @@ class Searcher:
         return {w: s for s in stems for w in self.index.spellings(self.index.term_id(s))}
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
-        """Known words nearest the unknown ones (up to two edits), commonest first."""
+        """Known words nearest the first few unknown ones (up to two edits), commonest first."""
         found = []
-        for word in unknown:
+        for word in [w for w in unknown if len(w) <= self.options.max_word_chars][:SUGGESTED_FROM]:
             found += [w for w, _ in self.index.spelling.nearest(word, budget=2 if len(word) >= 4 else 0, limit=3)]
         return tuple(dict.fromkeys(found))[:5]
 
@@ -166,7 +190,7 @@ class Searcher:
 
     def related(self, lesson_id: str, limit: int = 5) -> list[Hit]:
         """Lessons most like one lesson: its most telling words, searched together."""
-        doc = next((i for i, lesson in enumerate(self.lessons) if lesson.id == lesson_id), None)
+        doc = self.doc_of.get(lesson_id)
         if doc is None:
             return []
         counts = Counter(self.index.doc_stream(doc).tolist())
@@ -192,6 +216,11 @@ class Searcher:
         return list(told_apart(hits))
 
 
+def _misses_a_topic(hit: Hit, u: Understanding) -> bool:
+    """True when a hit leaves out one of the question's topics (places aside)."""
+    return any(c.label not in hit.matched_terms for c in u.concepts if not c.place)
+
+
 def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]:
     """What the page's hits leave out of the question, when they do: partial matches say so."""
     if len(topics) < 2 or not hits:
@@ -206,6 +235,21 @@ def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]
     return [f"From hit {offset + partial + 1} on, lessons match only part of the question."]
 
 
+def _over_budget(u: Understanding, options: SearchOptions) -> list[str]:
+    """What the question's budget left undone, when it did: words not searched, typos not looked for."""
+    notes = []
+    if u.left_out:
+        notes.append(f"Only the first {options.max_terms} words of the question were searched (setting "
+                     f"max_terms), not {_quoted(list(u.left_out[:5]))}{'…' if len(u.left_out) > 5 else ''}.")
+    if u.unchecked:
+        notes.append(f"Only the first {options.max_typo_checks} unknown words were checked for typos (setting "
+                     f"max_typo_checks), not {_quoted(list(u.unchecked[:5]))}{'…' if len(u.unchecked) > 5 else ''}.")
+    if u.too_long:
+        notes.append(f"Words longer than {options.max_word_chars} letters are taken as typed (setting "
+                     f"max_word_chars).")
+    return notes
+
+
 def _quoted(words: list[str]) -> str:
-    """The words in typographic quotes, comma-separated, for a notice."""
-    return ", ".join(f"“{w}”" for w in words)
+    """The words in typographic quotes, comma-separated, for a notice (a long word cut short)."""
+    return ", ".join(f"“{w if len(w) <= QUOTED_CHARS else w[:QUOTED_CHARS - 1] + '…'}”" for w in words)

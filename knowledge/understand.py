@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -20,9 +21,10 @@ import numpy as np
 from .index import InvertedIndex
 from .language import Families, english_near, is_english
 from .options import SearchOptions
-from .query import parse_query
+from .query import narrowed, parse_query
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
+from .typos import TypoChecks
 from .vocabulary import (
     CHALLENGE_PAIRS,
     INTENT_WORDS,
@@ -70,6 +72,26 @@ class Understanding:
     preferred: tuple[tuple[str, str], ...] = ()
     #: How many of the unknown words are plain English words (the others: names, acronyms, gibberish).
     plain_unknown: int = 0
+    #: Unknown words taken as typed, not looked up for a typo: the question's budget was spent.
+    unchecked: tuple[str, ...] = ()
+    #: Unknown words taken as typed because they are longer than `SearchOptions.max_word_chars`.
+    too_long: tuple[str, ...] = ()
+    #: The concepts past `SearchOptions.max_terms`, not searched.
+    left_out: tuple[str, ...] = ()
+
+    @property
+    def reading(self) -> str:
+        """The question as read, for grouping the ways one question is typed: its topics and places
+        (typos corrected, filler and intent words left out), the words no lesson has, then its filters."""
+        text = " ".join([*(c.label for c in self.concepts), *self.unknown])
+        for name, value in self.filters:
+            text = narrowed(text, name, value) or text
+        return text
+
+    @property
+    def named(self) -> tuple[tuple[str, str], ...]:
+        """The places, themes and categories the question named: its filters, then what ranks first."""
+        return tuple(dict.fromkeys((*self.filters, *self.preferred)))
 
 
 class Reading(NamedTuple):
@@ -81,6 +103,9 @@ class Reading(NamedTuple):
     unknown: set[int]
     #: The lesson stems of each word (by position) that only its family matches.
     families: dict[int, tuple[str, ...]]
+    #: Unknown words not looked up for a typo (`TypoChecks.skipped`, `TypoChecks.too_long`).
+    unchecked: list[str]
+    too_long: list[str]
 
 
 class Interpreter:
@@ -125,12 +150,10 @@ class Interpreter:
         filters = tuple(parsed.filters)
         labels = self.label_only([words[i] for i in content])
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
-        if labels:  # the question names a theme: the words around it that no lesson has only frame it
+        if tagged:  # "overview of lessons tagged migration": the label's lessons, as a filter, ranked by its
+            filters += labels  # words; the words around it that no lesson has only frame the request
             unknown = set()
-        if tagged:  # "everything tagged social protection": the theme's lessons, as a filter
-            filters += labels
-            content = []
-        place_only = bool(places) and not content and (len({p[2:] for p in places}) == 1 or tagged)
+        place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         found = self.concepts([words[i] for i in content], [certainty[i] for i in content],
@@ -140,15 +163,28 @@ class Interpreter:
         if not place_only:
             for start, end, _name, value in places:
                 concepts.append(self._place_concept(value, min(certainty[start:end])))
+        concepts, left_out = self._searched(concepts)
         excluded = tuple(t for w in parsed.excluded for t in [self.index.term_id(stem(fold(w)))] if t >= 0)
         stop_only = not typed and not filters or (bool(typed) and not content and not places and not unknown)
         preferred = () if place_only else tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         if labels and not tagged:  # "cooperatives": the lessons filed under it first, then the rest
             preferred += labels
-        plain = sum(1 for i in unknown if typed[i] not in acronyms and is_english(words[i]))
+        missing = {words[i]: i for i in sorted(unknown, reverse=True)}  # each word once, at its first place
+        missing = {word: missing[word] for word in sorted(missing, key=missing.get)}
+        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and is_english(word))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
-                             [words[i] for i in sorted(unknown)], stop_only and not filters, place_only, preferred,
-                             plain)
+                             list(missing), stop_only and not filters, place_only, preferred,
+                             plain, tuple(read.unchecked), tuple(read.too_long), left_out)
+
+    def _searched(self, concepts: list[Concept]) -> tuple[list[Concept], tuple[str, ...]]:
+        """The concepts to search, each once, at most `max_terms` of them (every stage of the search
+        costs in proportion to them), and the labels of those left out."""
+        first: dict[tuple[str, bool], Concept] = {}
+        for concept in concepts:
+            first.setdefault((concept.label, concept.place), concept)
+        unique = list(first.values())
+        most = self.options.max_terms
+        return unique[:most], tuple(c.label for c in unique[most:])
 
     def known(self, word: str) -> bool:
         """True for a word the search understands as typed (no spelling correction needed)."""
@@ -167,8 +203,11 @@ class Interpreter:
         other forms). A word typed in capitals is an acronym or a name: taken as typed, or unknown.
         A word of the English language that no lesson holds is no typo: only its family may match
         it. Anything else is a typo, corrected to the likeliest word meant; failing that, unknown.
+        Look-ups for typos stop when the question's budget (`TypoChecks`) is spent: the unknown
+        words past it are taken as typed.
         """
-        read = Reading(list(typed), [1.0] * len(typed), [], set(), {})
+        checks = TypoChecks(self.options.max_typo_checks, self.options.max_word_chars)
+        read = Reading(list(typed), [1.0] * len(typed), [], set(), {}, checks.skipped, checks.too_long)
         for i, word in enumerate(typed):
             if word in acronyms:
                 if not self.known_as_typed(word):
@@ -176,12 +215,13 @@ class Interpreter:
             elif self.known(word):
                 if self.index.term_id(stem(word)) < 0 and (family := self.families.of(stem(word))):
                     read.families[i] = tuple(family)
-            elif near := ([] if is_english(word) else self.nearest(word)):
-                self._correct(read, i, self._in_context(near, typed, i))
-            elif family := self.families.of(stem(word)):
+            elif not is_english(word) and checks.allow(word) and (
+                    near := checks.once("near", word, partial(self.nearest, word))):
+                self._correct(read, i, self._in_context(near, typed, i, checks))
+            elif len(word) <= checks.longest and (family := self.families.of(stem(word))):
                 read.families[i] = tuple(family)
             else:
-                self._unknown(read, i)
+                self._unknown(read, i, checks)
         return read
 
     def _correct(self, read: Reading, i: int, fixed: tuple[str, int]) -> None:
@@ -193,10 +233,12 @@ class Interpreter:
         if not self.known(word):  # an English word the lessons hold in another form
             read.families[i] = tuple(self.families.of(stem(word)))
 
-    def _unknown(self, read: Reading, i: int) -> None:
-        """Word `i` is in no lesson: reported, and spelt as the English word meant when it is a typo of one."""
+    def _unknown(self, read: Reading, i: int, checks: TypoChecks) -> None:
+        """Word `i` is in no lesson: reported, and spelt as the English word meant when it is a typo of
+        one (when the question's budget allows the look-up)."""
         word = read.words[i]
-        spelt = [] if is_english(word) else english_near(word, edit_budget(word), limit=1)
+        spelt = [] if is_english(word) or not checks.allow(word) else \
+            checks.once("english", word, partial(english_near, word, edit_budget(word), limit=1))
         if spelt:
             read.corrections.append((word, spelt[0][0]))
             read.words[i] = spelt[0][0]
@@ -207,31 +249,36 @@ class Interpreter:
         """The likeliest words meant by a misspelt one, (word, edits), fewest edits first: words of
         the lessons, and English words the lessons hold in their own form or their family's
         ("draftiug" → "drafting", which the lessons have as "drafted"); lesson words win ties."""
-        lesson = self.index.spelling.nearest(word) + self._query_spelling.nearest(word)
+        lesson = self._lesson_near(word)
         english = [(w, d) for w, d in english_near(word, edit_budget(word))
                    if self.known(w) or self.families.of(stem(w))]
         ranked = sorted([(d, 0, n, w) for n, (w, d) in enumerate(lesson)]
                         + [(d, 1, n, w) for n, (w, d) in enumerate(english)])
         return [(w, d) for d, _, _, w in ranked]
 
-    def _in_context(self, near: list[tuple[str, int]], typed: list[str], i: int) -> tuple[str, int]:
+    def _in_context(self, near: list[tuple[str, int]], typed: list[str], i: int,
+                    checks: TypoChecks) -> tuple[str, int]:
         """The best of equally near corrections: the one that makes a place's name with a word
         beside it ("lautin amrica" → "latin america", not "latin africa"), else the first."""
         best = [c for c in near if c[1] == near[0][1]]
         if len(best) > 1:
-            before = self._guess(typed[i - 1]) if i > 0 else None
-            after = self._guess(typed[i + 1]) if i + 1 < len(typed) else None
+            before = self._guess(typed[i - 1], checks) if i > 0 else None
+            after = self._guess(typed[i + 1], checks) if i + 1 < len(typed) else None
             for word, edits in best:
                 if (before, word) in self._place_pairs or (word, after) in self._place_pairs:
                     return word, edits
         return near[0]
 
-    def _guess(self, word: str) -> str:
+    def _guess(self, word: str, checks: TypoChecks) -> str:
         """A word as the search would first correct it, to read a neighbour's context."""
-        if self.known(word):
+        if self.known(word) or not checks.allow(word):
             return word
-        near = self.index.spelling.nearest(word) + self._query_spelling.nearest(word)
+        near = checks.once("guess", word, partial(self._lesson_near, word))
         return min(near, key=lambda we: we[1])[0] if near else word
+
+    def _lesson_near(self, word: str) -> list[tuple[str, int]]:
+        """The nearest words of the lessons and of the question vocabulary (one look-up each)."""
+        return self.index.spelling.nearest(word) + self._query_spelling.nearest(word)
 
     def label_only(self, content: list[str]) -> tuple[tuple[str, str], ...]:
         """The theme or category a question amounts to when its words are that label's name and

@@ -90,7 +90,7 @@ class Bench:
     lessons: int
     started: float = field(default_factory=time.monotonic)
     fresh_server: Any = None  # callable(name) -> Server, for scenarios that need their own
-    costliest: tuple[float, str] = (0.0, "")  # (CPU ms, question), found by costly_questions
+    costliest: tuple[float, str] = (0.0, "")  # (CPU ms, request path), found by costly_questions
 
 
 def judge(probe: Probe, log_text: str) -> Row:

@@ -8,7 +8,6 @@ every message keeps Slack's limits whatever the input: at most 50 blocks, sectio
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -17,6 +16,8 @@ from typing import Any
 from knowledge import FIELD_LABELS, Answer, Hit, narrowed
 
 from . import highlight
+from .buttons import ACTION_GROUP, MAX_BUTTON_VALUE, hit_actions
+from .buttons import button as _button
 from .data import headline
 from .markup import escape, fit, link
 
@@ -24,8 +25,6 @@ from .markup import escape, fit, link
 MAX_BLOCKS = 50
 MAX_HOME_BLOCKS = 100
 MAX_SECTION_CHARS = 3000
-MAX_BUTTON_VALUE = 2000
-MAX_BUTTON_TEXT = 75
 MAX_FALLBACK_CHARS = 3000
 # Slack answers msg_blocks_too_long well below the per-block limits once a message's blocks
 # add up to about 13,000 characters (bolt-js #2509), so cards stop at this budget.
@@ -37,15 +36,26 @@ ACTION_NARROW = "lessons_narrow"  # numbered: lessons_narrow_0, _1, ... (ids are
 METADATA_EVENT = "lessons_answer"
 NARROW_FACETS = ("country", "theme", "region")
 
-_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,30}$")
-
-
 # -- button values: everything a click needs, so any process can serve it ---------------------
 
-def encode_value(query: str, offset: int = 0) -> str | None:
-    """A button value carrying the query and the page; None when it would pass Slack's limit."""
-    value = json.dumps({"q": query, "o": offset}, ensure_ascii=False, separators=(",", ":"))
+def encode_value(query: str, offset: int = 0, group: bool | None = None) -> str | None:
+    """A button value carrying the query and the page (and whether grouped by evaluation, when chosen);
+    None when it would pass Slack's limit."""
+    data: dict[str, Any] = {"q": query, "o": offset}
+    if group is not None:
+        data["g"] = int(group)
+    value = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return value if len(value) <= MAX_BUTTON_VALUE else None
+
+
+def decode_group(value: Any) -> bool | None:
+    """Whether a page button asks for one hit per evaluation; None when it does not say."""
+    try:
+        data = json.loads(value) if isinstance(value, str) else value
+    except (ValueError, RecursionError):
+        return None
+    group = data.get("g") if isinstance(data, Mapping) else None
+    return bool(group) if group in (0, 1) and not isinstance(group, bool) else None
 
 
 def decode_value(value: Any) -> tuple[str, int] | None:
@@ -95,15 +105,6 @@ def _mrkdwn(text: str) -> dict[str, str]:
     return {"type": "mrkdwn", "text": text}
 
 
-def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict[str, Any]:
-    label = text if len(text) <= MAX_BUTTON_TEXT else text[: MAX_BUTTON_TEXT - 1] + "…"
-    button = {"type": "button", "text": {"type": "plain_text", "text": label or "…"},
-              "action_id": action_id, "value": value}
-    if style:
-        button["style"] = style
-    return button
-
-
 def header_line(answer: Answer) -> str:
     """The answer's first line in mrkdwn: counts, filters understood, spelling corrections."""
     return f"*{fit(headline(answer), 2000)}*"
@@ -147,12 +148,15 @@ def answer_message(
     shared_by: str = "",
     narrow: int = 3,
     max_query_chars: int = 500,
+    grouped: bool | None = None,
 ) -> dict[str, Any]:
     """The whole answer as `{"text", "blocks", "metadata"}` (metadata: the query and next page).
 
     `asked` restates the question (a slash command's text is not shown in the channel); `share`
-    adds "Share in channel"; `buttons=False` gives a static copy (what "Share" posts);
-    `shared_by` names who shared it.
+    adds "Share in channel"; `buttons=False` gives a static copy (what "Share" posts), without the
+    buttons under each lesson too; `shared_by` names who shared it (their Slack name, as text: it
+    notifies no one). `grouped` says whether the answer shows one lesson per evaluation: the page
+    buttons keep it, and a button turns it over (None: no such button, the server's setting holds).
     """
     blocks = _restated(answer, asked, shared_by)
     blocks.append({"type": "section", "text": _mrkdwn(header_line(answer))})
@@ -161,16 +165,17 @@ def answer_message(
                "(`country:`, `region:`, `theme:`). Type `help` for examples.")
         blocks.append({"type": "context", "elements": [_mrkdwn(tip)]})
         return {"text": _fallback(answer), "blocks": blocks}
-    shown = _add_cards(blocks, answer)
+    shown = _add_cards(blocks, answer, with_actions=buttons)
     next_offset = answer.offset + shown
     if buttons:
-        elements = _buttons(answer, next_offset, share, narrow, max_query_chars)
+        elements = _buttons(answer, next_offset, share, narrow, max_query_chars, grouped)
         if elements:
             blocks.append({"type": "divider"})
             blocks.append({"type": "actions", "elements": elements[:25]})
     message: dict[str, Any] = {"text": _fallback(answer), "blocks": blocks}
     if encode_value(answer.query, next_offset):
         # Where a typed "more" continues from; "total" says whether anything is left.
+        # (It continues ungrouped or as the server's setting says: metadata keeps no grouping.)
         message["metadata"] = {"event_type": METADATA_EVENT,
                                "event_payload": {"q": answer.query, "o": next_offset, "total": answer.total}}
     return message
@@ -179,20 +184,24 @@ def answer_message(
 def _restated(answer: Answer, asked: bool, shared_by: str) -> list[dict[str, Any]]:
     """The context line above an answer: who shared it, and the question asked."""
     top = []
-    if shared_by and _USER_ID.match(shared_by):
-        top.append(f"<@{shared_by}> shared:")
+    if shared_by:  # a name as text: a <@U…> mention would notify the sharer of their own share
+        top.append(f"Shared by {fit(shared_by, 80)}:")
     if asked or shared_by:
         label = "_Question:_" if shared_by else "_You asked:_"
         top.append(f"{label} {fit(answer.query, 800)}")
     return [{"type": "context", "elements": [_mrkdwn(" ".join(top))]}] if top else []
 
 
-def _add_cards(blocks: list[dict[str, Any]], answer: Answer) -> int:
-    """Append as many cards as fit in one message (and a note on the rest); returns how many."""
+def _add_cards(blocks: list[dict[str, Any]], answer: Answer, with_actions: bool = True) -> int:
+    """Append as many cards as fit in one message (and a note on the rest), each with its row of
+    buttons (Cite, Similar lessons, Helpful, Not helpful) when `with_actions`; returns how many."""
     reserved = 3  # a divider, the actions block and the "not shown" note
     shown = 0
     for number, hit in enumerate(answer.hits, answer.offset + 1):
         piece = card(hit, number)
+        actions = hit_actions(hit.lesson.id, answer.query) if with_actions else None
+        if actions:
+            piece.append(actions)
         too_many = len(blocks) + len(piece) + reserved > MAX_BLOCKS
         if too_many or (shown and _size(blocks) + _size(piece) > MAX_TOTAL_CHARS):
             break
@@ -204,18 +213,23 @@ def _add_cards(blocks: list[dict[str, Any]], answer: Answer) -> int:
     return shown
 
 
-def _buttons(answer: Answer, next_offset: int, share: bool, narrow: int, max_query_chars: int) -> list[dict[str, Any]]:
-    """More results, Share in channel and the narrowing buttons, each carrying its page."""
+def _buttons(answer: Answer, next_offset: int, share: bool, narrow: int, max_query_chars: int,
+             grouped: bool | None = None) -> list[dict[str, Any]]:
+    """More results, Share in channel, grouping by evaluation and the narrowing buttons, each carrying its page."""
     elements = []
-    more = encode_value(answer.query, next_offset) if next_offset < answer.total else None
+    more = encode_value(answer.query, next_offset, grouped) if next_offset < answer.total else None
     if more:
         elements.append(_button("More results", ACTION_MORE, more, "primary"))
     if share:
-        value = encode_value(answer.query, answer.offset)
+        value = encode_value(answer.query, answer.offset, grouped)
         if value:
             elements.append(_button("Share in channel", ACTION_SHARE, value))
+    toggle = encode_value(answer.query, 0, not grouped) if grouped is not None and answer.total > 1 else None
+    if toggle:
+        label = "Show every lesson" if grouped else "One per evaluation"
+        elements.append(_button(label, ACTION_GROUP, toggle))
     for i, (label, query) in enumerate(narrowing(answer, narrow, max_query_chars)):
-        value = encode_value(query, 0)
+        value = encode_value(query, 0, grouped)
         if value:
             elements.append(_button(label, f"{ACTION_NARROW}_{i}", value))
     return elements
@@ -252,7 +266,10 @@ def help_text(command: str = "/lessons") -> str:
         "Filters: `country:`, `region:`, `theme:`, `category:`, `eval:NUMBER`.\n"
         "In a direct message with me, just type the question; type `more` for the next results.\n"
         "In a channel, mention me (`@lessons your question`) and I answer in a thread.\n"
-        "Under each answer: *More results*, and buttons that narrow it to a country or theme."
+        "Under each lesson: *Cite*, *Similar lessons*, *Helpful* / *Not helpful*. Under each answer: "
+        "*More results*, *One per evaluation*, and buttons that narrow it to a country or theme.\n"
+        f"• `{c} subscribe child labour` — I post new lessons on it here after each reload; "
+        f"`{c} subscriptions` lists them, `{c} unsubscribe N` stops one."
     )
 
 
@@ -262,9 +279,10 @@ def help_message(command: str = "/lessons") -> dict[str, Any]:
 
 
 def home_view(lessons: int, loaded_at: float, counts: Mapping[str, Counter[str]], command: str = "/lessons",
-              top: int = 8) -> dict[str, Any]:
+              top: int = 8, extra: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The App Home tab: what the bot knows (`lessons`, when loaded, `counts` by region, country
-    and theme as `KnowledgeBase.stats()` gives them) and how to ask."""
+    and theme as `KnowledgeBase.stats()` gives them), `extra` blocks (the person's subscriptions),
+    and how to ask."""
     loaded = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(loaded_at))
     regions = ", ".join(f"{fit(name, 100)} ({n})" for name, n in counts["region"].most_common(12)) or "none"
     themes = "\n".join(f"• {fit(name, 150)} ({n})" for name, n in counts["theme"].most_common(top)) or "none"
@@ -276,6 +294,8 @@ def home_view(lessons: int, loaded_at: float, counts: Mapping[str, Counter[str]]
         {"type": "section", "text": _mrkdwn(f"*Regions:* {regions}")},
         {"type": "section", "text": _mrkdwn(f"*Top themes:*\n{themes}")},
         {"type": "divider"},
+        *extra,
+        *([{"type": "divider"}] if extra else []),
         {"type": "section", "text": _mrkdwn(help_text(command))},
     ]
     return {"type": "home", "blocks": blocks[:MAX_HOME_BLOCKS]}

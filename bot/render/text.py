@@ -3,11 +3,12 @@ webhook's `text`). Slack has its own renderer in `blocks.py`."""
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Mapping
 
 from knowledge import FIELD_LABELS, Answer
 
 from . import highlight
-from .data import headline
+from .data import Note, headline
 from .markup import markdown_escape, markdown_link
 
 
@@ -20,8 +21,9 @@ def facets_line(answer: Answer, size: int = 3) -> str:
     return "Most matches — " + "; ".join(parts) if parts else ""
 
 
-def answer_to_text(answer: Answer, width: int = 100) -> str:
-    """The answer as readable plain text for a terminal."""
+def answer_to_text(answer: Answer, width: int = 100, feedback: Mapping[str, Note] | None = None) -> str:
+    """The answer as readable plain text for a terminal; `feedback` (by lesson id) says which hits
+    people's votes moved."""
     lines = [headline(answer)]
     if answer.hits and facets_line(answer):
         lines.append(textwrap.fill(facets_line(answer), width=width))
@@ -42,8 +44,21 @@ def answer_to_text(answer: Answer, width: int = 100) -> str:
         lines.append(f"   Lesson: {lesson.url}")
         if lesson.eval_url:
             lines.append(f"   Evaluation: {lesson.eval_url}")
+        if hit.grouped:
+            lines.append(f"   Folded into this one: lesson {', '.join(hit.grouped)}")
+        note = (feedback or {}).get(lesson.id)
+        if note is not None:
+            lines.append("   " + moved_by_votes(note.to_dict()))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def moved_by_votes(note: Mapping[str, object]) -> str:
+    """One line saying how people's votes moved a hit (a hit's `feedback` object)."""
+    was = note.get("rank_without_feedback")
+    where = f"#{was} without them" if was else "below this page without them"
+    return (f"Moved by people's votes: {note['helpful']} helpful, {note['not_helpful']} not helpful "
+            f"(score ×{note['factor']}; {where})")
 
 
 def answer_to_markdown(answer: Answer) -> str:

@@ -7,13 +7,26 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from ..render.blocks import ACTION_MORE, METADATA_EVENT, decode_value
 from ..render.markup import unescape
 
 HELP_WORDS = {"", "help", "?", "usage", "hi", "hello"}
 MORE_WORDS = {"more", "more results", "next", "show more"}
+#: The message subtypes a person's question may carry: none, a file attached, a thread reply sent
+#: to the conversation too. Edits, deletions, joins and bots' messages are left alone.
+PERSON_SUBTYPES = {None, "file_share", "thread_broadcast"}
+
+
+class Claims(Protocol):
+    """What the door de-duplicates with: the first claim of a key wins. `RecentKeys` in this
+    process; a store shared by every worker process can stand in (`bot.state.Dedup` behind a
+    `claim(key)` of its own)."""
+
+    def claim(self, key: str) -> bool:
+        """True the first time `key` is claimed (within the store's time to live), False after."""
+        ...
 
 
 class RecentKeys:
@@ -80,10 +93,12 @@ def continuation(messages: list[Mapping[str, Any]], ours: set[str]) -> tuple[str
 
 
 def ignorable(event: Mapping[str, Any], bot_user_id: str | None) -> bool:
-    """Edits, joins and other subtypes, any bot's messages (ours included), and Slackbot."""
-    user = event.get("user")
-    return bool(event.get("subtype") or event.get("bot_id") or event.get("bot_profile")
-                or not user or user == bot_user_id or user == "USLACKBOT")
+    """Edits, joins and the other subtypes but a person's (`PERSON_SUBTYPES`), any bot's messages
+    (ours included), Slackbot, and a message whose text is not text (Slack never sends one)."""
+    user, subtype = event.get("user"), event.get("subtype")
+    person = (subtype is None or isinstance(subtype, str)) and subtype in PERSON_SUBTYPES
+    return bool(not person or event.get("bot_id") or event.get("bot_profile") or not user
+                or user == bot_user_id or user == "USLACKBOT" or not isinstance(event.get("text", ""), str))
 
 
 def is_help(text: str) -> bool:

@@ -5,42 +5,53 @@ one `SlackDoor`. Each listener only turns a Slack request into a question and po
 `bot.render.blocks` renders; the query and page of every follow-up travel inside the buttons (and
 message metadata), so any process can serve a click.
 
-The one piece of memory is the keys (event ids, message timestamps) already answered: shared by
-every worker through the state store (`dedup.SharedKeys`) when `bot.serve` passes one, so Slack's
-retries and the double delivery of a mention are dropped whichever process they reach; else a
-small bounded `RecentKeys` per process.
+The one piece of memory is the keys already answered: event ids, message timestamps, and the
+signature of every signed request (a replayed slash command or click carries the same one).
+`bot.serve` passes `dedup.SharedKeys`, kept in the state file every worker shares, so Slack's
+retries, the double delivery of a mention and a replay are dropped whichever process they reach;
+without it (`build_slack_app(recent=None)`) a small bounded `RecentKeys` drops those that reach the
+process that saw the first copy.
 """
 from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from knowledge import QueryError
 
 from ..config import Secrets, Settings
+from ..features.ranking import FeedbackRanking
 from ..live import KnowledgeHolder
+from ..recording import QuestionRecorder
 from ..render.blocks import (
     ACTION_MORE,
     ACTION_NARROW,
     ACTION_SHARE,
     answer_message,
+    decode_group,
     decode_value,
     error_message,
     help_message,
     home_view,
     text_message,
 )
+from ..render.buttons import ACTION_GROUP
+from ..render.subscription_blocks import home_subscriptions, unavailable
+from ..state import Scope, StateStore, StateUnavailable
 from .client import describe_error, web_client
-from .conversation import RecentKeys, clean_text, continuation, ignorable, is_help, is_more
-from .dedup import SharedKeys
+from .conversation import Claims, RecentKeys, clean_text, continuation, ignorable, is_help, is_more
 from .identity import BoltTokenWarnings, BotIdentity
+from .lesson_actions import LessonActions
+from .subscribe import SubscriptionCommands, command_scope, message_scope
 
 log = logging.getLogger("lessons.slack")
 
@@ -53,15 +64,20 @@ def build_slack_app(
     *,
     secrets: Secrets,
     client: WebClient | None = None,
-    recent: RecentKeys | SharedKeys | None = None,
+    recent: Claims | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
+    questions: QuestionRecorder | None = None,
+    state: StateStore | None = None,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
-    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication cache;
+    `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication store
+    (a `RecentKeys` of this process when None);
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
-    authorizes requests (a `BotIdentity` on `client` when None). Requests over HTTP are verified
+    authorizes requests (a `BotIdentity` on `client` when None); `questions` logs each question
+    answered (never who asked or where; None: not logged); `state` keeps subscriptions and feedback
+    votes (None: those answer politely that they are not kept). Requests over HTTP are verified
     by `bot.slack.http.mount_slack` before bolt sees them, so bolt does not verify them again.
     """
     if not any(isinstance(f, BoltTokenWarnings) for f in log.filters):
@@ -77,18 +93,25 @@ def build_slack_app(
         authorize=identity or BotIdentity(client),
         listener_executor=listener_executor,
         logger=log,
+        # A delivery no listener handles goes to `on_error`, which acknowledges it: bolt's 404
+        # counts as a failed delivery at Slack (a failed click for the user).
+        raise_error_for_unhandled_request=True,
     )
-    SlackDoor(settings, holder, client, recent or RecentKeys()).register(app)
+    SlackDoor(settings, holder, client, recent or RecentKeys(), questions, state).register(app)
     return app
 
 
 class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
-    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient,
-                 recent: RecentKeys | SharedKeys) -> None:
+    def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims,
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
+        self.questions = questions
         self.command = settings.slack.command
+        self.ranking = FeedbackRanking(state, settings.feedback.ranking)
+        self.subscriptions = SubscriptionCommands(state, holder, self.command)
+        self.actions = LessonActions(holder, state, self.publish_home)
 
     def register(self, app: App) -> None:
         """Put the middleware and every listener on `app`."""
@@ -99,15 +122,22 @@ class SlackDoor:
         app.event("app_mention")(self.on_mention)
         app.action(ACTION_MORE)(self.on_page)
         app.action(re.compile(rf"^{ACTION_NARROW}_\d+$"))(self.on_page)
+        app.action(ACTION_GROUP)(self.on_page)
         app.action(ACTION_SHARE)(self.on_share)
+        self.actions.register(app)
         app.event("app_home_opened")(self.on_home)
         app.error(self.on_error)
 
     # -- middleware: retries, repeats and the early ack ----------------------------------------
 
     def skip_repeats(self, body: dict, request: BoltRequest, next: Callable[[], None]) -> BoltResponse | None:
-        """Ack and drop an event already seen here, and Slack's timeout retries: bolt acks events
-        before the listener runs, so a timeout retry means the first copy is being answered."""
+        """Ack and drop a signed request already seen (a replay: the same signature), an event
+        already seen here, and Slack's timeout retries: bolt acks events before the listener runs,
+        so a timeout retry means the first copy is being answered."""
+        signature = (request.headers.get("x-slack-signature") or [""])[0]
+        if signature and not self.recent.claim("signature:" + signature):  # HTTP mode; Socket Mode has none
+            log.info("dropped a replayed Slack request (its signature was seen before)")
+            return BoltResponse(status=200, body="")
         if body.get("type") == "event_callback":
             event_id = str(body.get("event_id") or "")
             reason = (request.headers.get("x-slack-retry-reason") or [""])[0]
@@ -134,11 +164,15 @@ class SlackDoor:
     def on_command(self, ack: Callable[..., Any], respond: Callable[..., Any], command: dict) -> None:
         """`/lessons QUESTION`: a private answer restating the question, with a Share button."""
         ack()
-        query = clean_text(command.get("text", ""))
+        said = command.get("text", "")
+        query = clean_text(said)
         if is_help(query):
             respond(response_type="ephemeral", **help_message(self.command))
             return
-        message = self.answer_for(query, asked=True, share=True)
+        if self.subscriptions.handles(query):
+            respond(response_type="ephemeral", **self.subscriptions.reply(query, command_scope(command)))
+            return
+        message = self.answer_for(query, asked=True, share=True, door="slack-slash", said=said)
         respond(response_type="ephemeral", text=message["text"], blocks=message["blocks"])
 
     def on_message(self, event: dict, context: Mapping[str, Any]) -> None:
@@ -146,14 +180,17 @@ class SlackDoor:
         `app_mention`, so a mention is answered once."""
         if event.get("channel_type") != "im" or not self.first_sight(event, context):
             return
-        self.reply(clean_text(event.get("text", "")), event["channel"], event.get("thread_ts"), context)
+        self.reply(event.get("text", ""), event["channel"], event.get("thread_ts"), context, "slack-dm",
+                   message_scope(event))
 
     def on_mention(self, event: dict, context: Mapping[str, Any]) -> None:
-        """`@lessons QUESTION` in a channel: answered in a thread under the mention."""
+        """`@lessons QUESTION` in a channel: answered in a thread under the mention. The bot does
+        not read channels (no `channels:history`), so a typed "more" there points to the button."""
         if not self.first_sight(event, context):
             return
         thread_ts = event.get("thread_ts") or event.get("ts")
-        self.reply(clean_text(event.get("text", "")), event["channel"], thread_ts, context)
+        self.reply(event.get("text", ""), event["channel"], thread_ts, context, "slack-mention", message_scope(event),
+                   readable=False)
 
     def on_page(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
         """"More results" and the narrowing buttons: the page named in the button, in place."""
@@ -162,7 +199,8 @@ class SlackDoor:
         if page is None:
             return
         private = bool((body.get("container") or {}).get("is_ephemeral"))
-        message = self.answer_for(page[0], page[1], asked=private, share=private)
+        message = self.answer_for(page[0], page[1], asked=private, share=private,
+                                  group=decode_group(action.get("value")))
         respond(replace_original=True, text=message["text"], blocks=message["blocks"])
 
     def on_share(self, ack: Callable[..., Any], body: dict, action: dict, respond: Callable[..., Any]) -> None:
@@ -171,25 +209,43 @@ class SlackDoor:
         page = self.page_of(action, respond)
         if page is None:
             return
-        user = str((body.get("user") or {}).get("id") or "")
-        message = self.answer_for(page[0], page[1], buttons=False, shared_by=user)
+        user = body.get("user") or {}
+        name = (user.get("username") or user.get("name")) if isinstance(user, dict) else ""
+        # The sharer by name, never as <@U…>: a mention would notify them of their own share.
+        message = self.answer_for(page[0], page[1], buttons=False, shared_by=str(name or ""),
+                                  group=decode_group(action.get("value")))
         respond(response_type="in_channel", replace_original=False, text=message["text"], blocks=message["blocks"])
         respond(delete_original=True)
 
     def on_home(self, event: dict) -> None:
-        """The Home tab: what the bot knows and how to ask."""
+        """The Home tab: what the bot knows, the person's subscriptions, and how to ask."""
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
+        self.publish_home(event["user"])
+
+    def publish_home(self, user: str) -> None:
+        """Draw `user`'s Home tab."""
         kb = self.holder.kb
-        view = home_view(len(kb), kb.loaded_at, kb.stats(), self.command)
-        self.client.views_publish(user_id=event["user"], view=view)
+        mine: list[dict[str, Any]] = []
+        if self.subscriptions.subscriptions is not None:
+            try:
+                mine = home_subscriptions(self.subscriptions.subscriptions.list(Scope("user", user)), self.command)
+            except StateUnavailable as error:
+                mine = unavailable(error.message)["blocks"]
+        view = home_view(len(kb), kb.loaded_at, kb.stats(), self.command, extra=mine)
+        self.client.views_publish(user_id=user, view=view)
 
     def on_error(self, error: Exception, response: BoltResponse | None = None) -> BoltResponse | None:
         """A listener that failed after the ack (typically a Web API call): one line, no traceback.
 
-        Bolt also calls this for a failure while routing a request (its 500, before any ack): a
-        signed payload of a shape Slack never sends, which then gets 400 instead.
+        Bolt also calls this for a delivery no listener handles (`app_rate_limited`, a click on a
+        button it does not know, a modal submitted): acknowledged with 200 and one INFO line; and
+        for a failure while routing a request (its 500, before any ack): a signed payload of a
+        shape Slack never sends, which then gets 400 instead.
         """
+        if isinstance(error, BoltUnhandledRequestError):
+            log.info("acknowledged a Slack delivery this bot does not act on: %s", unhandled_kind(error.body))
+            return BoltResponse(status=200, body="")
         if response is not None and response.status == 500:
             log.warning("rejected a signed Slack request bolt could not route: %s", describe_error(error))
             return BoltResponse(status=400, body={"error": "malformed_request",
@@ -205,24 +261,38 @@ class SlackDoor:
             return False
         return self.recent.claim(f"message:{event.get('channel')}:{event.get('ts')}")
 
-    def answer_for(self, query: str, offset: int = 0, **options: Any) -> dict[str, Any]:
-        """The answer to `query` from `offset` as a message, or a short apology for a refused query."""
-        kb = self.holder.kb
+    def answer_for(self, query: str, offset: int = 0, door: str = "", said: str = "", group: bool | None = None,
+                   **options: Any) -> dict[str, Any]:
+        """The answer to `query` from `offset` (one lesson per evaluation when `group`; None: the
+        setting) as a message, moved by feedback, or a short apology for a refused query.
+        `door` names where a new question was asked, for the question log ("": a click, not logged);
+        `said` is the message as Slack sent it (see `QuestionRecorder.answered`)."""
+        kb, started = self.holder.kb, time.perf_counter()
         try:
-            answer = kb.ask(query, offset=offset)
+            answer = self.ranking.ask(kb, query, offset=offset, group=group).answer
         except QueryError as error:
             return error_message(str(error))
+        if door and self.questions is not None:
+            self.questions.answered(door, answer, (time.perf_counter() - started) * 1000, said=said)
+        grouped = self.settings.search.group_by_evaluation if group is None else group
         return answer_message(answer, narrow=self.settings.slack.narrowing_buttons,
-                              max_query_chars=kb.options.max_query_chars, **options)
+                              max_query_chars=kb.options.max_query_chars, grouped=grouped, **options)
 
-    def reply(self, text: str, channel: str, thread_ts: str | None, context: Mapping[str, Any]) -> None:
-        """Answer a message: help, the next page of the last answer, or the question itself."""
+    def reply(self, said: str, channel: str, thread_ts: str | None, context: Mapping[str, Any], door: str,
+              scope: Scope | None = None, readable: bool = True) -> None:
+        """Answer a message as Slack sent it: help, a subscription command, the next page of the last
+        answer (where the bot may read the conversation: a DM), or the question itself."""
+        text = clean_text(said)
         if is_help(text):
             message = help_message(self.command)
+        elif scope is not None and self.subscriptions.handles(text):
+            message = self.subscriptions.reply(text, scope)
+        elif is_more(text) and not readable:
+            message = text_message("In a channel, use the *More results* button under the answer.")
         elif is_more(text):
             message = self.next_page(channel, thread_ts, context)
         else:
-            message = self.answer_for(text)
+            message = self.answer_for(text, door=door, said=said)
         self.client.chat_postMessage(channel=channel, thread_ts=thread_ts, unfurl_links=False,
                                      unfurl_media=False, **message)
 
@@ -259,3 +329,19 @@ class SlackDoor:
             respond(response_type="ephemeral", replace_original=False,
                     **error_message("this button no longer works; please ask again."))
         return page
+
+
+def unhandled_kind(body: Mapping[str, Any]) -> str:
+    """A short, safe name for a delivery no listener took: its type and the action, event or modal
+    it named (cut short; never the payload)."""
+    kind = body.get("type") if isinstance(body.get("type"), str) else "?"
+    actions, event, view = body.get("actions"), body.get("event"), body.get("view")
+    if isinstance(actions, list) and actions and isinstance(actions[0], dict):
+        detail = actions[0].get("action_id")
+    elif isinstance(event, dict):
+        detail = event.get("type")
+    elif isinstance(view, dict):
+        detail = view.get("callback_id")
+    else:
+        detail = body.get("callback_id")
+    return (f"{kind} {detail}" if isinstance(detail, str) and detail else kind)[:80]

@@ -2,7 +2,8 @@
 
 Signatures are checked first, with slack_sdk's `SignatureVerifier`, so a forged or stale request
 gets 401 without its body being parsed or reaching any log; a signed body that bolt cannot read
-gets 400 instead of bolt's 500.
+gets 400 instead of bolt's 500, with one log line (never a traceback: the payload is the sender's
+mistake, not the bot's).
 """
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from flask import Flask, Response, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask.handler import to_bolt_request, to_flask_response
 from slack_sdk.signature import SignatureVerifier
+
+from .client import describe_error
 
 log = logging.getLogger("lessons.slack")
 
@@ -35,8 +38,9 @@ def mount_slack(flask_app: Flask, slack_app: App, *, signing_secret: str, path: 
             return jsonify(error="malformed_request", detail=problem), 400
         try:
             return to_flask_response(slack_app.dispatch(to_bolt_request(request)))
-        except Exception:  # bolt choked on a signed payload of a shape Slack never sends
-            log.exception("slack-bolt could not handle a signed request (body not logged)")
+        except Exception as error:  # bolt choked on a signed payload of a shape Slack never sends
+            log.warning("rejected a signed Slack request slack-bolt could not read: %s (body not logged)",
+                        describe_error(error))
             return jsonify(error="malformed_request", detail="Slack sent a payload this bot cannot read"), 400
 
     flask_app.add_url_rule(path, "slack_events", slack_events, methods=["POST"])

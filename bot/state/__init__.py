@@ -5,13 +5,14 @@ Every operation may raise `StateUnavailable`: show its `.message`, log its `.det
 """
 from .dedup import Dedup
 from .feedback import HELPFUL, NOT_HELPFUL, Feedback, Tally, grade, question_key
-from .questions import Gap, QuestionLog, Share, scrub
+from .questions import Entry, Gap, QuestionLog, Share, scrub
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import Health, StateStore, StateUnavailable
 from .subscriptions import Scope, Subscription, Subscriptions
 
 __all__ = [
     "Dedup",
+    "Entry",
     "Feedback",
     "Gap",
     "HELPFUL",

@@ -47,6 +47,20 @@ class Share(NamedTuple):
         return self.nothing_found / self.asked if self.asked else None
 
 
+class Entry(NamedTuple):
+    """One logged question, for reports that count what SQL does not (themes of the lessons found)."""
+
+    at: float
+    door: str
+    typed: str
+    understood: str
+    filters: dict[str, list[str]]
+    total: int
+    top_ids: list[str]
+    nothing_found: bool
+    latency_ms: float
+
+
 @dataclass(frozen=True)
 class Gap:
     """A question people ask that the lessons do not answer: evidence the organisation lacks."""
@@ -95,6 +109,16 @@ class QuestionLog:
         where, args = _since(since)
         with self.store.read() as connection:
             return connection.execute(f"SELECT count(*) FROM questions {where}", args).fetchone()[0]
+
+    def entries(self, since: float | None = None) -> list[Entry]:
+        """Every question logged (since a time), oldest first."""
+        where, args = _since(since)
+        with self.store.read() as connection:
+            rows = connection.execute(f"""SELECT at, door, typed, understood, filters, total, top_ids, nothing_found,
+                                          latency_ms FROM questions {where} ORDER BY at, id""", args).fetchall()
+        return [Entry(at, door, typed, understood, _as_lists(json.loads(filters)), total, json.loads(top_ids),
+                      bool(nothing), latency) for at, door, typed, understood, filters, total, top_ids, nothing, latency
+                in rows]
 
     def per_day(self, since: float | None = None) -> list[tuple[str, int]]:
         """Questions per UTC day ("2025-05-02", count), oldest first; days without questions are absent."""
@@ -146,7 +170,11 @@ class QuestionLog:
         counts: dict[str, Counter[str]] = {}
         with self.store.read() as connection:
             for (text,) in connection.execute(f"SELECT filters FROM questions {where}", args):
-                for name, value in json.loads(text).items():
-                    values = [value] if isinstance(value, str) else value
+                for name, values in _as_lists(json.loads(text)).items():
                     counts.setdefault(name, Counter()).update(values)
         return {name: counter.most_common(n) for name, counter in sorted(counts.items())}
+
+
+def _as_lists(filters: Mapping[str, FilterValue]) -> dict[str, list[str]]:
+    """Stored filter values, each as a list (one value may be stored as a plain string)."""
+    return {name: [value] if isinstance(value, str) else list(value) for name, value in filters.items()}

@@ -37,11 +37,20 @@ class ApiError(HTTPException):
 
 def require_bearer(expected: str, what: str) -> None:
     """Demand `Authorization: Bearer <expected>` (constant-time compare, header only, body unread)."""
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    refusal = bearer_refusal(request.headers.get("Authorization", ""), expected, what)
+    if refusal is not None:
+        raise refusal
+
+
+def bearer_refusal(authorization: str, expected: str, what: str) -> ApiError | None:
+    """The 401 for an `Authorization` header that is not `Bearer <expected>` (compared in constant
+    time), or None when it is."""
+    scheme, _, given = authorization.partition(" ")
     if scheme.lower() != "bearer" or not given.strip():
-        raise unauthorized("missing_token", f"{what} needs an 'Authorization: Bearer <token>' header")
-    if not hmac.compare_digest(given.strip().encode("utf-8"), expected.encode("utf-8")):
-        raise unauthorized("wrong_token", "the bearer token is not the one this server expects")
+        return unauthorized("missing_token", f"{what} needs an 'Authorization: Bearer <token>' header")
+    if not hmac.compare_digest(given.strip().encode("utf-8", "surrogateescape"), expected.encode("utf-8")):
+        return unauthorized("wrong_token", "the bearer token is not the one this server expects")
+    return None
 
 
 def unauthorized(error: str, detail: str) -> ApiError:
@@ -68,8 +77,8 @@ def read_fields(max_body_bytes: int) -> Mapping[str, Any]:
         except ValueError:
             raise ApiError(400, "invalid_payload", f"the form has more than {MAX_FORM_FIELDS} fields") from None
         return {name: value for name, value in reversed(pairs)}  # the first of repeated fields wins
-    try:
-        fields = json.loads(body, parse_constant=_reject_constant)
+    try:  # JSON is UTF-8 (RFC 8259): bytes would let json.loads guess UTF-16 or UTF-32
+        fields = json.loads(body.decode("utf-8-sig"), parse_constant=_reject_constant)
     except RecursionError:
         raise ApiError(400, "invalid_json", "the JSON is nested too deeply") from None
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError alike

@@ -20,6 +20,7 @@ from typing import Any
 
 from ..config import ServerSettings
 from ..live import Reloader, Watcher
+from .replies import EarlyGate
 from .shared import RemoteReloader, SharedHolder, SharedStatus
 
 __all__ = ["RemoteReloader", "SharedHolder", "SharedStatus", "serve_with_workers"]
@@ -32,9 +33,12 @@ WorkerStart = Callable[[], Callable[[], None] | None]
 
 def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, server: ServerSettings, workers: int,
                        listeners: list[socket.socket], *, watcher: Watcher | None = None,
-                       in_each_worker: WorkerStart | None = None) -> int:
+                       in_each_worker: WorkerStart | None = None, early: EarlyGate | None = None,
+                       when_listening: Callable[[], None] | None = None) -> int:
     """Run gunicorn's master with `workers` workers on the bound `listeners` until SIGTERM or
-    SIGINT; returns the exit code (in the master: workers leave through SystemExit)."""
+    SIGINT; returns the exit code (in the master: workers leave through SystemExit). `early`
+    refuses requests on their headers, before their body is read (the web door's gate);
+    `when_listening` runs once the master has said where it listens."""
     from gunicorn.sock import create_sockets
 
     from .arbiter import LessonsArbiter, share_with_workers
@@ -47,6 +51,8 @@ def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, serve
             host, port = listener.sock.getsockname()[:2]
             log.info("serving %d lessons on http://%s:%s/ (%d workers of %d threads)", len(holder.kb),
                      f"[{host}]" if ":" in host else host, port, workers, server.threads)
+        if when_listening is not None:
+            when_listening()
 
     def post_fork(arbiter: LessonsArbiter, worker: Any) -> None:
         status.enter(worker.age, os.getpid(), holder.generation)
@@ -66,8 +72,9 @@ def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, serve
 
     hooks = {"when_ready": when_ready, "post_fork": post_fork, "worker_exit": worker_exit,
              "child_exit": child_exit, "on_exit": on_exit}
-    application = LessonsApplication(app, gunicorn_settings(server, workers, hooks))
+    application = LessonsApplication(app, gunicorn_settings(server, workers, hooks, early))
     arbiter = LessonsArbiter(application, holder=holder, reloader=reloader, status=status, watcher=watcher)
+    master = os.getpid()
     arbiter.LISTENERS = create_sockets(arbiter.cfg, arbiter.log, [s.detach() for s in listeners])
     status.publish(holder.generation, None, -1.0)
     share_with_workers()
@@ -77,7 +84,7 @@ def serve_with_workers(app: Any, holder: SharedHolder, reloader: Reloader, serve
     try:
         arbiter.run()
     except SystemExit as leaving:
-        if os.getpid() != arbiter.pid:
+        if os.getpid() != master:
             raise  # a worker's own exit: it must not return into the master's code
         return int(leaving.code or 0)
     return 0

@@ -9,6 +9,12 @@ buffering proxy in front would), with one deadline for the whole request (`serve
 Idle and slow connections then cost a socket and a few kilobytes, never a thread. Larger bodies go
 to the app unread (it answers 413 from the length alone); chunked bodies and `Expect: 100-continue`
 are read by the thread, each read bounded by the same timeout.
+
+As soon as the headers are in, the web door's gate (`early`: the token, the declared size) may
+refuse the request: its answer goes out at once, its body is never read, and the connection reads
+and drops what the client still sends (up to LINGER_BYTES, within the deadline) before it closes,
+so a client that sends its whole body before reading gets the answer, not a reset. What gunicorn
+answers by itself (a request it cannot parse) is JSON too (`replies`).
 """
 from __future__ import annotations
 
@@ -24,27 +30,19 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from gunicorn import util
 from gunicorn.workers.gthread import STOP_KEEPALIVE_LINGER, TConn, ThreadWorker
+
+from .replies import HEAD_TOO_LARGE, TIMEOUT, EarlyGate, gate_on_head, write_parse_error
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_LENGTH = re.compile(rb"\ncontent-length[ \t]*:[ \t]*([0-9]{1,18})[ \t]*\r?\n", re.IGNORECASE)
 _READ_BY_APP = re.compile(rb"\n(?:transfer-encoding|expect)[ \t]*:", re.IGNORECASE)
 
-#: Answers this worker writes itself (the app never saw the request), in the app's JSON shape.
-_TIMEOUT_BODY = b'{"error":"request_timeout","detail":"the request did not arrive in time"}\n'
-_TOO_LARGE_BODY = b'{"error":"headers_too_large","detail":"the request line and headers are too long"}\n'
-
-
-def _reply(status: str, body: bytes) -> bytes:
-    return (f"HTTP/1.1 {status}\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode("ascii") + body
-
-
 #: Requests served on one kept-alive connection before it is closed (see `handle_request`).
 REQUESTS_PER_CONNECTION = 100
-
-TIMEOUT_REPLY = _reply("408 Request Timeout", _TIMEOUT_BODY)
-TOO_LARGE_REPLY = _reply("431 Request Header Fields Too Large", _TOO_LARGE_BODY)
+#: The most a refused client may still send, read and dropped, before the connection closes anyway.
+LINGER_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -55,6 +53,7 @@ class Arriving:
     deadline: float
     data: bytearray = field(default_factory=bytearray)
     needed: int | None = None  # the whole request's length once the head is in
+    dropped: int | None = None  # refused: the bytes read and dropped since
 
 
 class BufferingWorker(ThreadWorker):
@@ -64,15 +63,18 @@ class BufferingWorker(ThreadWorker):
     request_timeout = 10.0
     max_head = 32 * 1024
     max_body = 64 * 1024
+    early: EarlyGate | None = None
 
     @classmethod
-    def limited(cls, request_timeout: float, max_head: int, max_body: int) -> type[BufferingWorker]:
-        """This worker class with its limits set (gunicorn builds the workers from a class)."""
+    def limited(cls, request_timeout: float, max_head: int, max_body: int,
+                early: EarlyGate | None = None) -> type[BufferingWorker]:
+        """This worker class with its limits and gate set (gunicorn builds the workers from a class)."""
         return type("LessonsWorker", (cls,), {"request_timeout": request_timeout, "max_head": max_head,
-                                              "max_body": max_body})
+                                              "max_body": max_body, "early": staticmethod(early) if early else None})
 
     def init_process(self) -> None:
         self.arriving: OrderedDict[int, Arriving] = OrderedDict()  # oldest deadline first
+        util.write_error = write_parse_error  # this process's gunicorn answers in JSON too
         super().init_process()
 
     def init_signals(self) -> None:
@@ -119,15 +121,39 @@ class BufferingWorker(ThreadWorker):
         if not chunk:  # the client went away
             self._drop(arriving)
             return
+        if arriving.dropped is not None:  # refused: read and drop until the client is done
+            arriving.dropped += len(chunk)
+            if arriving.dropped > LINGER_BYTES:
+                self._drop(arriving)
+            return
         arriving.data += chunk
         if arriving.needed is None:
             arriving.needed = self._request_length(arriving.data)
             if arriving.needed is None:
                 if len(arriving.data) > self.max_head:
-                    self._drop(arriving, TOO_LARGE_REPLY)
+                    self._drop(arriving, HEAD_TOO_LARGE)
+                return
+            refusal = self._refusal(arriving.data)
+            if refusal is not None:
+                self._refuse(arriving, refusal)
                 return
         if len(arriving.data) >= arriving.needed:
             self._hand_over(arriving)
+
+    def _refusal(self, data: bytearray) -> bytes | None:
+        if self.early is None:
+            return None
+        end = _HEAD_END.search(data)
+        return gate_on_head(self.early, bytes(data[:end.start()]).replace(b"\r\n", b"\n")) if end else None
+
+    def _refuse(self, arriving: Arriving, answer: bytes) -> None:
+        """Answer at once and stop writing; the rest of what the client sends is read and dropped."""
+        arriving.dropped, arriving.data = 0, bytearray()
+        try:
+            arriving.conn.sock.send(answer)  # non-blocking; an error answer fits any socket buffer
+            arriving.conn.sock.shutdown(socket.SHUT_WR)
+        except OSError:
+            self._drop(arriving)
 
     def _request_length(self, data: bytearray) -> int | None:
         """Bytes to read before a thread takes the request: the head, plus a small body sent with
@@ -174,7 +200,7 @@ class BufferingWorker(ThreadWorker):
         for arriving in sorted(self.arriving.values(), key=lambda a: a.deadline):
             if arriving.deadline > now:
                 break
-            self._drop(arriving, TIMEOUT_REPLY if arriving.data else b"")
+            self._drop(arriving, TIMEOUT if arriving.data else b"")
 
     def handle_request(self, req: Any, conn: TConn) -> Any:
         """Close a kept-alive connection every REQUESTS_PER_CONNECTION requests (the answer says

@@ -8,6 +8,8 @@ it succeeded does the master drop its old knowledge base and unpickle the new on
 space just freed (a fifth of a second at 10,000 lessons). The workers keep their own copies of
 the old lessons until they are replaced, so nothing is served from a half-loaded state. And the
 master runs no thread of its own: fork copies only the forking thread, whatever locks others hold.
+The reload's listeners (subscription posts, which compare the old lessons with the new) run in
+the child too, after it handed the lessons over, and it waits for them before it exits.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import signal
 import tempfile
 import time
 import types
+from concurrent.futures import Future, wait
 from typing import IO, Any
 
 from knowledge import KnowledgeBase
@@ -27,6 +30,9 @@ from knowledge import KnowledgeBase
 from ..live import Reloader, ReloadResult
 
 log = logging.getLogger("lessons.reload")
+
+#: How long the loading process waits for the reload's listeners (subscription posts) before it exits.
+LISTENERS_SECONDS = 600
 
 
 def read_only(mapping: dict) -> types.MappingProxyType:
@@ -113,6 +119,10 @@ def _load_in_child(reloader: Reloader, out: IO[bytes], done: int) -> None:
         out.flush()
         os.write(done, b"1")
         code = 0
+        if kb is not None:  # the reload's listeners (subscription posts) run here, off the master
+            for returned in reloader.tell(reloader.holder.kb, kb):
+                if isinstance(returned, Future):
+                    wait([returned], timeout=LISTENERS_SECONDS)
     except BaseException:
         log.exception("loading the lessons for a reload failed")
     finally:

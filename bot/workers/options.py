@@ -11,6 +11,7 @@ from gunicorn.app.base import BaseApplication
 
 from ..config import ServerSettings
 from .buffering import BufferingWorker
+from .replies import EarlyGate
 
 #: gunicorn's cap on one request line or header line (its settings refuse more).
 GUNICORN_MAX_LINE = 8190
@@ -18,13 +19,15 @@ GUNICORN_MAX_LINE = 8190
 WORKER_SILENCE_TIMEOUT = 30
 
 
-def gunicorn_settings(server: ServerSettings, workers: int, hooks: Mapping[str, Callable[..., Any]]) -> dict[str, Any]:
-    """The gunicorn settings for `workers` processes of `server.threads` threads each."""
+def gunicorn_settings(server: ServerSettings, workers: int, hooks: Mapping[str, Callable[..., Any]],
+                      early: EarlyGate | None = None) -> dict[str, Any]:
+    """The gunicorn settings for `workers` processes of `server.threads` threads each; `early`
+    refuses requests on their headers (the web door's gate)."""
     return {
         "bind": [f"{server.host}:{server.port}"],
         "workers": workers,
         "worker_class": BufferingWorker.limited(server.request_timeout, server.max_header_bytes,
-                                                server.max_body_bytes),
+                                                server.max_body_bytes, early),
         "threads": server.threads,
         "worker_connections": server.worker_connections,
         "backlog": server.backlog,

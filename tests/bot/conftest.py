@@ -1,8 +1,12 @@
 """Fixtures of the bot's tests: no Slack settings from the environment, a fake Slack Web API,
-and the app with the Slack door pointed at it (`bundled` and the helpers are in tests/conftest.py)."""
+the app with the Slack door pointed at it, and a state file with a question recorder over it
+(`bundled` and the helpers are in tests/conftest.py)."""
 from __future__ import annotations
 
 import pytest
+
+from bot.recording import QuestionRecorder
+from bot.state import QuestionLog, StateStore
 
 from ..fakes.slack import Door, FakeSlack
 
@@ -29,3 +33,19 @@ def door(fake, bundled):
     made = Door(fake, bundled)
     yield made
     made.executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def state(tmp_path):
+    """A fresh state file, closed after the test."""
+    store = StateStore(tmp_path / "state.sqlite3")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def recorder(state):
+    """The question log's recorder over `state`, as `lessons serve` builds it (90 days kept)."""
+    made = QuestionRecorder(QuestionLog(state), 90)
+    yield made
+    made.close()

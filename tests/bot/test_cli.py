@@ -141,7 +141,7 @@ def test_bad_config_is_a_one_line_error(tmp_path):
     assert err == f"lessons: error: {tmp_path / 'c.yaml'}: server.port: expected a whole number, got text 'eighty'\n"
 
 
-@pytest.mark.parametrize("command", ["search", "check", "stats", "serve"])
+@pytest.mark.parametrize("command", ["search", "check", "stats", "serve", "report"])
 def test_every_command_has_help_with_examples(command, capsys):
     assert main([command, "--help"]) == 0
     assert "examples:" in capsys.readouterr().out
@@ -199,3 +199,56 @@ def test_config_may_come_before_the_command(tmp_path):
 def test_serve_refuses_bad_addresses_in_one_line(argv, message):
     code, _, err = run(*argv)
     assert code == 2 and message in err and "Traceback" not in err
+
+
+# -- what a new operator trips on: skipped files said once, errors as JSON with --json --------------
+
+def broken_folder(make_lessons):
+    return make_lessons({"1": lesson_page("1", description="Herders need social insurance."),
+                         "2": "<html><body>not a lesson</body></html>", "3": ""})
+
+
+@pytest.mark.parametrize("command", [["search", "herders"], ["stats"], ["report"]])
+def test_commands_say_in_one_line_how_many_broken_files_they_skipped(command, make_lessons):
+    root = broken_folder(make_lessons)
+    code, out, err = run(*command, "--lessons", str(root))
+    assert code == 0 and out
+    assert err == f"lessons: warning: skipped 2 broken lesson files; 'lessons check {root}' says which and why\n"
+    assert run("check", str(root))[0] == 1  # and check does name them
+
+
+def test_no_word_about_skipped_files_when_there_are_none(make_lessons):
+    root = make_lessons({"1": lesson_page("1")})
+    assert run("stats", "--lessons", str(root))[2] == ""
+
+
+@pytest.mark.parametrize("argv, code, detail", [
+    (["search", "  "], "empty_query", "the question is empty"),
+    (["search", "x" * 600], "query_too_long", "the limit is 500"),
+    (["search", "herders", "--limit", "0"], "invalid_query", "limit must be between 1 and 50"),
+    (["search", "herders", "--limit", "three"], "invalid_arguments", "argument --limit: invalid int value"),
+    (["search", "herders", "--lessons", "/nonexistent/lessons"], "no_lessons", "no lessons loaded"),
+    (["stats", "--lessons", "/nonexistent/lessons"], "no_lessons", "no lessons loaded"),
+    (["report", "--since", "0"], "invalid_arguments", "expected a whole number of at least 1"),
+    (["check", "--quiet"], "invalid_arguments", "the following arguments are required: PATH"),
+])
+def test_with_json_errors_are_one_json_object_with_the_webhooks_codes(argv, code, detail):
+    status, out, err = run(*argv, "--json")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1
+    error = json.loads(err)
+    assert error["error"] == code and detail in error["detail"]
+
+
+def test_with_json_a_bad_config_is_a_json_error(tmp_path):
+    (tmp_path / "c.yaml").write_text("server:\n  port: eighty\n")
+    status, _, err = run("stats", "--json", "--config", str(tmp_path / "c.yaml"))
+    assert status == 2 and json.loads(err)["error"] == "invalid_config"
+
+
+def test_without_json_argument_errors_keep_argparses_usage_line():
+    status, out, err = run("search", "herders", "--limit", "three")
+    assert status == 2 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("usage: lessons search [-h]")
+    assert lines[-1] == "lessons search: error: argument --limit: invalid int value: 'three'"

@@ -1,9 +1,11 @@
 """config.yaml → typed settings: defaults, overrides, and one-line errors naming the key."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.config import ConfigError, Secrets, Settings, find_config, load_settings, settings_from_mapping
 
@@ -13,9 +15,22 @@ REPO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"
 def test_repo_config_yaml_documents_exactly_the_defaults():
     loaded = load_settings(REPO_CONFIG)
     defaults = Settings()
-    for section in ("lessons", "search", "server", "cache", "slack", "logging"):
-        assert getattr(loaded, section) == getattr(defaults, section), section
-    assert Path(loaded.state.path) == REPO_CONFIG.parent / defaults.state.path  # relative to the file
+    written = yaml.safe_load(REPO_CONFIG.read_text(encoding="utf-8"))
+    for field in dataclasses.fields(Settings):
+        if field.name in ("source", "state"):
+            continue
+        assert getattr(loaded, field.name) == getattr(defaults, field.name), field.name
+    assert loaded.state.path == str(REPO_CONFIG.parent / defaults.state.path)  # relative to the file
+    for field in dataclasses.fields(Settings):
+        if field.name != "source":
+            keys = {f.name for f in dataclasses.fields(getattr(defaults, field.name))}
+            assert set(written[field.name]) == keys, f"config.yaml's {field.name}: does not show every key"
+
+
+def test_feedback_ranking_can_be_switched_off(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("feedback:\n  ranking: false\n")
+    assert load_settings(config).feedback.ranking is False and Settings().feedback.ranking is True
 
 
 def test_no_file_means_defaults():
@@ -33,6 +48,10 @@ def test_overrides_are_typed_and_relative_paths_follow_the_config_file(tmp_path)
     assert dict(settings.search.synonyms) == {"osh": ("occupational safety and health",)}
     assert settings.lessons.paths == (str(tmp_path / "lessons"),)
     assert settings.server.host == "127.0.0.1"  # untouched keys keep their default
+    assert settings.state.path == str(tmp_path / "data" / "state.sqlite3")
+    absolute = tmp_path / "elsewhere.sqlite3"
+    config.write_text(f"state:\n  path: {absolute}\n")
+    assert load_settings(config).state.path == str(absolute)
 
 
 def test_empty_section_keeps_defaults():
@@ -40,8 +59,9 @@ def test_empty_section_keeps_defaults():
 
 
 @pytest.mark.parametrize("raw, message", [
-    ({"serch": {}}, "c.yaml: serch: unknown key (known keys here: cache, lessons, logging, search, server, slack, "
-                    "state)"),
+    ({"serch": {}},
+     "c.yaml: serch: unknown key (known keys here: cache, feedback, lessons, logging, questions, rate_limit, "
+     "search, server, slack, state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
@@ -56,9 +76,12 @@ def test_empty_section_keeps_defaults():
     ({"server": {"limit_request_line": 9000}}, "c.yaml: server.limit_request_line: must be between 256 and 8190"),
     ({"server": {"worker_connections": 0}}, "c.yaml: server.worker_connections: must be at least 1, got 0"),
     ({"cache": {"answers": "many"}}, "c.yaml: cache.answers: expected a whole number, got text 'many'"),
-    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got an empty path"),
+    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got nothing"),
     ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
     ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
+    ({"questions": {"retention_days": 0}}, "c.yaml: questions.retention_days: must be at least 1, got 0"),
+    ({"questions": {"enabled": "no"}}, "c.yaml: questions.enabled: expected true or false, got text 'no'"),
+    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got nothing"),
     ({"search": {"default_limit": 80}}, "c.yaml: search.default_limit: must be between 1 and max_limit (50), got 80"),
     ({"search": {"min_coverage": 7}}, "c.yaml: search.min_coverage: must be between 0 and 1, got 7.0"),
     ({"search": {"field_weights": {"titel": 2}}}, "c.yaml: search.field_weights: unknown field 'titel'"),

@@ -99,3 +99,43 @@ def test_the_word_token_in_a_sentence_is_not_redacted(capture):
     assert "without WEBHOOK_TOKEN: anyone who can reach it" in capture.getvalue()
     logging.getLogger("lessons").warning("form token=abc123 and json {\"token\": \"abc123\"}")
     assert "abc123" not in capture.getvalue()
+
+
+@pytest.fixture
+def restored_levels():
+    """The root's and slack_sdk's levels and the app's handler as they were (setup_logging sets them)."""
+    root, sdk = logging.getLogger(), logging.getLogger("slack_sdk")
+    levels = root.level, sdk.level
+    yield
+    for installed in [h for h in root.handlers if h.get_name() == "lessons"]:
+        root.removeHandler(installed)
+    root.setLevel(levels[0])
+    sdk.setLevel(levels[1])
+
+
+@pytest.mark.parametrize("url", [
+    "https://hooks.slack.com/commands/T1/123/abcsecret",
+    "https://HOOKS.SLACK.COM/commands/T1/123/abcsecret",
+    "http://hooks.slack-gov.com/actions/T1/123/abcsecret",
+    "https://Hooks.Slack-Gov.com/services/T1/B2/abcsecret",
+    "https://proxy.example.org/commands/T1/123/abcsecret",  # any host: the path is a response_url's
+])
+def test_a_response_url_never_reaches_the_log_whatever_its_host_or_case(url, restored_levels):
+    stream = io.StringIO()
+    handler = setup_logging("INFO", "text", [], stream=stream)
+    try:
+        logging.getLogger("lessons.slack").warning("could not post to %s: refused", url)
+    finally:
+        logging.getLogger().removeHandler(handler)
+    assert "abcsecret" not in stream.getvalue() and "[redacted]" in stream.getvalue()
+
+
+def test_slack_sdks_retry_lines_are_debug_only(restored_levels):
+    stream = io.StringIO()
+    sdk = logging.getLogger("slack_sdk.web.base_client")
+    setup_logging("INFO", "text", [], stream=stream)
+    sdk.info("A retry handler found: ConnectionErrorRetryHandler for POST https://slack.com/api/chat.postMessage")
+    assert stream.getvalue() == ""
+    setup_logging("DEBUG", "text", [], stream=stream)
+    sdk.info("A retry handler found: ConnectionErrorRetryHandler")
+    assert "A retry handler found" in stream.getvalue()

@@ -21,7 +21,7 @@ from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
 from bot.serve import build_app, exposure_warning, is_loopback, start_slack
 
-from ..conftest import wait_until
+from ..conftest import lesson_page, wait_until
 from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
@@ -31,15 +31,16 @@ AS_ON_WINDOWS = ("import sys, bot.serve; bot.serve.gunicorn_runs = lambda: False
 
 
 def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None,
-                 waitress: bool = False) -> tuple[subprocess.Popen, str]:
-    """Start `lessons serve --port 0` and return the process and its base URL, read from its log."""
+                 seen: list[str] | None = None, waitress: bool = False) -> tuple[subprocess.Popen, str]:
+    """Start `lessons serve --port 0` and return the process and its base URL, read from its log
+    (the lines logged until then are added to `seen`); `waitress`: as it runs on Windows."""
     environ = {k: v for k, v in os.environ.items() if k not in ("LESSONS_CONFIG", "WEBHOOK_TOKEN")}
     environ.update(PYTHONUNBUFFERED="1", **(env or {}))
     command = [sys.executable, "-c", AS_ON_WINDOWS] if waitress else [sys.executable, "-m", "bot"]
     process = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", "0", *extra],
                                cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 20
-    seen = []
+    seen = [] if seen is None else seen
     while time.monotonic() < deadline:
         line = process.stdout.readline()
         if not line:
@@ -102,6 +103,17 @@ def test_serve_with_a_token_in_the_environment_demands_it(tmp_path):
     assert process.returncode == 0 and "t0ken" not in output
 
 
+def test_serve_says_how_many_broken_files_it_skipped_and_where_to_look(tmp_path, make_lessons):
+    root = make_lessons({"1": lesson_page("1"), "2": "", "3": "<html>no</html>"})
+    seen: list[str] = []
+    process, _ = start_server(tmp_path, "--lessons", str(root), seen=seen)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=15)
+    notes = [line for line in seen if "broken lesson files" in line]
+    assert len(notes) == 1
+    assert f"WARNING lessons: skipped 2 broken lesson files; 'lessons check {root}' says which and why" in notes[0]
+
+
 def test_serve_on_a_taken_port_is_a_one_line_error(tmp_path, monkeypatch):
     monkeypatch.delenv("LESSONS_CONFIG", raising=False)
     monkeypatch.chdir(tmp_path)
@@ -152,11 +164,24 @@ def test_tokens_in_secrets_mount_slack_with_the_client_on_slack_api_url(fake, bu
     assert fake.received("auth.test")
 
 
+@pytest.mark.parametrize("secrets, missing", [
+    (Secrets(slack_bot_token=BOT_TOKEN), "neither SLACK_SIGNING_SECRET"),
+    (Secrets(slack_signing_secret=SECRET), "SLACK_SIGNING_SECRET is set, but SLACK_BOT_TOKEN is not"),
+    (Secrets(slack_app_token="xapp-1-x"), "SLACK_APP_TOKEN is set, but SLACK_BOT_TOKEN is not"),
+])
+def test_slack_half_configured_is_a_warning_naming_what_is_missing(bundled, caplog, secrets, missing):
+    caplog.set_level(logging.INFO, logger="lessons.slack")
+    _, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)
+    assert slack is None and start_slack(slack, Settings(), secrets) is None
+    (record,) = [r for r in caplog.records if r.name == "lessons.slack"]
+    assert record.levelno == logging.WARNING and missing in record.getMessage()
+
+
 def test_slack_is_logged_off_or_on_and_socket_mode_survives_a_failure(fake, bundled, caplog):
     caplog.set_level(logging.INFO, logger="lessons.slack")
     _, off = build_app(Settings(), KnowledgeHolder(bundled), Secrets())
     assert start_slack(off, Settings(), Secrets()) is None
-    assert "Slack is off (SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET not set)" in caplog.text
+    assert "Slack is off (no SLACK_BOT_TOKEN)" in caplog.text
     secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_app_token="xapp-test", slack_api_url=fake.api_url)
     app, slack = build_app(Settings(), KnowledgeHolder(bundled), secrets)  # no signing secret: Socket Mode only
     assert all(rule.rule != "/slack/events" for rule in app.url_map.iter_rules())
@@ -168,3 +193,26 @@ def test_slack_is_logged_off_or_on_and_socket_mode_survives_a_failure(fake, bund
     finally:
         connection.close()
     assert caplog.text.count("Socket Mode could not connect") == 1
+
+
+def test_serve_with_a_damaged_state_file_says_so_and_keeps_searching(tmp_path):
+    (tmp_path / "data").mkdir()
+    damaged = b"not a database at all, " * 200
+    (tmp_path / "data" / "state.sqlite3").write_bytes(damaged)  # the default state.path, from the working folder
+    process, base = start_server(tmp_path)
+    try:
+        status, answer = post(base + "webhook", {"text": "herders"})
+        assert status == 200 and answer["results"]
+        with urllib.request.urlopen(base + "healthz", timeout=10) as response:
+            health = json.load(response)
+        assert health["status"] == "degraded" and "not a database" in health["state"]["message"]
+        status, refused = post(base + "api/feedback", {"question": "herders", "lesson_id": "252474",
+                                                      "vote": "helpful", "voter": "v"})
+        assert status == 503 and "damaged" in refused["detail"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+    output = process.stdout.read()  # through the reader start_server used: the lines it buffered too
+    assert "file is not a database" in output and "subscriptions and feedback answer that they are unavailable" \
+        in output and "Traceback" not in output
+    assert (tmp_path / "data" / "state.sqlite3").read_bytes() == damaged  # left for the operator, untouched

@@ -22,6 +22,7 @@ from ..conftest import free_port, lesson_page, wait_until
 from ..fakes.slack import BOT_TOKEN, HERDERS, SECRET, FakeSlack, dm, event_body, sign
 
 ADMIN = "admin-token-for-tests"
+TOKEN = "webhook-token-for-tests"
 REQUEST_TIMEOUT = 1.5
 
 
@@ -40,7 +41,7 @@ class Fleet:
         self.log = root / "serve.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k not in (
             "LESSONS_CONFIG", "WEBHOOK_TOKEN")}
-        env.update(ADMIN_TOKEN=ADMIN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
+        env.update(ADMIN_TOKEN=ADMIN, WEBHOOK_TOKEN=TOKEN, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
                    SLACK_API_URL=fake.api_url, PYTHONUNBUFFERED="1")
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(
@@ -81,7 +82,8 @@ class Fleet:
         return self.health()
 
     def ask(self, text: str) -> dict:
-        status, answer = self.post("webhook", json.dumps({"text": text}).encode(), {"Content-Type": "application/json"})
+        status, answer = self.post("webhook", json.dumps({"text": text}).encode(),
+                                   {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"})
         assert status == 200, answer
         return answer
 
@@ -161,6 +163,26 @@ def test_idle_and_slow_clients_hold_no_worker_and_are_let_go(fleet):
     finally:
         for sock in idle + slow:
             sock.close()
+
+
+def exchange(port: int, request: bytes) -> bytes:
+    """Send raw bytes, read the answer until the server closes."""
+    with socket.create_connection(("127.0.0.1", port), timeout=REQUEST_TIMEOUT + 10) as sock:
+        sock.sendall(request)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+        return answer
+
+
+def test_a_stranger_is_refused_on_the_headers_and_what_gunicorn_cannot_parse_is_json(fleet):
+    # A declared body that never comes: the answer cannot wait for it (the token is missing)
+    refused = exchange(fleet.port, b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: 1000\r\n\r\n{\"te")
+    assert refused.startswith(b"HTTP/1.1 401 ") and b'"missing_token"' in refused
+    garbled = exchange(fleet.port, b"GARBAGE\r\n\r\n")
+    status, _, body = garbled.partition(b"\r\n\r\n")
+    assert status.startswith(b"HTTP/1.1 400 ") and json.loads(body)["error"] == "bad_request"
 
 
 def test_a_slack_retry_is_answered_once_whichever_worker_it_reaches(fleet):

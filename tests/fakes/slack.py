@@ -23,9 +23,11 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
+from bot.recording import QuestionRecorder
 from bot.slack import build_slack_app
 from bot.slack.client import web_client
 from bot.slack.identity import BotIdentity
+from bot.state import StateStore
 from bot.web import create_app
 from knowledge import KnowledgeBase
 
@@ -57,8 +59,9 @@ class FakeSlack:
     """Start with `FakeSlack()` (or `FakeSlack(port)` to come up where the bot already looks),
     stop with `.close()`; `.api_url` is the SLACK_API_URL to use.
 
-    Faults: `fail_next[method]` lists the statuses of that method's next answers (429 comes with
-    Retry-After: `retry_after`, 1 unless a test says otherwise); `hold(method)` makes that
+    Faults: `channel_errors[channel]` is the error every post to that channel gets (200, ok false, as
+    Slack answers `not_in_channel`); `fail_next[method]` lists the statuses of that method's next
+    answers (429 comes with Retry-After: `retry_after`, 1 unless a test says otherwise); `hold(method)` makes that
     method's calls wait, unanswered and unrecorded, until the test sets the `threading.Event` it
     returns (so a test tells a finished call from a pending one, and releases it when it has looked).
     """
@@ -69,6 +72,7 @@ class FakeSlack:
         self.rate_limit_once: set[str] = set()  # channels whose next post gets 429 (Retry-After: retry_after)
         self.retry_after = 1  # seconds, as Slack says them in Retry-After
         self.fail_next: dict[str, list[int]] = {}
+        self.channel_errors: dict[str, str] = {}  # channel -> Slack's error for posts there ("not_in_channel")
         self.held: dict[str, threading.Event] = {}
         self._ts = itertools.count(1)
         self._changed = threading.Condition()
@@ -142,6 +146,8 @@ class FakeSlack:
         if method == "auth.test":
             return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "lessons",
                     "team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID}
+        if method == "chat.postMessage" and body.get("channel") in self.channel_errors:
+            return {"ok": False, "error": self.channel_errors[body["channel"]]}
         if method == "chat.postMessage":
             ts = f"1700000000.{next(self._ts):06d}"
             message = {"type": "message", "ts": ts, "bot_id": BOT_ID, "user": BOT_USER,
@@ -259,6 +265,7 @@ class Door:
 
     def __init__(self, fake: FakeSlack | None, kb: KnowledgeBase, settings: Settings | None = None, *,
                  api_url: str | None = None, auth_retry_after: float = 30.0, auth_wait: float = 1.0,
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None,
                  recent: Any = None) -> None:
         """`recent`: the de-duplication keys (default: this door's own `RecentKeys`)."""
         settings = settings or Settings()
@@ -269,8 +276,10 @@ class Door:
         api = web_client(secrets, retry_interval=FAST_RETRIES)
         self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
-                                    listener_executor=self.executor, recent=recent)
-        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt)
+                                    listener_executor=self.executor, questions=questions, state=state,
+                                    recent=recent)
+        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, questions=questions,
+                                state=state)
         self.client = self.flask.test_client()
         self.fake = fake
 

@@ -243,3 +243,8 @@ def test_two_lessons_of_one_evaluation_side_by_side_are_told_apart(kb_of):
     titles = {hit.lesson.id: hit.title for hit in kb.ask("migrant workers").hits}
     assert titles["1"] != titles["2"] and "1" in titles["1"] and "2" in titles["2"]
     assert titles["3"] == "Roads in Peru"  # a title shown once is left as it is
+
+
+def test_words_no_lesson_has_beside_a_theme_name_still_count(kb_of):
+    answer = kb_of(_themes_corpus()).ask("forced labour quarry blasting")  # a theme, and words of no lesson
+    assert "quarry" in answer.notice and "blasting" in answer.notice

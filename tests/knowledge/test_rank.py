@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from knowledge import SearchOptions
-from knowledge.rank import Scored, _top, has
+from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -69,9 +69,10 @@ def test_top_finds_the_largest_keys_at_any_length(size):
         assert sorted(key[found].tolist(), reverse=True) == sorted(key.tolist(), reverse=True)[:depth]
 
 
-def test_has_reads_sorted_lesson_numbers_and_dense_scores():
-    assert has(np.array([1, 4, 9], dtype=np.int32), 4) and not has(np.array([1, 4, 9], dtype=np.int32), 5)
-    assert has(np.array([0.0, 0.5], dtype=np.float32), 1) and not has(np.array([0.0, 0.5], dtype=np.float32), 0)
+def test_holds_reads_sorted_lesson_numbers_and_dense_scores():
+    page = np.array([4, 5, 9], dtype=np.int32)
+    assert holds(np.array([1, 4, 9], dtype=np.int32), page).tolist() == [True, False, True]
+    assert holds(np.array([0.0, 0.5], dtype=np.float32), np.array([1, 0])).tolist() == [True, False]
 
 
 def test_scored_keep_filters_matches_and_scores_together():
@@ -79,3 +80,52 @@ def test_scored_keep_filters_matches_and_scores_together():
     kept = scored.keep(np.array([True, False, True]))
     assert kept.matched.tolist() == [2, 7] and kept.scores.tolist() == [0.1, 0.3]
     assert kept.topic_share.tolist() == [1.0, 0.25]
+
+
+def test_grouping_can_be_asked_for_per_question(kb_of):
+    pages = {"1": lesson_page("1", eval_number="11", description="Cocoa cooperatives and child labour."),
+             "2": lesson_page("2", eval_number="11", description="Cocoa prices set by cooperatives."),
+             "3": lesson_page("3", eval_number="12", description="Cocoa farms joined cooperatives.")}
+    kb = kb_of(pages)
+    assert kb.ask("cocoa cooperatives").total == 3
+    grouped = kb.ask("cocoa cooperatives", group=True)
+    assert ids(grouped) == ["1", "3"] and grouped.total == 2
+    assert kb_of(pages, SearchOptions(group_by_evaluation=True)).ask("cocoa cooperatives", group=False).total == 3
+
+
+def close_pair(kb_of):
+    """Two lessons that match a question almost equally, and one that does not match it."""
+    return kb_of({"1": lesson_page("1", description="Cocoa cooperatives trained farmers in the north."),
+                  "2": lesson_page("2", description="Cocoa cooperatives trained many farmers."),
+                  "3": lesson_page("3", description="Roads were repaired in the dry season.")})
+
+
+def test_a_boost_reorders_matching_lessons_within_its_bound(kb_of):
+    kb = close_pair(kb_of)
+    plain = kb.ask("cocoa cooperatives farmers")
+    first, second = ids(plain)
+    assert plain.hits[0].score / plain.hits[1].score < BOOST_LIMITS[1]  # close enough to be reordered
+    boosted = kb.ask("cocoa cooperatives farmers", boosts={second: 1.2})
+    assert ids(boosted) == [second, first]
+    demoted = kb.ask("cocoa cooperatives farmers", boosts={first: 0.8})
+    assert ids(demoted) == [second, first]
+    by_second = {h.lesson.id: h.score for h in boosted.hits}[second]
+    assert by_second == pytest.approx({h.lesson.id: h.score for h in plain.hits}[second] * 1.2, rel=1e-3)
+
+
+def test_a_boost_is_held_within_its_limits_and_never_adds_a_lesson(kb_of):
+    kb = close_pair(kb_of)
+    plain = {h.lesson.id: h.score for h in kb.ask("cocoa cooperatives farmers").hits}
+    huge = kb.ask("cocoa cooperatives farmers", boosts={"1": 1000.0, "2": 0.0, "3": 1000.0, "unknown": 5.0})
+    scores = {h.lesson.id: h.score for h in huge.hits}
+    assert set(scores) == {"1", "2"} and huge.total == 2  # lesson 3 does not match, whatever its boost
+    assert scores["1"] == pytest.approx(plain["1"] * BOOST_LIMITS[1], rel=1e-3)
+    assert scores["2"] == pytest.approx(plain["2"] * BOOST_LIMITS[0], rel=1e-3)
+    assert kb.ask("cocoa cooperatives farmers", boosts={}).hits == kb.ask("cocoa cooperatives farmers").hits
+
+
+def test_scored_boosted_scales_only_the_named_matched_lessons():
+    scored = Scored(np.array([2, 5, 7]), np.array([1.0, 1.0, 1.0], dtype=np.float32), [], np.ones(3))
+    out = scored.boosted({5: 1.1, 6: 1.2, 7: 9.0})
+    assert out.matched.tolist() == [2, 5, 7]
+    assert out.scores.tolist() == pytest.approx([1.0, 1.1, BOOST_LIMITS[1]])

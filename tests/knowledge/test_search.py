@@ -55,3 +55,29 @@ def test_related_lists_the_most_similar_lessons(kb_of):
     related = [h.lesson.id for h in kb.related("1")]
     assert related[:2] == ["2", "4"] and "1" not in related
     assert kb.related("nope") == []
+
+
+def test_every_way_of_typing_one_question_is_understood_the_same(bundled):
+    ways = ["lessons on social insurance for herders", "Lessons on SOCIAL insurance for herders?",
+            "socail insurance for herders"]
+    assert {bundled.ask(way).understood for way in ways} == {"social insurance herders"}
+    assert bundled.ask("herders social insurance").understood == "herders social insurance"  # the order stays
+
+
+def test_the_understood_question_keeps_its_filters_places_and_unknown_words(bundled):
+    filtered = bundled.ask("child labour country:Philippines")
+    assert filtered.understood == 'child labour country:"Philippines"'
+    assert ("country", "Philippines") in filtered.named
+    place = bundled.ask("TVET reform in Bangladesh")
+    assert place.understood == "tvet reform Bangladesh" and place.named == (("country", "Bangladesh"),)
+    nothing = bundled.ask("quantum blockchain")
+    assert nothing.total == 0 and nothing.understood == "quantum blockchain" and not nothing.partial
+
+
+def test_an_answer_that_misses_part_of_the_question_is_partial(bundled):
+    whole = bundled.ask("herders social insurance")
+    assert whole.total and not whole.partial
+    missing_topic = bundled.ask("herders tvet")  # no lesson has both; the best has one
+    assert missing_topic.total and missing_topic.partial
+    unknown_word = bundled.ask("herders social insurance blockchain")  # "blockchain" is in no lesson
+    assert unknown_word.total and unknown_word.partial

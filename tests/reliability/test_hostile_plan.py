@@ -39,7 +39,7 @@ WEBHOOK_CASES = [
     ("H1 empty", json.dumps({"text": ""}), {400}, "empty_query"),
     ("H2 whitespace", json.dumps({"text": "   \t\n  "}), {400}, "empty_query"),
     ("H3 100 KB query", json.dumps({"text": "a" * 100_000}), {413}, None),
-    ("H4 at the cap", json.dumps({"text": "herders " + "a" * (LIMIT - 8)}), {200}, None),
+    ("H4 at the cap", json.dumps({"text": ("herders " + "social protection " * LIMIT)[:LIMIT]}), {200}, None),
     ("H4 over the cap", json.dumps({"text": "a" * (LIMIT + 1)}), {400}, "query_too_long"),
     ("H5 control chars", json.dumps({"text": "herders\x00\x01\x1b[31m\x7f"}), {200, 400}, None),
     ("H6 broadcast mentions", json.dumps({"text": "<!channel> <!here> <!everyone> <!subteam^S1> herders"}),

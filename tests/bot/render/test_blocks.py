@@ -23,6 +23,7 @@ from bot.render.blocks import (
     home_view,
     narrowing,
 )
+from bot.render.buttons import ACTION_CITE, ACTION_SIMILAR
 from knowledge import Answer, Hit, Lesson
 
 URL = "https://webapps.ilo.org/ievaldiscovery/lessons/{}"
@@ -123,12 +124,14 @@ def test_more_share_and_narrowing_buttons_carry_query_and_page():
     assert message["metadata"]["event_payload"] == {"q": "herders", "o": 5, "total": 12}
 
 
-def test_static_copy_has_no_buttons_and_names_who_shared():
+def test_static_copy_has_no_buttons_and_names_who_shared_without_notifying_them():
     a = answer([hit()], total=9)
-    message = answer_message(a, buttons=False, shared_by="U123ABC")
+    message = answer_message(a, buttons=False, shared_by="ana")
     assert not all_buttons(message)
-    assert "<@U123ABC> shared:" in json.dumps(message["blocks"][0])
-    assert "<@" not in json.dumps(answer_message(a, buttons=False, shared_by="<!channel>")["blocks"])
+    assert "Shared by ana:" in json.dumps(message["blocks"][0])
+    assert "<@" not in json.dumps(message)  # a mention would notify the sharer of their own share
+    hostile = json.dumps(answer_message(a, buttons=False, shared_by="<!channel> <@U1>")["blocks"])
+    assert "<!channel>" not in hostile and "<@" not in hostile
 
 
 def test_narrowing_skips_filters_already_applied_and_values_with_quotes():
@@ -146,8 +149,9 @@ def test_narrowing_never_builds_a_query_over_the_limit():
 def test_button_values_stay_within_slacks_limit():
     assert encode_value('"' * 1500, 0) is None
     a = answer([hit()], query='"' * 1500, total=20)
-    message = answer_message(a, share=True)
-    assert not all_buttons(message)
+    message = answer_message(a, share=True, grouped=False)
+    # Only the buttons whose value does not carry the question are left: Cite and Similar lessons.
+    assert {b["action_id"] for b in all_buttons(message)} == {ACTION_CITE, ACTION_SIMILAR}
     assert_within_limits(message)
 
 

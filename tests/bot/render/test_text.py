@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.render.data import answer_to_dict
 from bot.render.text import answer_to_markdown, answer_to_text
-from knowledge import Answer, Hit, KnowledgeBase, Lesson
+from knowledge import Answer, Hit, KnowledgeBase, Lesson, narrowed
 
 from ...conftest import lesson_page
 
@@ -43,7 +43,8 @@ def test_json_and_text_show_corrections_facets_summary_field_and_notice(make_les
     assert result["id"] == "1" and result["summary_field"] == "challenges"
     assert result["matched_terms"] == ["herders", "insurance"]
     assert {"id", "title", "url", "eval_url", "country", "region", "themes", "summary", "score"} <= set(result)
-    assert data["facets"]["country"] == [{"value": "Mongolia", "count": 1}]
+    assert data["facets"]["country"] == [{"value": "Mongolia", "count": 1, "query": narrowed(answer.query,
+                                                                                          "country", "Mongolia")}]
     text = answer_to_text(answer)
     assert "herdres → herders" in text and "(challenges)" in text and "country: Mongolia (1)" in text
 

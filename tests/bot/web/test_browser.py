@@ -4,25 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import urllib.request
-from pathlib import Path
 
 import pytest
 
 from ...conftest import lesson_page
 from ..test_serve import start_server
+from .conftest import console_errors
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-INSTALL = "install them with: sudo apt-get install -y chromium chromium-driver (.ci/run does this in CI)"
-#: Chromium as root in a container: no sandbox, no GPU, and nothing that reaches the network.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1280,900"]
 
 
 def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
@@ -44,27 +35,6 @@ def server(tmp_path):
     process.communicate(timeout=15)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    """One headless Chromium for the module (starting one costs seconds)."""
-    profile = tmp_path_factory.mktemp("chromium") / "profile"
-    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-    if missing:  # CI installs them; on a developer machine, say how rather than skip in silence
-        pytest.fail(f"the browser test needs {' and '.join(missing)}: {INSTALL}", pytrace=False)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(20)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
-
-
 def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -72,6 +42,7 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     browser.get(server)
+    console_errors(browser)  # what earlier pages logged is not this page's
     box = browser.find_element(By.ID, "q")
     assert browser.switch_to.active_element == box  # the box has focus: type straight away
     box.send_keys("lessons on social insurance for herders", Keys.ENTER)
@@ -87,6 +58,7 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     assert marks == markdown_bold_words(server, "lessons on social insurance for herders", link.get_attribute("href"))
     assert "of" in browser.find_element(By.ID, "status").text
     assert "?q=lessons+on+social+insurance+for+herders" in browser.current_url  # shareable
+    assert console_errors(browser) == []  # no 404 (the favicon is there), no refused script or style
 
     browser.get(server + "?q=" + "herders country:Mongolia".replace(" ", "+"))  # a shared address
     wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: Mongolia"))
@@ -94,25 +66,79 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, ".card")
 
 
-def test_lesson_text_is_shown_as_text_never_as_markup(tmp_path, make_lessons, browser):
+def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_path, make_lessons, browser):
+    """One server for two checks (a start costs seconds): WEBHOOK_TOKEN set, hostile lesson text."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as seen
     from selenium.webdriver.support.ui import WebDriverWait
 
     hostile = '<img src=x onerror="document.title=1">Herders <b>bold</b>'
     page = lesson_page("7", title=hostile, description="Herders & <script>document.title=2</script> insurance.")
     page = page.replace("https://webapps.ilo.org/ievaldiscovery/eval/99999", "javascript:document.title=3")
-    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})))
+    process, base = start_server(tmp_path, "--lessons", str(make_lessons({"7": page})),
+                                 env={"WEBHOOK_TOKEN": "t0ken"})
     try:
         browser.get(base + "?q=herders")
-        card = WebDriverWait(browser, 15).until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        wait = WebDriverWait(browser, 15)
+        token = wait.until(seen.visibility_of_element_located((By.ID, "token-value")))
+        assert "token" in browser.find_element(By.ID, "status").text
+        token.send_keys("wrong", Keys.ENTER)
+        wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "not this server's"))
+        browser.find_element(By.ID, "token-value").send_keys("t0ken", Keys.ENTER)
+        card = wait.until(seen.presence_of_element_located((By.CSS_SELECTOR, ".card")))
+        assert not browser.find_element(By.ID, "token").is_displayed()
         assert hostile in card.find_element(By.CSS_SELECTOR, "h2").text
         assert "<script>" in card.find_element(By.CSS_SELECTOR, "blockquote").text
         assert not card.find_elements(By.CSS_SELECTOR, "img, b, script")
         assert [a.get_attribute("href") for a in card.find_elements(By.CSS_SELECTOR, "a")] == [
             "https://webapps.ilo.org/ievaldiscovery/lessons/7", "https://webapps.ilo.org/ievaldiscovery/lessons/7",
-            base + "api/lessons/7"]  # the javascript: evaluation link is plain text
+            base + "lessons/7", base + "lessons/7#similar", base + "api/lessons/7"]  # javascript: stays plain text
         assert browser.title == "Lessons learned search"
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=15)
+
+
+def test_the_page_cites_votes_groups_narrows_and_opens_a_lesson_with_similar_ones(server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(browser, 15)
+    browser.get(server + "?q=child+labour")
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "7 lessons"))
+    card = browser.find_elements(By.CSS_SELECTOR, ".card")[0]
+    lesson_id = card.get_attribute("data-id")
+
+    card.find_element(By.CSS_SELECTOR, "button.cite").click()  # the citation shows, copied or selected
+    shown = card.find_element(By.CSS_SELECTOR, "pre.citation")
+    wait.until(lambda _: shown.is_displayed() and "Citation" in card.find_element(By.CSS_SELECTOR, ".said").text)
+    assert shown.text.startswith(f"Lesson learned {lesson_id}, from the evaluation")
+
+    helpful = card.find_element(By.CSS_SELECTOR, 'button[data-vote="helpful"]')
+    helpful.click()
+    wait.until(lambda _: card.find_element(By.CSS_SELECTOR, ".said").text == "Thanks: noted as helpful.")
+    assert helpful.get_attribute("aria-pressed") == "true"
+
+    browser.find_element(By.ID, "group").click()  # one lesson per evaluation
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "6 lessons"))
+    assert "group=1" in browser.current_url
+
+    facet = browser.find_element(By.CSS_SELECTOR, "#facets a[data-query]")
+    value = facet.text.rsplit(" (", 1)[0]
+    facet.click()
+    wait.until(seen.text_to_be_present_in_element((By.ID, "status"), "country: "))
+    assert browser.find_element(By.ID, "q").get_attribute("value").startswith("child labour country:")
+    assert value.split()[0] in browser.find_element(By.ID, "status").text
+
+    browser.get(server + f"lessons/{lesson_id}")
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    browser.find_element(By.CSS_SELECTOR, 'button[data-copy="cite-bibtex"]').click()
+    wait.until(lambda _: "BibTeX" in browser.find_element(By.ID, "copied").text)
+    similar = browser.find_elements(By.CSS_SELECTOR, "#similar .card a")
+    assert len(similar) == 5
+    target = similar[0].get_attribute("href")
+    similar[0].click()
+    wait.until(lambda _: browser.current_url == target)
+    assert browser.find_element(By.CSS_SELECTOR, "main.lesson").get_attribute("data-id") == target.rsplit("/", 1)[1]

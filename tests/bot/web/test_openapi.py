@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bot.config import Secrets, Settings
+from bot.state import StateStore
 from bot.web import create_app
 
 #: One or more real requests per operation: (method, path, keyword arguments of the test client).
@@ -20,12 +21,32 @@ CALLS = [
     ("post", "/webhook", {"data": "x" * 70_000, "content_type": "application/json", "headers": AUTH}),
     ("post", "/webhook", {"data": "text=x", "content_type": "text/plain", "headers": AUTH}),
     ("get", "/webhook", {}),
-    ("get", "/api/search?q=herders&limit=2", {}),
-    ("get", "/api/search?q=herders&limit=0", {}),
+    ("get", "/api/search?q=herders&limit=2", {"headers": AUTH}),
+    ("get", "/api/search?q=herders&limit=0", {"headers": AUTH}),
+    ("get", "/api/search?q=herders", {}),
     ("delete", "/api/search", {}),
+    ("get", "/api/search?q=cocoa&group=1", {}),
+    ("get", "/api/search?q=cocoa&group=maybe", {}),
     ("get", "/api/lessons/252474", {}),
     ("get", "/api/lessons/nope", {}),
     ("post", "/api/lessons/252474", {}),
+    ("get", "/api/lessons/252474/similar?limit=3", {}),
+    ("get", "/api/lessons/252474/similar?limit=0", {}),
+    ("get", "/api/lessons/nope/similar", {}),
+    ("post", "/api/lessons/252474/similar", {}),
+    ("get", "/lessons/252474", {}),
+    ("get", "/lessons/nope", {}),
+    ("post", "/lessons/252474", {}),
+    ("post", "/api/feedback", {"json": {"question": "herders", "lesson_id": "252474", "vote": "helpful",
+                                        "voter": "v1"}, "headers": AUTH}),
+    ("post", "/api/feedback", {"data": {"question": "herders", "lesson_id": "252474", "vote": "-1", "voter": "v2"},
+                               "headers": AUTH}),
+    ("post", "/api/feedback", {"json": {"question": "herders", "lesson_id": "nope", "vote": "helpful",
+                                        "voter": "v1"}, "headers": AUTH}),
+    ("post", "/api/feedback", {"json": {"question": "herders", "lesson_id": "252474", "vote": "meh",
+                                        "voter": "v1"}, "headers": AUTH}),
+    ("post", "/api/feedback", {"json": {"question": "herders"}, "headers": {"Authorization": "Bearer wrong"}}),
+    ("get", "/api/feedback", {}),
     ("get", "/healthz", {}),
     ("post", "/healthz", {}),
     ("get", "/", {}),
@@ -38,12 +59,35 @@ CALLS = [
     ("post", "/admin/reload", {"headers": {"Authorization": "Bearer wrong"}}),
     ("get", "/admin/reload", {}),
     ("put", "/openapi.json", {}),
+    ("get", "/favicon.ico", {}),
+    ("get", "/admin", {}),
+    ("get", "/admin?since=0", {}),
+    ("post", "/admin/login", {"data": {"token": "wrong"}}),
+    ("post", "/admin/login", {"data": {"token": "admin"}}),
+    ("post", "/admin/logout", {}),
+    ("get", "/admin/report", {}),
+    ("get", "/admin/report?since=7", {"headers": {"Authorization": "Bearer admin"}}),
+    ("get", "/admin/report?since=x", {"headers": {"Authorization": "Bearer admin"}}),
 ]
 
 
 @pytest.fixture(scope="module")
-def app(bundled):
-    return create_app(Settings(), bundled, secrets=Secrets(webhook_token="t", admin_token="admin"))
+def app(bundled, tmp_path_factory):
+    state = StateStore(tmp_path_factory.mktemp("state") / "state.sqlite3")
+    yield create_app(Settings(), bundled, secrets=Secrets(webhook_token="t", admin_token="admin"), state=state)
+    state.close()
+
+
+def test_a_state_store_that_cannot_be_used_answers_503_as_described(bundled, spec, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    broken = create_app(Settings(), bundled, state=StateStore(tmp_path / "file" / "state.sqlite3"))
+    response = broken.test_client().post("/api/feedback", json={"question": "herders", "lesson_id": "252474",
+                                                                 "vote": "helpful", "voter": "v1"})
+    assert response.status_code == 503 and response.get_json()["error"] == "state_unavailable"
+    assert_matches(spec, response.get_json(), {"$ref": "#/components/schemas/Error"})
+    health = broken.test_client().get("/healthz").get_json()
+    assert health["status"] == "degraded" and not health["state"]["ok"]
+    assert_matches(spec, health, {"$ref": "#/components/schemas/Health"})
 
 
 @pytest.fixture(scope="module")

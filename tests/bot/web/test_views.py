@@ -127,10 +127,45 @@ def test_webhook_reads_the_holder_so_a_reload_is_seen(make_lessons):
     ('{"text": "herders", "offset": -1}', "invalid_query"),
     ('{"text": "   "}', "empty_query"),
     ('{"text": "herders", "offset": "' + "9" * 5000 + '"}', "invalid_payload"),
+    ('{"text": "herders", "offset": 1000000000000000000000000000000}', "invalid_payload"),  # as a string: 400 too
+    ('{"text": "herders", "limit": -1000000000000000000}', "invalid_payload"),
+    ('{"text": "\\"a b\\" \\"c d\\" \\"e f\\" \\"g h\\" \\"i j\\" \\"k l\\""}', "too_many_phrases"),
 ])
 def test_webhook_bad_bodies_are_400_json(client, body, code):
     response = client.post("/webhook", data=body, content_type="application/json")
     assert_error(response, 400, code)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-32-be"])
+def test_json_in_another_encoding_than_utf8_is_invalid_json(client, encoding):
+    body = json.dumps({"text": "herders"}).encode(encoding)
+    assert_error(client.post("/webhook", data=body, content_type="application/json"), 400, "invalid_json")
+
+
+def test_json_with_a_utf8_byte_order_mark_is_read(client):
+    body = b"\xef\xbb\xbf" + json.dumps({"text": "herders"}).encode()
+    assert client.post("/webhook", data=body, content_type="application/json").status_code == 200
+
+
+def test_a_json_limit_must_be_a_number_while_forms_and_query_strings_send_digits(client):
+    """JSON has numbers, and the OpenAPI schema says integer: "3" there is refused, with the fix in the
+    detail. A form or a query string has only text, so "3" is the number 3 there."""
+    response = client.post("/webhook", json={"text": "herders", "limit": "3"})
+    assert_error(response, 400, "invalid_payload")
+    assert response.get_json()["detail"] == "'limit' must be a JSON number, not text: send \"limit\": 3"
+    assert_error(client.post("/webhook", json={"text": "herders", "offset": "1"}), 400, "invalid_payload")
+    assert len(client.post("/webhook", json={"text": "herders", "limit": 3}).get_json()["results"]) == 3
+    assert len(client.post("/webhook", data={"text": "herders", "limit": "3"}).get_json()["results"]) == 3
+    assert len(client.get("/api/search?q=herders&limit=3").get_json()["results"]) == 3
+
+
+def test_the_icon_is_served_where_browsers_look(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/vnd.microsoft.icon"
+    assert icon.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    page = client.get("/").text
+    assert '<link rel="icon" href="/static/favicon.svg"' in page
+    assert client.get("/static/favicon.svg").mimetype == "image/svg+xml"
 
 
 def test_webhook_form_without_text_or_with_a_bad_limit_is_400(client):
@@ -234,6 +269,16 @@ def test_api_lesson_gives_every_field(client):
 def test_api_unknown_lesson_is_404_json(client):
     body = assert_error(client.get("/api/lessons/nope"), 404, "not_found")
     assert "nope" in body["detail"]
+    long_id = "7" * 10_000
+    body = assert_error(client.get("/api/lessons/" + long_id), 404, "not_found")
+    assert "7" * 200 not in body["detail"] and "10,000 characters" in body["detail"]
+
+
+def test_no_redirect_points_at_the_host_the_client_named(client):
+    for path in ("/static//app.js", "/api//search?q=herders", "/api/lessons//252474", "/static/./app.js"):
+        response = client.get(path, headers={"Host": "evil.example"})
+        assert "evil.example" not in response.headers.get("Location", ""), path
+        assert response.status_code != 308
 
 
 def test_api_search_is_the_cli_object(client):
