@@ -4,20 +4,25 @@ The key is exact: the question as typed and every option of the search (page, gr
 feedback boosts, summaries or not), and the cache belongs to one knowledge base at a time: the
 first look with another (after a reload) drops every entry, so an answer never comes from lessons
 a reload replaced. Bounded twice, by entries and by an estimate of their bytes (least recently used
-first), so hostile questions cannot grow it. The Markdown text of an answer is kept beside it,
-built the first time a door that sends it asks.
+first), so hostile questions cannot grow it. What a door renders from a kept answer (its JSON
+object, its Markdown text) is kept beside it, built the first time a door asks (`rendered`).
 """
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from knowledge import Answer, KnowledgeBase
 
-#: What an answer is reckoned to weigh beside its text: the objects around the strings.
-_ANSWER_BYTES, _HIT_BYTES = 2048, 1024
+#: What an answer is reckoned to weigh beside its text (the objects around the strings, and what
+#: is rendered from it).
+_ANSWER_BYTES, _HIT_BYTES = 4096, 3072
+#: The renderings kept for one answer (a door's JSON and Markdown, one per day for the dated ones).
+_RENDERINGS = 4
+
+Rendered = TypeVar("Rendered")
 
 
 class AnswerCache:
@@ -26,7 +31,7 @@ class AnswerCache:
     def __init__(self, max_entries: int = 2048, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._entries: OrderedDict[Hashable, tuple[Answer, int]] = OrderedDict()
-        self._markdown: dict[int, tuple[Answer, str]] = {}
+        self._rendered: dict[int, tuple[Answer, dict[Hashable, Any]]] = {}
         self._bytes = 0
         self._kb: KnowledgeBase | None = None
         self._lock = threading.Lock()
@@ -48,17 +53,21 @@ class AnswerCache:
         self._keep(kb, key, answer)
         return answer
 
-    def markdown(self, answer: Answer, render: Callable[[Answer], str]) -> str:
-        """`render(answer)`, built once for an answer the cache holds."""
+    def rendered(self, answer: Answer, how: Hashable, build: Callable[[], Rendered]) -> Rendered:
+        """`build()`, the rendering `how` of `answer`, made once while the cache holds the answer
+        (the value is shared: a door must not change it)."""
         with self._lock:
-            kept = self._markdown.get(id(answer))
+            kept = self._rendered.get(id(answer))
+            if kept is not None and kept[0] is answer and how in kept[1]:
+                return kept[1][how]
+        value = build()
+        with self._lock:
+            kept = self._rendered.get(id(answer))
             if kept is not None and kept[0] is answer:
-                return kept[1]
-        text = render(answer)
-        with self._lock:
-            if any(entry is answer for entry, _ in self._entries.values()):
-                self._markdown[id(answer)] = (answer, text)
-        return text
+                if len(kept[1]) >= _RENDERINGS:
+                    kept[1].clear()
+                kept[1][how] = value
+        return value
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -76,17 +85,21 @@ class AnswerCache:
             if kb is not self._kb:
                 return  # asked of lessons a reload has replaced meanwhile
             old = self._entries.pop(key, None)
-            self._bytes += size - (old[1] if old else 0)
+            if old is not None:
+                self._bytes -= old[1]
+                self._rendered.pop(id(old[0]), None)
+            self._bytes += size
             self._entries[key] = (answer, size)
+            self._rendered[id(answer)] = (answer, {})
             while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
                 dropped, weight = self._entries.popitem(last=False)[1]
                 self._bytes -= weight
-                self._markdown.pop(id(dropped), None)
+                self._rendered.pop(id(dropped), None)
 
     def _follow(self, kb: KnowledgeBase) -> None:
         if kb is not self._kb:
             self._entries.clear()
-            self._markdown.clear()
+            self._rendered.clear()
             self._bytes = 0
             self._kb = kb
 

@@ -88,7 +88,7 @@ class WebDoor:
         (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
         data, answer = self.answer("webhook", fields, "text", strings=request.mimetype in FORM_TYPES)
-        return jsonify({**data, "text": self.answers.markdown(answer, answer_to_markdown)})
+        return jsonify({**data, "text": self.answers.rendered(answer, "markdown", lambda: answer_to_markdown(answer))})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
@@ -104,8 +104,12 @@ class WebDoor:
                         name=name, strings=strings, group=group)
         self.logged(door, explained.answer, started)
         grouped = self.settings.search.group_by_evaluation if group is None else group
-        data = answer_to_dict(explained.answer, grouped=grouped, accessed=today(), feedback=explained.feedback)
-        return data, explained.answer
+        answer, notes, accessed = explained.answer, explained.feedback, today()
+
+        def data() -> dict[str, Any]:
+            return answer_to_dict(answer, grouped=grouped, accessed=accessed, feedback=notes)
+
+        return (data() if notes else self.answers.rendered(answer, ("json", grouped, accessed), data)), answer
 
     def lesson(self, lesson_id: str) -> Response:
         """One lesson, every field, and its citations in every format; 404 for an unknown id."""

@@ -96,7 +96,7 @@ def test_the_cache_holds_at_most_its_entries_and_bytes_least_recently_used_first
     assert len(off) == 0
 
 
-def test_the_markdown_of_a_kept_answer_is_built_once(bundled):
+def test_what_is_rendered_from_a_kept_answer_is_built_once(bundled):
     cache, built = AnswerCache(), []
 
     def render(answer: Answer) -> str:
@@ -104,5 +104,10 @@ def test_the_markdown_of_a_kept_answer_is_built_once(bundled):
         return f"**{answer.query}**"
 
     answer = cache.ask(bundled, "herders")
-    assert cache.markdown(answer, render) == cache.markdown(cache.ask(bundled, "herders"), render)
+    again = cache.ask(bundled, "herders")
+    assert cache.rendered(answer, "markdown", lambda: render(answer)) == \
+        cache.rendered(again, "markdown", lambda: render(again))
     assert built == ["herders"]
+    other = AnswerCache(max_entries=0).ask(bundled, "herders")  # not kept: rendered every time
+    AnswerCache().rendered(other, "markdown", lambda: render(other))
+    assert built == ["herders", "herders"]
