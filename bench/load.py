@@ -257,13 +257,14 @@ def main() -> int:
     parser.add_argument("--out", default=str(RESULTS / "load"), help="results path without suffix")
     args = parser.parse_args()
     ensure_wrk()
+    load_before = os.getloadavg()[0]
     script = Path(tempfile.mkdtemp()) / "post.lua"
     script.write_text(LUA % ", ".join(json.dumps(q) for q in QUERIES))
     rows = [row for size in args.sizes for row in measure(size, corpus(size), args, script)]
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
                             cwd=ROOT).stdout.strip()
     machine = (f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-               f"load average before {os.getloadavg()[0]:.1f}; wrk on the same cores")
+               f"load average {load_before:.1f} when the run began; wrk on the same cores")
     Path(args.out + ".json").write_text(json.dumps({"commit": commit, "machine": machine, "rows": rows}, indent=2))
     text = "\n".join([
         f"# Load: `lessons serve` against a minimal Flask app, {args.connections} connections, "
