@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)  ## create .venv and install the package with its test tools
 
-run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (Slack too when its tokens are set)
+run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (HOST=, PORT=), one worker per core
 	$(BIN)/lessons serve$(if $(HOST), --host $(HOST))$(if $(PORT), --port $(PORT))
 
 lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)

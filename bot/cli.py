@@ -54,6 +54,7 @@ config), which `lessons serve` writes; the same report is on the admin page, /ad
     "serve": """examples:
   lessons serve
   lessons serve --host 0.0.0.0 --port 8080 --lessons ./lessons
+  lessons serve --workers 4             # four processes (default: one per core)
   SLACK_BOT_TOKEN=xoxb-... SLACK_SIGNING_SECRET=... lessons serve
 
 Slack switches on from the environment (never from config.yaml):
@@ -72,8 +73,9 @@ Other secrets, also from the environment only:
   ADMIN_TOKEN     enables the admin page /admin (the question report) and POST /admin/reload
                   (with "Authorization: Bearer <token>")
 
-Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch.
-A failed reload keeps the lessons that were serving; GET /healthz shows its outcome.
+Reload the lessons without a restart: kill -HUP <pid>, POST /admin/reload, or --watch; each
+reaches every worker. A failed reload keeps the lessons that were serving; GET /healthz shows
+its outcome and the lessons generation each worker serves.
 After each reload, Slack subscriptions hear of the new lessons that match them.
 
 Subscriptions and feedback votes live in one SQLite file, state.path in the config (default
@@ -141,12 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
     stats.add_argument("--json", action="store_true", help="print the counts as JSON")
 
-    serve = add("serve", "Serve the web webhook and page, and Slack when its tokens are set.")
-    serve.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
-    serve.add_argument("--host", help="address to listen on (default: server.host)")
-    serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
-    serve.add_argument("--watch", action="store_true", default=None,
-                       help="reload when lesson files appear, change or go away (default: lessons.watch)")
+    _serve_options(add("serve", "Serve the web webhook and page, and Slack when its tokens are set."), lessons_help)
 
     report = add("report", "What people asked and did not find, from the question log.")
     report.add_argument("--since", type=_positive, default=DEFAULT_SINCE_DAYS, metavar="DAYS",
@@ -164,6 +161,18 @@ def _positive(text: str) -> int:
     if not text.strip().isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
     return int(text)
+
+
+def _serve_options(serve: argparse.ArgumentParser, lessons_help: str) -> None:
+    """The options of `lessons serve`."""
+    serve.add_argument("--lessons", action="append", metavar="PATH", help=lessons_help)
+    serve.add_argument("--host", help="address to listen on (default: server.host)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: server.port)")
+    serve.add_argument("--watch", action="store_true", default=None,
+                       help="reload when lesson files appear, change or go away (default: lessons.watch)")
+    serve.add_argument("--workers", type=int, metavar="N",
+                       help="worker processes sharing the lessons, under gunicorn (default: server.workers, "
+                       "0 = one per core); on Windows one waitress process serves instead")
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:

@@ -49,18 +49,54 @@ class LessonsSettings:
 
 @dataclass(frozen=True)
 class ServerSettings:
-    """The HTTP server behind the web door and Slack's HTTP mode."""
+    """The HTTP server behind the web door and Slack's HTTP mode: processes, threads, and the
+    limits that keep it answering while slow or idle clients hold connections open."""
 
     host: str = "127.0.0.1"
     port: int = 8080
-    threads: int = 8
+    #: Worker processes under gunicorn (0: one per core); one waitress process where gunicorn cannot run.
+    workers: int = 0
+    threads: int = 2
     max_body_bytes: int = 64 * 1024
+    #: Open connections one worker holds at most (idle, being read, answered or kept alive).
+    worker_connections: int = 2048
+    #: Connections the system queues for the workers beyond those.
+    backlog: int = 2048
+    #: Seconds an idle kept-alive connection stays open for the client's next request.
+    keepalive: int = 5
+    #: Seconds a client has to send a whole request (headers and body) once connected.
+    request_timeout: float = 10.0
+    #: Seconds requests in progress may take to finish on SIGTERM or when a reload replaces workers.
+    graceful_timeout: int = 5
+    #: The longest request line (method, path and query) and header block, and how many headers.
+    limit_request_line: int = 8190
+    max_header_bytes: int = 32 * 1024
+    limit_request_fields: int = 100
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
             raise ValueError(f"port: must be between 0 and 65535, got {self.port}")
-        _at_least("threads", self.threads, 1)
-        _at_least("max_body_bytes", self.max_body_bytes, 1)
+        for name in ("threads", "max_body_bytes", "worker_connections", "backlog", "limit_request_fields"):
+            _at_least(name, getattr(self, name), 1)
+        if not 256 <= self.limit_request_line <= 8190:
+            raise ValueError(f"limit_request_line: must be between 256 and 8190, got {self.limit_request_line}")
+        _at_least("max_header_bytes", self.max_header_bytes, 1024)
+        for name in ("request_timeout", "graceful_timeout"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name}: must be more than 0 seconds, got {getattr(self, name)}")
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """Bounded caches, each per worker process: memory stays flat whatever the questions."""
+
+    #: Answers kept, already rendered, keyed by question, page and lessons generation (0: off).
+    answers: int = 2048
+    #: The most memory those answers may take, in bytes.
+    answer_bytes: int = 32 * 1024 * 1024
+
+    def __post_init__(self) -> None:
+        _at_least("answer_bytes", self.answer_bytes, 0)
 
 
 @dataclass(frozen=True)
@@ -141,6 +177,7 @@ class Settings:
     lessons: LessonsSettings = field(default_factory=LessonsSettings)
     search: SearchOptions = field(default_factory=SearchOptions)
     server: ServerSettings = field(default_factory=ServerSettings)
+    cache: CacheSettings = field(default_factory=CacheSettings)
     rate_limit: RateLimitSettings = field(default_factory=RateLimitSettings)
     slack: SlackSettings = field(default_factory=SlackSettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)

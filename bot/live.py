@@ -7,6 +7,7 @@ Broken files in an otherwise good load are skipped and named, as at start-up.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import signal
@@ -15,8 +16,11 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from knowledge import BUNDLED_LESSONS, DEFAULT_MAX_FILE_BYTES, KnowledgeBase, SearchOptions, lesson_files
+
+from .merged import MergedRuns, SignalBridge
 
 log = logging.getLogger("lessons.reload")
 
@@ -39,17 +43,30 @@ class ReloadResult:
 
 class KnowledgeHolder:
     """Holds the serving `KnowledgeBase` and the outcome of the latest reload. A request reads
-    `.kb` once and uses that object to the end, so a swap mid-request never mixes two of them."""
+    `.kb` once and uses that object to the end, so a swap mid-request never mixes two of them.
+
+    `generation` counts the knowledge bases served: 1 at start, one more at each swap. Caches key
+    on it, and /healthz shows it (per worker, so a mix of old and new is visible).
+    """
 
     def __init__(self, kb: KnowledgeBase) -> None:
-        self._kb = kb
+        self._serving = (kb, 1)  # one reference, so a reader never pairs a base with another's generation
         self._last_reload: ReloadResult | None = None
         self._lock = threading.Lock()
 
     @property
     def kb(self) -> KnowledgeBase:
         """The knowledge base serving now."""
-        return self._kb
+        return self._serving[0]
+
+    @property
+    def generation(self) -> int:
+        """How many knowledge bases this holder has served, this one included."""
+        return self._serving[1]
+
+    def serving(self) -> tuple[KnowledgeBase, int]:
+        """The knowledge base serving now and its generation, read together."""
+        return self._serving
 
     @property
     def last_reload(self) -> ReloadResult | None:
@@ -59,8 +76,15 @@ class KnowledgeHolder:
     def swap(self, kb: KnowledgeBase) -> KnowledgeBase:
         """Serve `kb` from now on; returns the one it replaced."""
         with self._lock:
-            old, self._kb = self._kb, kb
+            old, generation = self._serving
+            self._serving = (kb, generation + 1)
             return old
+
+    def health(self) -> dict[str, object]:
+        """What /healthz adds about reloads: the generation served, by whom, and the last reload."""
+        last = self.last_reload
+        return {"generation": self.generation, "workers": [{"pid": os.getpid(), "generation": self.generation}],
+                "reload": last.to_dict() if last is not None else None}
 
     def record(self, result: ReloadResult) -> None:
         """Keep the outcome of a reload, for /healthz."""
@@ -72,14 +96,16 @@ def as_holder(kb: KnowledgeBase | KnowledgeHolder) -> KnowledgeHolder:
     return kb if isinstance(kb, KnowledgeHolder) else KnowledgeHolder(kb)
 
 
-ReloadListener = Callable[[KnowledgeBase, KnowledgeBase], None]
+ReloadListener = Callable[[KnowledgeBase, KnowledgeBase], object]
 
 
 class Reloader:
-    """Rebuilds the knowledge base from `paths` and swaps it into `holder`; one reload at a time.
+    """Rebuilds the knowledge base from `paths` and swaps it into `holder`. One reload runs at a
+    time; asks that arrive during one merge into a single follow-up (`bot.merged`).
 
     After each successful swap it calls its listeners with (old, new) knowledge bases, on the reloading
     thread (a listener with slow work hands it to a thread of its own); a listener that fails is logged.
+    With workers, the reload is the master's (`bot.workers`), which calls them in its loading process.
     """
 
     def __init__(
@@ -96,7 +122,7 @@ class Reloader:
         self.options = options
         self.max_file_bytes = max_file_bytes
         self.clock = clock
-        self._lock = threading.Lock()
+        self.runs: MergedRuns[ReloadResult] = MergedRuns(self._reload_now, name="lessons-reload")
         self._listeners: list[ReloadListener] = []
 
     def add_listener(self, listener: ReloadListener) -> None:
@@ -104,38 +130,61 @@ class Reloader:
         self._listeners.append(listener)
 
     def reload(self) -> ReloadResult:
-        """Load again and swap when the load is usable; never raises."""
-        with self._lock:
-            started = time.perf_counter()
-            old = self.holder.kb
-            try:
-                self._check_roots()
-                kb = KnowledgeBase.from_paths(self.paths, options=self.options or old.options,
-                                              max_file_bytes=self.max_file_bytes)
-                if not len(kb) and len(old):
-                    raise ReloadError(f"no lessons found in {_names(self.paths)}")
-            except ReloadError as error:
-                result = self._fail(str(error), len(old), started)
-            except Exception as error:  # a bug in a new load must not take the old one down
-                result = self._fail(f"{type(error).__name__}: {error}", len(old), started)
-            else:
-                self.holder.swap(kb)
-                for problem in kb.report.problems():
-                    log.warning("reload skipped %s", problem)
-                result = ReloadResult(True, len(kb), len(kb.report.skipped),
-                                      seconds=time.perf_counter() - started, at=self.clock())
-                log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
-                         len(kb), len(old), result.skipped, result.seconds)
-                self._tell(old, kb)
-            self.holder.record(result)
-            return result
+        """Reload and return the outcome of a reload that started after this call; never raises.
+        Calls made while a reload runs share the one follow-up reload."""
+        result = self.runs.run()
+        assert result is not None  # _reload_now never raises, and run() waits without a timeout
+        return result
 
-    def _tell(self, old: KnowledgeBase, new: KnowledgeBase) -> None:
+    def request(self) -> None:
+        """Ask for a reload without waiting (signals, the watcher); merged like `reload`."""
+        self.runs.ask()
+
+    def _reload_now(self) -> ReloadResult:
+        old = self.holder.kb
+        kb, result = self.load()
+        if kb is not None:
+            self.holder.swap(kb)
+            self.tell(old, kb)
+            del kb
+        del old
+        gc.collect()  # the old knowledge base holds reference cycles: free it now, not at some later collection
+        self.holder.record(result)
+        return result
+
+    def load(self) -> tuple[KnowledgeBase | None, ReloadResult]:
+        """Build the new knowledge base beside the serving one: (it, the outcome), or (None, why
+        not) when it must not replace the serving one. Never raises; swaps nothing."""
+        started = time.perf_counter()
+        old = self.holder.kb
+        try:
+            self._check_roots()
+            kb = KnowledgeBase.from_paths(self.paths, options=self.options or old.options,
+                                          max_file_bytes=self.max_file_bytes)
+            if not len(kb) and len(old):
+                raise ReloadError(f"no lessons found in {_names(self.paths)}")
+        except ReloadError as error:
+            return None, self._fail(str(error), len(old), started)
+        except Exception as error:  # a bug in a new load must not take the old one down
+            return None, self._fail(f"{type(error).__name__}: {error}", len(old), started)
+        for problem in kb.report.problems():
+            log.warning("reload skipped %s", problem)
+        result = ReloadResult(True, len(kb), len(kb.report.skipped),
+                              seconds=time.perf_counter() - started, at=self.clock())
+        log.info("reloaded: %d lessons (was %d), %d files skipped, %.2fs",
+                 len(kb), len(old), result.skipped, result.seconds)
+        return kb, result
+
+    def tell(self, old: KnowledgeBase, new: KnowledgeBase) -> list[object]:
+        """Call the listeners after a swap; returns what they returned (a listener handing its work
+        to a thread returns the `Future`, which a process about to exit waits for)."""
+        returned: list[object] = []
         for listener in self._listeners:
             try:
-                listener(old, new)
+                returned.append(listener(old, new))
             except Exception:  # a listener's bug must not fail the reload that already happened
                 log.exception("a reload listener failed")
+        return returned
 
     def _fail(self, reason: str, serving: int, started: float) -> ReloadResult:
         message = f"reload failed, still serving the {serving} lessons loaded before: {reason}"
@@ -154,6 +203,16 @@ class Reloader:
                 raise ReloadError(f"cannot read {root}: {error.strerror or error}") from None
 
 
+class Reloads(Protocol):
+    """What a door needs to reload the lessons: `reload` asks and waits for the outcome,
+    `request` only asks. `Reloader` does it in this process; `bot.workers.RemoteReloader` asks
+    the master process of the workers."""
+
+    def reload(self) -> ReloadResult: ...
+
+    def request(self) -> None: ...
+
+
 class ReloadError(Exception):
     """A load that must not replace the serving knowledge base."""
 
@@ -162,18 +221,12 @@ def _names(paths: Sequence[Path]) -> str:
     return ", ".join(str(p) for p in paths)
 
 
-def reload_in_background(reloader: Reloader) -> threading.Thread:
-    """Run a reload on its own thread, so a signal handler or request returns at once."""
-    thread = threading.Thread(target=reloader.reload, name="lessons-reload", daemon=True)
-    thread.start()
-    return thread
-
-
 def install_sighup(reloader: Reloader) -> bool:
-    """Reload on SIGHUP (where the platform has it); returns whether the handler was installed."""
+    """Reload on SIGHUP (where the platform has it), merged like every ask; returns whether the
+    handler was installed."""
     if not hasattr(signal, "SIGHUP") or threading.current_thread() is not threading.main_thread():
         return False
-    signal.signal(signal.SIGHUP, lambda signum, frame: reload_in_background(reloader))
+    signal.signal(signal.SIGHUP, SignalBridge(reloader.runs).handler)
     return True
 
 
@@ -195,11 +248,15 @@ class Watcher:
 
     def check(self) -> ReloadResult | None:
         """Reload when anything changed since the last look; returns the reload's result, if any."""
+        return self.reloader.reload() if self.changed() else None
+
+    def changed(self) -> bool:
+        """Whether a lesson file appeared, changed or went away since the last look."""
         now = snapshot(self.reloader.paths)
         if now == self._seen:
-            return None
+            return False
         self._seen = now
-        return self.reloader.reload()
+        return True
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="lessons-watch", daemon=True)

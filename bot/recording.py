@@ -33,6 +33,8 @@ log = logging.getLogger("lessons.questions")
 
 #: Records waiting for the writer; beyond this, new ones are dropped (and counted) rather than held.
 QUEUE_CAPACITY = 1000
+#: The most records the writer puts in one transaction.
+BATCH = 200
 #: How often an idle writer wakes to see whether the daily purge is due.
 IDLE_WAKE_SECONDS = 3600.0
 #: A channel in Slack's markup, `<#C0123|name>`: its name must not reach the log.
@@ -150,19 +152,35 @@ class QuestionRecorder:
             if record is None:
                 return
             if record is not _IDLE:
-                self._write(record)
+                self._write([record, *self._queued(BATCH - 1)])
 
-    def _write(self, record: Entry) -> None:
+    def _queued(self, most: int) -> list[Entry]:
+        """Up to `most` more records already waiting (the one that stops the writer stays queued)."""
+        taken: list[Entry] = []
+        while len(taken) < most:
+            try:
+                record = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if record is None:
+                self._queue.put_nowait(None)
+                break
+            taken.append(record)
+        return taken
+
+    def _write(self, records: list[Entry]) -> None:
+        """Write records in one transaction: under load, what queued while the last one was written."""
         try:
-            self.questions.record(**record._asdict())
+            self.questions.record_many([record._asdict() for record in records])
         except StateUnavailable:
-            self._drop("the state store is unavailable")
+            for _ in records:
+                self._drop("the state store is unavailable")
         except Exception:
-            log.exception("could not write a question to the log")
-            self.dropped += 1
+            log.exception("could not write %d question(s) to the log", len(records))
+            self.dropped += len(records)
         finally:
             with self._idle:
-                self._pending -= 1
+                self._pending -= len(records)
                 self._idle.notify_all()
 
     def _drop(self, why: str) -> None:

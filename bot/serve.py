@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import errno
 import logging
+import os
 import signal
 import threading
 from typing import TYPE_CHECKING, Any, TextIO
 
-from knowledge import warm_language
+from knowledge import KnowledgeBase, warm_language
 
 from .config import Secrets, ServerSettings, Settings
-from .live import KnowledgeHolder, Reloader, Watcher, install_sighup, snapshot
+from .listen import allow_connections, bind, listen_error, url_host
+from .live import KnowledgeHolder, Reloader, Reloads, Watcher, install_sighup, snapshot
 from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
 from .net import is_loopback
@@ -43,7 +44,10 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     paths = list(args.lessons or settings.lessons.paths)
     watch = args.watch if getattr(args, "watch", None) is not None else settings.lessons.watch
     before_load = snapshot(paths) if watch else None  # a file written during the load is then seen
-    holder = KnowledgeHolder(load_kb(paths, settings, err))
+    workers = worker_count(getattr(args, "workers", None), server)
+    prefork = gunicorn_runs()
+    server = allow_connections(server)
+    holder = _holder(load_kb(paths, settings, err), prefork)  # the holder's reference only: a reload frees it
     warm_language()  # the English word list, read once here rather than on the first question
     for problem in holder.kb.report.problems():
         log.warning("skipped %s", problem)
@@ -57,17 +61,22 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     from .web import Gate
 
     gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
-    app, slack = build_app(settings, holder, secrets, reloader, state=state, questions=questions, gate=gate)
+    asks = _remote(holder) if prefork else reloader  # with workers, POST /admin/reload asks the master
+    app, slack = build_app(settings, holder, secrets, asks, state=state, questions=questions, gate=gate)
     post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
+    if prefork:
+        watcher = Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None
+        return _serve_workers(settings, server, secrets, (holder, reloader, state, questions), (app, slack, gate),
+                              workers, watcher)
     wsgi = _wsgi_server(app, server, gate)
     start_question_log(questions, state, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
-        log.info("serving %d lessons on http://%s:%s/ (%d threads)", len(holder.kb), _url_host(host), port,
-                 server.threads)
+        log.info("serving %d lessons on http://%s:%s/ (one process of %d threads)", len(holder.kb),
+                 url_host(host), port, server.threads)
     check_state(state)
     if install_sighup(reloader):
         log.info("SIGHUP reloads the lessons")
@@ -86,7 +95,78 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
     return 0
 
 
-def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloader | None = None, *,
+def worker_count(asked: int | None, server: ServerSettings) -> int:
+    """Worker processes to run: --workers, else `server.workers`, else (0) one per core."""
+    count = asked if asked is not None else server.workers
+    if count < 0:
+        raise UsageError(f"--workers: must be 0 (one per core) or more, got {count}")
+    if count:
+        return count
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def gunicorn_runs() -> bool:
+    """Whether gunicorn can serve here (it needs fork: Unix, not Windows). Where it cannot, one
+    waitress process serves, with `server.threads` threads, whatever --workers says."""
+    if not hasattr(os, "fork"):
+        return False
+    try:
+        import gunicorn  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _holder(kb: KnowledgeBase, prefork: bool) -> KnowledgeHolder:
+    if prefork:
+        from .workers import SharedHolder, SharedStatus
+
+        return SharedHolder(kb, SharedStatus())
+    return KnowledgeHolder(kb)
+
+
+def _remote(holder: KnowledgeHolder) -> Reloads:
+    from .workers import RemoteReloader, SharedHolder
+
+    assert isinstance(holder, SharedHolder)
+    return RemoteReloader(holder.status)
+
+
+def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets, served: tuple[Any, ...],
+                   apps: tuple[Flask, App | None, Gate], workers: int, watcher: Watcher | None) -> int:
+    """Serve with `workers` processes under gunicorn (see `bot.workers`): the master binds, says
+    whether Slack is on and checks the state file; each worker connects Socket Mode (when set)
+    and writes its own question log."""
+    from .workers import serve_with_workers
+
+    holder, reloader, state, questions = served
+    app, slack, gate = apps
+    listeners = bind(server)  # here, for a one-line error; gunicorn would retry, then exit
+    start_slack(slack, settings, secrets, connect=False)
+    if questions is not None:
+        log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
+                 settings.questions.retention_days)
+
+    def in_each_worker() -> Any:
+        connection = start_slack(slack, settings, secrets, quiet=True) if secrets.slack_app_token else None
+
+        def leaving() -> None:
+            if connection is not None:
+                connection.close()
+            if questions is not None:
+                questions.close()  # the questions still queued are written
+
+        return leaving
+
+    try:
+        return serve_with_workers(app, holder, reloader, server, workers, listeners, watcher=watcher,
+                                  in_each_worker=in_each_worker, early=gate.early,
+                                  when_listening=lambda: check_state(state))
+    finally:
+        state.close()
+
+
+def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloads | None = None, *,
               state: StateStore | None = None, questions: QuestionRecorder | None = None,
               gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
@@ -94,7 +174,7 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
     Both doors log their questions to `questions`; `state` (the state file) goes to every door: the
-    admin page, feedback votes, subscriptions.
+    admin page, feedback votes, subscriptions, and Slack's retry keys (shared by every worker).
     """
     from .web import create_app
 
@@ -102,8 +182,10 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
     http_mode = bool(secrets.slack_bot_token and secrets.slack_signing_secret)
     if http_mode or (secrets.slack_bot_token and secrets.slack_app_token):
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
+        from .slack.dedup import SharedKeys
 
-        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state)
+        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state,
+                                recent=SharedKeys(state) if state is not None else None)
     app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
                      questions=questions, gate=gate)
     return app, slack
@@ -121,7 +203,8 @@ def start_question_log(questions: QuestionRecorder | None, state: StateStore, se
 
 def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:
     """With Slack on, post to the subscriptions the new lessons each reload by `reloader` brings (give it
-    the reloader that really reloads: the one process that swaps in new lessons)."""
+    the reloader that really reloads: the one process that swaps in new lessons; with workers, the
+    master's, whose loading process posts them)."""
     if slack is None:
         return
     from .slack.alerts import SubscriptionAlerts
@@ -140,18 +223,21 @@ def check_state(store: StateStore) -> None:
                   "unavailable until it is fixed; searching goes on (see /healthz)", health.message)
 
 
-def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0) -> Any:
-    """Say in one log line whether Slack is on; connect `slack` by Socket Mode when SLACK_APP_TOKEN
-    is set. Returns the `SocketMode` connection (close it at shutdown) or None."""
+def start_slack(slack: App | None, settings: Settings, secrets: Secrets, *, retry_after: float = 30.0,
+                connect: bool = True, quiet: bool = False) -> Any:
+    """Say in one log line whether Slack is on (unless `quiet`); connect `slack` by Socket Mode when
+    SLACK_APP_TOKEN is set (and `connect`). Returns the `SocketMode` connection (close it at
+    shutdown) or None. With workers, the master says and each worker connects."""
     if slack is None:
-        level, message = slack_off(secrets)
-        slack_log.log(level, message)
+        if not quiet:
+            level, message = slack_off(secrets)
+            slack_log.log(level, message)
         return None
-    if secrets.slack_signing_secret:
+    if secrets.slack_signing_secret and not quiet:
         from .slack import EVENTS_PATH
 
         slack_log.info("Slack is on: events, %s and buttons at POST %s", settings.slack.command, EVENTS_PATH)
-    if not secrets.slack_app_token:
+    if not secrets.slack_app_token or not connect:
         return None
     from .slack import start_socket_mode
 
@@ -193,8 +279,14 @@ def _wsgi_server(app: Flask, server: ServerSettings, gate: Gate) -> Any:
     from .web.early import refuse_early
 
     try:
-        wsgi = waitress.create_server(app, host=server.host, port=server.port, threads=server.threads,
-                                      ident="lessons", max_request_body_size=server.max_body_bytes + 1)
+        wsgi = waitress.create_server(
+            app, host=server.host, port=server.port, threads=server.threads, ident="lessons",
+            max_request_body_size=server.max_body_bytes + 1, connection_limit=server.worker_connections,
+            backlog=server.backlog, channel_timeout=max(server.request_timeout, server.keepalive),
+            cleanup_interval=max(1, min(30, int(server.request_timeout / 2))),
+            max_request_header_size=server.max_header_bytes,
+            asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
+        )
     except (OSError, ValueError) as error:  # waitress raises ValueError for a host it cannot resolve
         raise UsageError(listen_error(server.host, server.port, error)) from None
     refuse_early(wsgi, gate)
@@ -215,18 +307,6 @@ def exposure_warning(host: str, secrets: Secrets) -> str:
         return ""
     return (f"listening on {host} without WEBHOOK_TOKEN: anyone who can reach this port can use "
             f"/webhook; set WEBHOOK_TOKEN or listen on 127.0.0.1")
-
-
-def listen_error(host: str, port: int, error: OSError | ValueError) -> str:
-    """One line saying why the server cannot listen, and what to do."""
-    where = f"{_url_host(host)}:{port}"
-    if isinstance(error, ValueError):
-        return f"cannot listen on {where}: no such address here; use an IP address of this machine or localhost"
-    if error.errno == errno.EADDRINUSE:
-        return f"cannot listen on {where}: the port is already in use (another server?); choose one with --port"
-    if error.errno == errno.EACCES:
-        return f"cannot listen on {where}: permission denied (ports below 1024 need privileges); choose one with --port"
-    return f"cannot listen on {where}: {error.strerror or error}"
 
 
 class _stop_on_signals:
@@ -255,7 +335,3 @@ def _addresses(wsgi: Any) -> list[tuple[str, Any]]:
     if hasattr(wsgi, "effective_listen"):  # waitress's MultiSocketServer (e.g. "localhost")
         return list(wsgi.effective_listen)
     return [(wsgi.effective_host, wsgi.effective_port)]
-
-
-def _url_host(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host

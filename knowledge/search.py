@@ -58,8 +58,10 @@ class Searcher:
         self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)
         self.ranker = Ranker(self.index, options, self.facets.evaluation)
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
-        self.cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(
-            lambda doc: cut_sentences(self.lessons[doc]))
+        self.cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(self._cut)
+
+    def _cut(self, doc: int) -> Cut:
+        return cut_sentences(self.lessons[doc])
 
     def understand(self, raw: str) -> Understanding:
         """What the search makes of a raw query (see `understand.Interpreter`)."""

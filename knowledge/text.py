@@ -58,10 +58,21 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
-@lru_cache(maxsize=200_000)
+#: Stems kept for the words met most recently (lesson words repeat; a few MB at most). Longer
+#: words are stemmed afresh each time: rare in lessons, they are how a hostile question would
+#: fill the cache with big entries.
+STEM_CACHE_WORDS = 50_000
+STEM_CACHE_MAX_CHARS = 24
+
+
+@lru_cache(maxsize=STEM_CACHE_WORDS)
+def _cached_stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
 def stem(word: str) -> str:
     """The Snowball (Porter2) English stem of one folded word."""
-    return _stemmer.stemWord(word)
+    return _cached_stem(word) if len(word) <= STEM_CACHE_MAX_CHARS else _stemmer.stemWord(word)
 
 
 def stem_all(folded_words: list[str]) -> list[str]:

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from knowledge import Answer, KnowledgeBase
 
+from ..answer_cache import AnswerCache
 from ..state import Feedback, StateStore, StateUnavailable, Tally
 
 log = logging.getLogger("lessons.feedback")
@@ -61,13 +62,15 @@ class FeedbackRanking:
     """Asks the knowledge base with the votes for the question; without a store, or switched off, a
     plain search. A store that fails costs the boost, never the answer."""
 
-    def __init__(self, state: StateStore | None, enabled: bool = True) -> None:
+    def __init__(self, state: StateStore | None, enabled: bool = True, answers: AnswerCache | None = None) -> None:
+        """`answers`: where answers already given are kept (`bot.answer_cache`; None: every time asked)."""
         self.feedback = Feedback(state) if state is not None and enabled else None
+        self.answers = answers
 
     def ask(self, kb: KnowledgeBase, query: str, limit: int | None = None, offset: int = 0, *,
             group: bool | None = None, explain: bool = True) -> Explained:
         """The answer to `query`, moved by the votes on it. Raises `QueryError` as `kb.ask` does."""
-        plain = kb.ask(query, limit=limit, offset=offset, group=group, explain=explain)
+        plain = self._ask(kb, query, limit=limit, offset=offset, group=group, explain=explain)
         if self.feedback is None or not plain.hits:
             return Explained(plain, NO_NOTES)
         try:
@@ -77,7 +80,7 @@ class FeedbackRanking:
         boosts = {lesson: f for lesson, tally in tallies.items() if (f := factor(tally)) != 1.0}
         if not boosts:
             return Explained(plain, NO_NOTES)
-        moved = kb.ask(query, limit=limit, offset=offset, group=group, explain=explain, boosts=boosts)
+        moved = self._ask(kb, query, limit=limit, offset=offset, group=group, explain=explain, boosts=boosts)
         before = {hit.lesson.id: plain.offset + n for n, hit in enumerate(plain.hits, 1)}
         notes = {}
         for hit in moved.hits:
@@ -87,3 +90,6 @@ class FeedbackRanking:
                 notes[lesson] = FeedbackNote(tally.helpful, tally.not_helpful, tally.distinct_voters,
                                              boosts[lesson], before.get(lesson))
         return Explained(moved, MappingProxyType(notes))
+
+    def _ask(self, kb: KnowledgeBase, query: str, **options: object) -> Answer:
+        return self.answers.ask(kb, query, **options) if self.answers is not None else kb.ask(query, **options)

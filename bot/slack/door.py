@@ -5,12 +5,12 @@ one `SlackDoor`. Each listener only turns a Slack request into a question and po
 `bot.render.blocks` renders; the query and page of every follow-up travel inside the buttons (and
 message metadata), so any process can serve a click.
 
-The one piece of process memory is `RecentKeys`, a small bounded cache of the keys already
-answered: event ids, message timestamps, and the signature of every signed request (a replayed
-slash command or click carries the same one). It makes de-duplication per process: Slack's
-retries, the double delivery of a mention and a replay are dropped by the process that saw the
-first copy. `build_slack_app(recent=...)` takes any `Claims` instead, such as a store every
-worker process shares.
+The one piece of memory is the keys already answered: event ids, message timestamps, and the
+signature of every signed request (a replayed slash command or click carries the same one).
+`bot.serve` passes `dedup.SharedKeys`, kept in the state file every worker shares, so Slack's
+retries, the double delivery of a mention and a replay are dropped whichever process they reach;
+without it (`build_slack_app(recent=None)`) a small bounded `RecentKeys` drops those that reach the
+process that saw the first copy.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .feedback import question_key
 from .store import StateStore
@@ -85,16 +85,27 @@ class QuestionLog:
                at: float | None = None) -> None:
         """Log one answered question. `door` is a short name ("slack", "web", "api", "cli"); the understood
         question is stored case folded, as feedback stores it, so reports group both the same way."""
+        self.record_many([{"door": door, "typed": typed, "understood": understood, "filters": filters,
+                           "total": total, "top_ids": top_ids, "nothing_found": nothing_found,
+                           "latency_ms": latency_ms, "at": at}])
+
+    def record_many(self, entries: Sequence[Mapping[str, Any]]) -> None:
+        """Log several answered questions (each with the arguments of `record`) in one transaction: a
+        busy server's writer takes what has queued up at once."""
+        rows = [self._row(**entry) for entry in entries]
+        with self.store.write() as connection:
+            connection.executemany("""INSERT INTO questions (at, door, typed, understood, filters, total, top_ids,
+                                      nothing_found, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", rows)
+
+    def _row(self, *, door: str, typed: str, understood: str, filters: Mapping[str, FilterValue], total: int,
+             top_ids: Sequence[str], nothing_found: bool, latency_ms: float, at: float | None = None) -> tuple:
         if not _DOOR.match(door):
             raise ValueError(f"door must be a short lower-case name, not {door!r}")
         clean_filters = {str(k): (scrub(v) if isinstance(v, str) else [scrub(x) for x in v])
                          for k, v in sorted(filters.items())}
-        row = (self.store.clock() if at is None else at, door, scrub(typed), question_key(scrub(understood)),
-               json.dumps(clean_filters, ensure_ascii=False), int(total),
-               json.dumps([str(i) for i in top_ids[:MAX_TOP_IDS]]), int(bool(nothing_found)), float(latency_ms))
-        with self.store.write() as connection:
-            connection.execute("""INSERT INTO questions (at, door, typed, understood, filters, total, top_ids,
-                                  nothing_found, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", row)
+        return (self.store.clock() if at is None else at, door, scrub(typed), question_key(scrub(understood)),
+                json.dumps(clean_filters, ensure_ascii=False), int(total),
+                json.dumps([str(i) for i in top_ids[:MAX_TOP_IDS]]), int(bool(nothing_found)), float(latency_ms))
 
     def purge_older_than(self, days: float) -> int:
         """Delete questions asked more than `days` ago (the retention); how many were deleted."""

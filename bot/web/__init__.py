@@ -12,11 +12,12 @@ from flask import Flask
 from knowledge import KnowledgeBase
 
 from ..config import Secrets, Settings
-from ..live import KnowledgeHolder, Reloader, as_holder
+from ..live import KnowledgeHolder, Reloader, Reloads, as_holder
 from ..recording import QuestionRecorder
 from ..state import StateStore
 from .admin import register_admin
 from .dashboard import register_dashboard
+from .fastjson import OrjsonProvider
 from .feedback import register_feedback
 from .gate import Gate, register_gate
 from .lessons import register_lessons
@@ -33,7 +34,7 @@ def create_app(
     kb: KnowledgeBase | KnowledgeHolder,
     *,
     secrets: Secrets | None = None,
-    reloader: Reloader | None = None,
+    reloader: Reloads | None = None,
     slack: App | None = None,
     state: StateStore | None = None,
     questions: QuestionRecorder | None = None,
@@ -57,6 +58,7 @@ def create_app(
         reloader = Reloader(holder, settings.lessons.paths, options=settings.search,
                             max_file_bytes=settings.lessons.max_file_bytes)
     app = Flask("lessons", root_path=str(Path(__file__).parent), static_folder="static")
+    app.json = OrjsonProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = settings.server.max_body_bytes
     # No redirect ever points elsewhere: Werkzeug would answer `//x` with a 308 to `http://<Host>/x`.
     app.url_map.merge_slashes = False

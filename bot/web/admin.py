@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from flask import Flask, jsonify
 
-from ..live import Reloader
+from ..live import Reloads
 from .http import ApiError, require_bearer
 
 #: The least time between two reloads over HTTP; more often gets 429.
@@ -31,7 +31,7 @@ class _OncePer:
             return True
 
 
-def register_admin(app: Flask, reloader: Reloader, admin_token: str, *,
+def register_admin(app: Flask, reloader: Reloads, admin_token: str, *,
                    clock: Callable[[], float] = time.monotonic) -> None:
     """Mount the reload endpoint. Without an admin token it answers 403: reload over HTTP is off."""
     limit = _OncePer(MIN_INTERVAL_SECONDS, clock)

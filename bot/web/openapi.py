@@ -308,7 +308,8 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
                 "Report": REPORT,
                 "Similar": SIMILAR,
                 "Vote": VOTE,
-                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload", "state"], {
+                "Health": _object(["status", "lessons", "loaded_at", "skipped", "reload", "state", "generation",
+                                   "workers"], {
                     "status": {"type": "string", "enum": ["ok", "degraded"],
                                "description": "degraded: searching works, the state store does not"},
                     "lessons": {"type": "integer"},
@@ -316,7 +317,15 @@ def openapi_spec(app: Flask, settings: Settings) -> dict[str, Any]:
                     "skipped": {"type": "integer", "description": "files skipped at the last load"},
                     "reload": {"type": ["object", "null"], "description": "the last reload (null before any)"},
                     "state": {"type": ["object", "null"], "description": "the state store: ok, message (the "
-                              "error when not ok), path, schema_version; null when the server keeps none"}}),
+                              "error when not ok), path, schema_version; null when the server keeps none"},
+                    "generation": {"type": "integer", "description": "the lessons generation this process "
+                                   "serves: 1 at start, one more after each successful reload"},
+                    "serving_generation": {"type": "integer",
+                                           "description": "with workers: the generation the master serves"},
+                    "workers": {"type": "array", "description": "each worker process and the generation it serves "
+                                "(old and new both listed while a reload replaces them)",
+                                "items": _object(["pid", "generation"], {"pid": {"type": "integer"},
+                                                                         "generation": {"type": "integer"}})}}),
                 "Reload": _object(["ok", "lessons", "skipped", "error", "seconds", "at"], {
                     "ok": {"type": "boolean"}, "lessons": {"type": "integer", "description": "lessons serving now"},
                     "skipped": {"type": "integer"}, "error": _string("why the reload kept the old lessons"),

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from knowledge import Answer, KnowledgeBase, QueryError
 
+from ..answer_cache import AnswerCache
 from ..config import Settings
 from ..features.access import today
 from ..features.ranking import Explained, FeedbackRanking
@@ -60,7 +61,8 @@ class WebDoor:
                  questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
         self.holder, self.settings, self.questions = holder, settings, questions
         self.state = state
-        self.ranking = FeedbackRanking(state, settings.feedback.ranking)
+        self.answers = AnswerCache(settings.cache.answers, settings.cache.answer_bytes)
+        self.ranking = FeedbackRanking(state, settings.feedback.ranking, self.answers)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""
@@ -71,22 +73,22 @@ class WebDoor:
         return current_app.send_static_file("favicon.ico")
 
     def healthz(self) -> Response:
-        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, and the last
-        reload's outcome (`reload`, null before the first), so a failed reload is visible, and the state
-        file's (`state`; `status` is "degraded" when it cannot be used: searching still works)."""
-        kb, last = self.holder.kb, self.holder.last_reload
+        """Liveness plus what is loaded: `status`, `lessons`, `loaded_at`, `skipped`, the lessons
+        `generation` this process serves and each worker's (`workers`), the last reload's outcome
+        (`reload`, null before the first), so a failed reload or a mixed state is visible, and the
+        state file's (`state`; `status` is "degraded" when it cannot be used: searching still works)."""
+        kb = self.holder.kb
         state = self.state.health() if self.state is not None else None
         return jsonify(status="ok" if state is None or state.ok else "degraded", lessons=len(kb),
                        loaded_at=kb.loaded_at, skipped=len(kb.report.skipped),
-                       reload=last.to_dict() if last is not None else None,
-                       state=state.to_dict() if state is not None else None)
+                       state=state.to_dict() if state is not None else None, **self.holder.health())
 
     def webhook(self) -> Response:
         """Answer `text` (JSON or form-encoded) with the `--json` object plus a Markdown `text`
         (the token was checked before: see `bot.web.gate`)."""
         fields = read_fields(self.settings.server.max_body_bytes)
         data, answer = self.answer("webhook", fields, "text", strings=request.mimetype in FORM_TYPES)
-        return jsonify({**data, "text": answer_to_markdown(answer)})
+        return jsonify({**data, "text": self.answers.rendered(answer, "markdown", lambda: answer_to_markdown(answer))})
 
     def search(self) -> Response:
         """`GET /api/search?q=...`: the same object as `lessons search --json` (the page uses it)."""
@@ -94,15 +96,20 @@ class WebDoor:
 
     def answer(self, door: str, fields: Any, name: str, *, strings: bool) -> tuple[dict[str, Any], Answer]:
         """The JSON answer to the question in `fields[name]` (with `limit`, `offset`, `group`), moved by
-        feedback and logged, and the answer itself."""
+        feedback and logged, and the answer itself (the same question and page asked of the same
+        lessons comes from `self.answers`)."""
         started = time.perf_counter()
         group = flag(fields.get("group"), "group")
         explained = ask(self.ranking, self.holder.kb, fields.get(name), fields.get("limit"), fields.get("offset"),
                         name=name, strings=strings, group=group)
         self.logged(door, explained.answer, started)
         grouped = self.settings.search.group_by_evaluation if group is None else group
-        data = answer_to_dict(explained.answer, grouped=grouped, accessed=today(), feedback=explained.feedback)
-        return data, explained.answer
+        answer, notes, accessed = explained.answer, explained.feedback, today()
+
+        def data() -> dict[str, Any]:
+            return answer_to_dict(answer, grouped=grouped, accessed=accessed, feedback=notes)
+
+        return (data() if notes else self.answers.rendered(answer, ("json", grouped, accessed), data)), answer
 
     def lesson(self, lesson_id: str) -> Response:
         """One lesson, every field, and its citations in every format; 404 for an unknown id."""

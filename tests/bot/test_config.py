@@ -60,8 +60,8 @@ def test_empty_section_keeps_defaults():
 
 @pytest.mark.parametrize("raw, message", [
     ({"serch": {}},
-     "c.yaml: serch: unknown key (known keys here: feedback, lessons, logging, questions, rate_limit, search, "
-     "server, slack, state)"),
+     "c.yaml: serch: unknown key (known keys here: cache, feedback, lessons, logging, questions, rate_limit, "
+     "search, server, slack, state)"),
     ({"server": {"prot": 1}}, "c.yaml: server.prot: unknown key"),
     ({"server": {"port": "eighty"}}, "c.yaml: server.port: expected a whole number, got text 'eighty'"),
     ({"server": {"port": True}}, "c.yaml: server.port: expected a whole number, got true/false"),
@@ -71,6 +71,12 @@ def test_empty_section_keeps_defaults():
     (["x"], "c.yaml: the top level: expected a mapping of keys, got a list"),
     ({"server": {"port": 70000}}, "c.yaml: server.port: must be between 0 and 65535, got 70000"),
     ({"server": {"threads": 0}}, "c.yaml: server.threads: must be at least 1, got 0"),
+    ({"server": {"workers": -2}}, "c.yaml: server.workers: must not be negative, got -2"),
+    ({"server": {"request_timeout": 0}}, "c.yaml: server.request_timeout: must be more than 0 seconds, got 0.0"),
+    ({"server": {"limit_request_line": 9000}}, "c.yaml: server.limit_request_line: must be between 256 and 8190"),
+    ({"server": {"worker_connections": 0}}, "c.yaml: server.worker_connections: must be at least 1, got 0"),
+    ({"cache": {"answers": "many"}}, "c.yaml: cache.answers: expected a whole number, got text 'many'"),
+    ({"state": {"path": " "}}, "c.yaml: state.path: must name a file, got nothing"),
     ({"lessons": {"watch_interval": 0}}, "c.yaml: lessons.watch_interval: must be more than 0 seconds, got 0.0"),
     ({"slack": {"command": "lessons"}}, "c.yaml: slack.command: must look like /lessons, got 'lessons'"),
     ({"questions": {"retention_days": 0}}, "c.yaml: questions.retention_days: must be at least 1, got 0"),

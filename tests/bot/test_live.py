@@ -161,3 +161,31 @@ def test_sighup_reloads(served):
         wait_until(lambda: len(holder.kb) == 3)
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def test_reloads_asked_while_one_runs_share_one_follow_up(served, monkeypatch):
+    root, holder, reloader = served
+    gate, loads, results = threading.Event(), [], []
+    real = KnowledgeBase.from_paths
+
+    def slow_first(*args, **kwargs):
+        kb = real(*args, **kwargs)
+        loads.append(len(kb))
+        if len(loads) == 1:
+            assert gate.wait(10)  # the first load has read the folder, and is not done
+        return kb
+
+    monkeypatch.setattr(KnowledgeBase, "from_paths", slow_first)
+    callers = [threading.Thread(target=lambda: results.append(reloader.reload())) for _ in range(6)]
+    callers[0].start()
+    wait_until(lambda: loads)
+    for caller in callers[1:]:
+        caller.start()
+    wait_until(lambda: reloader.runs.asked == 6)
+    (root / "3.txt").write_text(lesson_page("3"))  # after every ask: the follow-up must see it
+    gate.set()
+    for caller in callers:
+        caller.join(10)
+    assert loads == [2, 3] and len(results) == 6 and all(r.ok for r in results)
+    assert holder.generation == 3 and len(holder.kb) == 3
+    assert sorted(r.lessons for r in results) == [2, 3, 3, 3, 3, 3]

@@ -159,3 +159,34 @@ def test_a_forked_worker_starts_its_own_writer(recorder, store, bundled):
     _, status = os.waitpid(child, 0)
     assert os.waitstatus_to_exitcode(status) == 0
     assert [row["door"] for row in rows(store)] == ["api", "webhook"]
+
+
+class HeldLog:
+    """A question log whose first write waits for the test, recording how many records each write took."""
+
+    def __init__(self, store: StateStore) -> None:
+        self.log, self.batches, self.release = QuestionLog(store), [], threading.Event()
+
+    def record_many(self, entries) -> None:
+        if not self.batches:
+            assert self.release.wait(10)
+        self.batches.append(len(entries))
+        self.log.record_many(entries)
+
+    def purge_older_than(self, days: float) -> int:
+        return 0
+
+
+def test_questions_queued_while_the_writer_is_busy_are_written_together(store, clock, bundled):
+    log = HeldLog(store)
+    recorder = QuestionRecorder(log, 90, clock=clock)
+    answer = bundled.ask("herders")
+    try:
+        recorder.answered("webhook", answer, 1.0)
+        for _ in range(50):
+            recorder.answered("api", answer, 1.0)
+        log.release.set()
+        assert recorder.flush()
+    finally:
+        recorder.close()
+    assert sum(log.batches) == 51 and len(log.batches) <= 3 and len(rows(store)) == 51

@@ -21,19 +21,23 @@ from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
 from bot.serve import build_app, exposure_warning, is_loopback, start_slack
 
-from ..conftest import lesson_page
+from ..conftest import lesson_page, wait_until
 from ..fakes.slack import BOT_TOKEN, HERDERS, HERDERS_URL, SECRET, dm, event_body, sign
 
 LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+/)")
+#: `lessons` as it runs where gunicorn cannot (Windows): one waitress process.
+AS_ON_WINDOWS = ("import sys, bot.serve; bot.serve.gunicorn_runs = lambda: False; from bot.cli import main; "
+                 "sys.exit(main(sys.argv[1:]))")
 
 
 def start_server(tmp_path: Path, *extra: str, env: dict[str, str] | None = None,
-                 seen: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+                 seen: list[str] | None = None, waitress: bool = False) -> tuple[subprocess.Popen, str]:
     """Start `lessons serve --port 0` and return the process and its base URL, read from its log
-    (the lines logged until then are added to `seen`)."""
+    (the lines logged until then are added to `seen`); `waitress`: as it runs on Windows."""
     environ = {k: v for k, v in os.environ.items() if k not in ("LESSONS_CONFIG", "WEBHOOK_TOKEN")}
     environ.update(PYTHONUNBUFFERED="1", **(env or {}))
-    process = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", *extra],
+    command = [sys.executable, "-c", AS_ON_WINDOWS] if waitress else [sys.executable, "-m", "bot"]
+    process = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", "0", *extra],
                                cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 20
     seen = [] if seen is None else seen
@@ -60,7 +64,7 @@ def post(url: str, body: dict, headers: dict[str, str] | None = None) -> tuple[i
 
 
 def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
-    process, base = start_server(tmp_path)
+    process, base = start_server(tmp_path, waitress=True)  # one process, as on Windows
     try:
         status, answer = post(base + "webhook", {"text": "lessons on social insurance for herders"})
         assert status == 200 and "252474" in [r["id"] for r in answer["results"]][:3]
@@ -71,11 +75,21 @@ def test_serve_answers_under_waitress_and_stops_cleanly_on_sigterm(tmp_path):
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(big, timeout=10)
         assert refused.value.code == 413 and json.load(refused.value)["error"] == "body_too_large"
+        for _ in range(20):  # a burst of SIGHUPs: one reload, and one more for those sent during it
+            process.send_signal(signal.SIGHUP)
+        wait_until(lambda: (health(base)["reload"] or {}).get("ok") is True)
+        assert 2 <= health(base)["generation"] <= 3
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=15)
     assert process.returncode == 0, output
     assert "stopped on SIGTERM" in output and "Traceback" not in output
+    assert 1 <= output.count("reloaded:") <= 2
+
+
+def health(base: str) -> dict:
+    with urllib.request.urlopen(base + "healthz", timeout=10) as response:
+        return json.load(response)
 
 
 def test_serve_with_a_token_in_the_environment_demands_it(tmp_path):

@@ -16,6 +16,13 @@ def health(base: str) -> dict:
         return json.load(response)
 
 
+def settled(base: str, ok: bool) -> bool:
+    """The last reload's outcome is `ok`, and every worker serves the generation it left (old
+    workers are listed until they have finished their requests and gone)."""
+    now = health(base)
+    return (now["reload"] or {}).get("ok") is ok and {w["generation"] for w in now["workers"]} == {now["generation"]}
+
+
 class Log:
     """Collects a server's output lines on a thread, so tests can wait for one."""
 
@@ -40,13 +47,13 @@ def test_sighup_adds_a_new_lesson_names_a_broken_file_and_survives_a_removed_fol
         (root / "3.txt").write_text(lesson_page("3", description="Green jobs in construction."))
         (root / "broken.txt").write_text("Back to index\n- eval_number:\n- 1\n")
         process.send_signal(signal.SIGHUP)
-        wait_until(lambda: (health(base)["reload"] or {}).get("ok") is True, timeout=20)
+        wait_until(lambda: settled(base, True), timeout=20)
         assert health(base)["lessons"] == 3 and health(base)["reload"]["skipped"] == 1
         wait_until(lambda: log.has("broken.txt", "missing url"), timeout=20)
 
         shutil.rmtree(root)
         process.send_signal(signal.SIGHUP)
-        wait_until(lambda: health(base)["reload"]["ok"] is False, timeout=20)
+        wait_until(lambda: settled(base, False), timeout=20)
         now = health(base)
         assert now["lessons"] == 3 and "still serving the 3 lessons" in now["reload"]["error"]
         with urllib.request.urlopen(urllib.request.Request(

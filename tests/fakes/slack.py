@@ -265,7 +265,9 @@ class Door:
 
     def __init__(self, fake: FakeSlack | None, kb: KnowledgeBase, settings: Settings | None = None, *,
                  api_url: str | None = None, auth_retry_after: float = 30.0, auth_wait: float = 1.0,
-                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
+                 questions: QuestionRecorder | None = None, state: StateStore | None = None,
+                 recent: Any = None) -> None:
+        """`recent`: the de-duplication keys (default: this door's own `RecentKeys`)."""
         settings = settings or Settings()
         secrets = Secrets(slack_bot_token=BOT_TOKEN, slack_signing_secret=SECRET,
                           slack_api_url=api_url or fake.api_url)
@@ -274,7 +276,8 @@ class Door:
         api = web_client(secrets, retry_interval=FAST_RETRIES)
         self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
-                                    listener_executor=self.executor, questions=questions, state=state)
+                                    listener_executor=self.executor, questions=questions, state=state,
+                                    recent=recent)
         self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, questions=questions,
                                 state=state)
         self.client = self.flask.test_client()
