@@ -145,6 +145,17 @@ def test_a_reload_reaches_every_worker_and_a_failed_one_keeps_them_all(fleet):
         shutil.move(aside, fleet.lessons)
 
 
+def test_a_burst_of_sighups_is_one_reload_and_one_follow_up(fleet):
+    taken = fleet.log.read_text().count("workers of generation")
+    for _ in range(20):
+        fleet.process.send_signal(signal.SIGHUP)
+    # answered by a reload begun after it, so once it answers, every reload the burst asked for is done
+    status, outcome = fleet.post("admin/reload", b"", {"Authorization": f"Bearer {ADMIN}"})
+    assert status == 200 and outcome["ok"]
+    reloads = fleet.log.read_text().count("workers of generation") - taken
+    assert 2 <= reloads <= 3  # the burst's one (and one follow-up), then this ask's; never one per signal
+
+
 def test_idle_and_slow_clients_hold_no_worker_and_are_let_go(fleet):
     idle = [socket.create_connection(("127.0.0.1", fleet.port)) for _ in range(60)]
     slow = [socket.create_connection(("127.0.0.1", fleet.port)) for _ in range(30)]
