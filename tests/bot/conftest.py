@@ -3,8 +3,11 @@ the app with the Slack door pointed at it, and a state file with a question reco
 (`bundled` and the helpers are in tests/conftest.py)."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
+from bot.cli import main
 from bot.recording import QuestionRecorder
 from bot.state import QuestionLog, StateStore
 
@@ -49,3 +52,10 @@ def recorder(state):
     made = QuestionRecorder(QuestionLog(state), 90)
     yield made
     made.close()
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """`lessons ARGV...` in process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()

@@ -12,14 +12,9 @@ import pytest
 from bot.cli import main
 
 from ..conftest import BAD, SEED, lesson_page
+from .conftest import run_cli as run
 
 HERDERS = "lessons on social insurance for herders"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(autouse=True)

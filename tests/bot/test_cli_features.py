@@ -1,24 +1,17 @@
 """`lessons cite`, `similar`, `search --group`, `subscriptions` and `feedback` through main([...])."""
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 import yaml
 
-from bot.cli import main
 from bot.features.access import today
 from bot.state import Feedback, Scope, StateStore, Subscriptions
 from knowledge.citation import FORMATS, cite
 
 from ..conftest import lesson_page
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
+from .conftest import run_cli as run
 
 
 @pytest.fixture(autouse=True)

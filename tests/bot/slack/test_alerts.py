@@ -33,13 +33,6 @@ def cocoa(lesson_id: str) -> str:
 
 
 @pytest.fixture
-def state(tmp_path):
-    store = StateStore(tmp_path / "state" / "state.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def client(fake):
     return web_client(Secrets(slack_bot_token=BOT_TOKEN, slack_api_url=fake.api_url), retry_interval=FAST_RETRIES)
 

@@ -31,13 +31,6 @@ CLOSE = "cocoa cooperatives farmers"
 
 
 @pytest.fixture
-def state(tmp_path):
-    store = StateStore(tmp_path / "data" / "state.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def remembering(fake, bundled, state):
     """The Slack door over the bundled lessons, with a state file."""
     made = Door(fake, bundled, state=state)

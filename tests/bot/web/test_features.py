@@ -21,13 +21,6 @@ CLOSE = "cocoa cooperatives farmers"
 
 
 @pytest.fixture
-def state(tmp_path):
-    store = StateStore(tmp_path / "data" / "state.sqlite3")
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def client(bundled, state):
     return create_app(Settings(), bundled, state=state).test_client()
 
