@@ -132,8 +132,9 @@ class Searcher:
         else:
             found = self.ranker.score(u, allowed)
             # Lent words only ever add lessons after the others: worth it when the page is not full.
-            more = expansion.lend(self.index, self.ranker, self.options, u, found) if len(found.matched) < wanted \
-                else None
+            more = None
+            if len(found.matched) < wanted:
+                more = expansion.lend(self.index, self.ranker, self.options, u, found)
             if more is not None:
                 widened = expansion.after(found, self.ranker.score(u, allowed, more))
                 lent = more.words if widened is not found else ()
