@@ -19,6 +19,10 @@ from .index import InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
 from .understand import Concept, Understanding
 
+#: How much of a concept a lesson covers, for the question's topic, when the lesson holds it only in
+#: its category: the broad group it is filed under ("Child labour, forced labour, human trafficking
+#: and slavery") says where a lesson belongs, not that it treats each topic the group names.
+LABEL_ONLY_CREDIT = 0.4
 #: The least and the most a caller's boost (e.g. from people's feedback) may multiply a lesson's score by:
 #: enough to reorder close neighbours, never to lift a lesson past the tiers the question asks for.
 BOOST_LIMITS = (0.8, 1.25)
@@ -80,6 +84,8 @@ class Ranker:
         #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
         self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
         self._originals = index.duplicate_of[self._duplicates]
+        #: Each term's lessons that hold it in their category only (`_category_only`), as first asked.
+        self._category_only_of: dict[int, np.ndarray] = {}
 
     # -- scoring ------------------------------------------------------------------------------
 
@@ -122,6 +128,9 @@ class Ranker:
         topic = cover.copy()
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
+        for concept, weight in zip(u.concepts, weights, strict=True):
+            if not concept.place:  # a topic held only in a category label counts in part
+                topic[self._label_only(concept)] -= (1.0 - LABEL_ONLY_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         if intent is not None:  # the share of the question the field it asks for answers
@@ -178,6 +187,40 @@ class Ranker:
         if intent is not None:
             intent += in_field * np.float32(weight)
         return None, best
+
+    def _label_only(self, concept: Concept) -> np.ndarray:
+        """The lessons that match `concept` and hold it in their category only (sorted).
+
+        A phrase is held outside the category only where each of its words is. Read from each
+        word's few category-only lessons, so it costs little however common the words are.
+        """
+        if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
+            return self._category_only(concept.alternatives[0][0][0])
+        category = field_bit("category")
+        words = {t for ids, _ in concept.alternatives for t in ids}
+        candidates = np.unique(np.concatenate([self._category_only(t) for t in words]))
+        if not len(candidates):
+            return candidates
+        matches = np.zeros(len(candidates), dtype=bool)
+        outside = np.zeros(len(candidates), dtype=bool)
+        for ids, _ in concept.alternatives:
+            has, prose = np.ones(len(candidates), dtype=bool), np.ones(len(candidates), dtype=bool)
+            for term in ids:
+                docs, _, fields = self.index.postings(term)
+                at = _within_at(candidates, docs)
+                has &= at >= 0
+                prose &= (at >= 0) & (fields[np.maximum(at, 0)] != category)
+            matches |= has
+            outside |= prose
+        return candidates[matches & ~outside]
+
+    def _category_only(self, term: int) -> np.ndarray:
+        """The lessons (sorted) that hold `term` in their category and in no other field."""
+        found = self._category_only_of.get(term)
+        if found is None:
+            docs, _, fields = self.index.postings(term)
+            found = self._category_only_of[term] = docs[fields == field_bit("category")]
+        return found
 
     def _phrase_alternative(self, ids: tuple[int, ...]):
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""

@@ -111,6 +111,23 @@ def test_the_place_lessons_on_the_topic_come_first(kb_of):
     assert "Lessons from Africa first" in answer.notice
 
 
+def test_a_topic_only_in_a_broad_category_label_is_not_the_place_being_about_it(kb_of):
+    # The category names four topics; the Ghana lesson is filed under it for child labour.
+    group = "Child labour, forced labour, human trafficking and slavery"
+    kb = kb_of({"1": lesson_page("1", description=f"Child labour fell on cocoa farms. {FILLER}",
+                                 themes=(("Child labour", group),), locations=(("Ghana", "Africa"),)),
+                "2": lesson_page("2", description=f"Trafficking of fishers was prosecuted at sea. {FILLER}",
+                                 themes=(("Labour standards", group),),
+                                 locations=(("Thailand", "Asia and the Pacific"),)),
+                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
+                                 locations=(("Kenya", "Africa"),))})
+    answer = kb.ask("trafficking in Africa")
+    assert ids(answer)[0] == "2"
+    assert "No lesson from Africa is about trafficking" in answer.notice
+    # where the label is all any lesson has, it still counts: the place's lesson first
+    assert ids(kb.ask("slavery in Africa"))[0] == "1"
+
+
 # 4. Honest partial matches ------------------------------------------------------------------------
 
 def test_partial_matches_come_after_full_ones_and_say_so(kb_of):
