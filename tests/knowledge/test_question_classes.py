@@ -153,6 +153,27 @@ def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
     assert "HIV" in answer.notice.upper()
 
 
+def test_words_joined_by_or_are_either_and_a_lesson_with_one_matches_the_whole(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Wage payments to pickers suffered long delays. {FILLER}"),
+                "2": lesson_page("2", description=f"A backlog of wage payments built up in the mills. {FILLER}"),
+                "3": lesson_page("3", description=f"Wage payments were made on time by bank. {FILLER}")})
+    answer = kb.ask("delays or backlog in wage payments")
+    assert set(ids(answer)[:2]) == {"1", "2"}
+    assert all("delays or backlog" in hit.matched_terms for hit in answer.hits[:2])
+    assert "only part of the question" not in answer.notice.split("From hit 3")[0]
+
+
+def test_an_alternative_no_lesson_holds_does_not_count_against_the_other(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Inspectors found the registers missing. {FILLER}"),
+                "2": lesson_page("2", description=f"Payroll registers were kept by the union. {FILLER}"),
+                "3": lesson_page("3", description=f"Cooperative members met monthly. {FILLER}"),
+                "4": lesson_page("4", description=f"Roads were paved by hand. {FILLER}")})
+    answer = kb.ask("missing or unreadable registers")  # "unreadable" is in no lesson
+    assert ids(answer) == ["1", "2"]
+    assert "unreadable" not in answer.notice
+    assert set(ids(kb.ask("missing and unreadable registers"))) <= {"1"}  # "and" asks for both
+
+
 # 5. Paraphrase: words lent by the best lessons --------------------------------------------------
 
 def test_lent_words_find_lessons_that_say_it_otherwise_and_only_after_the_matches(kb_of):
