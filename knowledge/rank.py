@@ -37,10 +37,13 @@ class Scored(NamedTuple):
     scores: np.ndarray
     concept_hits: list[np.ndarray]
     topic_share: np.ndarray
+    #: For a question about one part of a lesson (its intent), the share of the topic that part holds.
+    asked: np.ndarray | None = None
 
     def keep(self, mask: np.ndarray) -> Scored:
         """Only the matched lessons `mask` keeps."""
-        return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask])
+        return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask],
+                      None if self.asked is None else self.asked[mask])
 
     def boosted(self, factors: Mapping[int, float]) -> Scored:
         """Scores of the matched lessons named in `factors` (lesson number -> factor) multiplied by their
@@ -54,7 +57,7 @@ class Scored(NamedTuple):
         scale = np.ones(len(self.matched), dtype=np.float64)
         scale[at[found]] = np.clip([factors[int(d)] for d in docs[found]], low, high)
         return Scored(self.matched, (self.scores * scale).astype(self.scores.dtype), self.concept_hits,
-                      self.topic_share)
+                      self.topic_share, self.asked)
 
 
 class Lent(NamedTuple):
@@ -133,10 +136,11 @@ class Ranker:
                 topic[self._label_only(concept)] -= (1.0 - LABEL_ONLY_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
+        asked = None
         if intent is not None:  # the share of the question the field it asks for answers
             asked = np.minimum(intent[matched] / max(topic_whole, 1e-9), 1.0)
             scores = scores * (1.0 + self.options.intent_bonus * asked)
-        return Scored(matched, scores, concept_hits, share)
+        return Scored(matched, scores, concept_hits, share, asked)
 
     def weights(self, concepts: list[Concept]) -> list[float]:
         """How much each concept counts towards a lesson's coverage: its rarest alternative's idf.

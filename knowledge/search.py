@@ -91,7 +91,7 @@ class Searcher:
             return self._no_match(query, u, allowed)
         if boosts:  # after scoring, before the order: only lessons that match move, and only a little
             found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
-        tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share)
+        tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share, found.asked)
         ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
         hits = self._hits(ranked, u, found.concept_hits, offset, limit, explain)
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []

@@ -253,6 +253,22 @@ def test_what_worked_ranks_the_lesson_whose_success_answers_it(kb_of):
     assert answer.hits[0].summary_field == "success"
 
 
+def test_the_part_asked_about_outranks_a_lesson_that_is_all_about_the_topic_elsewhere(kb_of):
+    kb = kb_of({"1": lesson_page("1", "Cash transfers to herders - Final evaluation",
+                                 description=f"Cash transfers reached herders. Monthly cash transfers. {FILLER}",
+                                 comments="Cash transfers were popular.", context="Cash transfers began in 2019.",
+                                 success="Cash transfers kept herds alive.",
+                                 challenges="Staff turnover slowed the work."),
+                "2": lesson_page("2", "Rural roads - Final evaluation",
+                                 challenges="Cash transfers arrived late and families lost trust.", description=FILLER),
+                "3": lesson_page("3", "Fishing - Final evaluation", description=FILLER)})
+    for question in ("what went wrong with cash transfers", "challenges of cash transfers"):
+        answer = kb.ask(question)
+        assert ids(answer)[:2] == ["2", "1"]
+        assert answer.hits[0].summary_field == "challenges"
+    assert ids(kb.ask("cash transfers"))[0] == "1"  # without a part asked about, the topic decides
+
+
 def test_a_typo_is_corrected_to_the_word_that_completes_a_place_name(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"Road works hired local crews. {FILLER}",
                                  locations=(("Kenya", "Africa"),)),
