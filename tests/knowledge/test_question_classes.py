@@ -174,6 +174,25 @@ def test_an_alternative_no_lesson_holds_does_not_count_against_the_other(kb_of):
     assert set(ids(kb.ask("missing and unreadable registers"))) <= {"1"}  # "and" asks for both
 
 
+def _scattered_corpus(with_answer: bool) -> dict[str, str]:
+    pages = {"1": lesson_page("1", description=f"Recruitment agencies charged migrants high fees. {FILLER}"),
+             "2": lesson_page("2", description=f"The military ran the ports for a year. {FILLER}"),
+             "3": lesson_page("3", description=f"Veterans received plots of land. {FILLER}"),
+             "4": lesson_page("4", description=f"Roads were paved by hand. {FILLER}")}
+    if with_answer:
+        pages["5"] = lesson_page("5", description=f"Veterans were hired through military recruitment offices. {FILLER}")
+    return pages
+
+
+def test_lessons_that_each_share_one_word_of_a_longer_question_are_no_answer(kb_of):
+    answer = kb_of(_scattered_corpus(False)).ask("military recruitment of veterans")
+    assert answer.hits == () and answer.total == 0
+    assert "No lesson matches more than one of" in answer.notice and "veterans" in answer.notice
+    # the same question is answered where a lesson is about it, and a short question keeps its partial matches
+    assert ids(kb_of(_scattered_corpus(True)).ask("military recruitment of veterans"))[0] == "5"
+    assert ids(kb_of(_scattered_corpus(False)).ask("military veterans"))
+
+
 # 5. Paraphrase: words lent by the best lessons --------------------------------------------------
 
 def test_lent_words_find_lessons_that_say_it_otherwise_and_only_after_the_matches(kb_of):
