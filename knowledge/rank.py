@@ -15,14 +15,18 @@ from typing import NamedTuple
 import numpy as np
 
 from .facets import Facet
-from .index import InvertedIndex, field_bit, idf_of
+from .index import FIELDS, InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
+from .phrases import lessons_with
 from .understand import Concept, Understanding
 
-#: How much of a concept a lesson covers, for the question's topic, when the lesson holds it only in
-#: its category: the broad group it is filed under ("Child labour, forced labour, human trafficking
-#: and slavery") says where a lesson belongs, not that it treats each topic the group names.
-LABEL_ONLY_CREDIT = 0.4
+#: How much of a concept a lesson covers, for the question's topic, when the lesson holds it only
+#: loosely: in its category, the broad group it is filed under ("Child labour, forced labour, human
+#: trafficking and slavery"), which says where a lesson belongs, not that it treats each topic the
+#: group names; or as a phrase ("forced labour") whose words stand apart ("forced to sell ... labour").
+LOOSE_CREDIT = 0.4
+#: The score of a phrase whose words a lesson holds apart, as a share of the score together.
+APART = 0.5
 #: The least and the most a caller's boost (e.g. from people's feedback) may multiply a lesson's score by:
 #: enough to reorder close neighbours, never to lift a lesson past the tiers the question asks for.
 BOOST_LIMITS = (0.8, 1.25)
@@ -87,8 +91,10 @@ class Ranker:
         #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
         self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
         self._originals = index.duplicate_of[self._duplicates]
-        #: Each term's lessons that hold it in their category only (`_category_only`), as first asked.
+        #: Each term's lessons that hold it in their category only (`_category_only`), and each
+        #: phrase's lessons that hold its words together (`_together`), as first asked.
         self._category_only_of: dict[int, np.ndarray] = {}
+        self._together_of: dict[tuple[int, ...], np.ndarray] = {}
 
     # -- scoring ------------------------------------------------------------------------------
 
@@ -131,9 +137,9 @@ class Ranker:
         topic = cover.copy()
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
-        for concept, weight in zip(u.concepts, weights, strict=True):
-            if not concept.place:  # a topic held only in a category label counts in part
-                topic[self._label_only(concept)] -= (1.0 - LABEL_ONLY_CREDIT) * weight
+        for concept, weight, hits in zip(u.concepts, weights, concept_hits, strict=True):
+            if not concept.place:  # a topic held only loosely counts in part
+                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         asked = None
@@ -192,31 +198,28 @@ class Ranker:
             intent += in_field * np.float32(weight)
         return None, best
 
-    def _label_only(self, concept: Concept) -> np.ndarray:
-        """The lessons that match `concept` and hold it in their category only (sorted).
-
-        A phrase is held outside the category only where each of its words is. Read from each
-        word's few category-only lessons, so it costs little however common the words are.
-        """
-        if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
+    def _loose(self, concept: Concept, hits: np.ndarray) -> np.ndarray:
+        """The lessons that hold `concept` only loosely: in their category alone, or as a phrase
+        whose words never stand together outside it. `hits` is the concept's matching lessons
+        (sorted), or a corpus-long array of its scores."""
+        if hits.dtype.kind != "f":  # one word: its few category-only lessons, read once
             return self._category_only(concept.alternatives[0][0][0])
-        category = field_bit("category")
-        words = {t for ids, _ in concept.alternatives for t in ids}
-        candidates = np.unique(np.concatenate([self._category_only(t) for t in words]))
-        if not len(candidates):
-            return candidates
-        matches = np.zeros(len(candidates), dtype=bool)
-        outside = np.zeros(len(candidates), dtype=bool)
+        firm = np.zeros(self.n, dtype=bool)
         for ids, _ in concept.alternatives:
-            has, prose = np.ones(len(candidates), dtype=bool), np.ones(len(candidates), dtype=bool)
-            for term in ids:
-                docs, _, fields = self.index.postings(term)
-                at = _within_at(candidates, docs)
-                has &= at >= 0
-                prose &= (at >= 0) & (fields[np.maximum(at, 0)] != category)
-            matches |= has
-            outside |= prose
-        return candidates[matches & ~outside]
+            if len(ids) == 1:
+                docs, _, fields = self.index.postings(ids[0])
+                firm[docs[fields != field_bit("category")]] = True
+            else:
+                firm[self._together(ids)] = True
+        return np.flatnonzero((hits > 0) & ~firm)
+
+    def _together(self, ids: tuple[int, ...]) -> np.ndarray:
+        """The lessons (sorted) in which a phrase's words stand together in a field other than the
+        category; one pass over the token stream, on a phrase's first use."""
+        found = self._together_of.get(ids)
+        if found is None:
+            found = self._together_of[ids] = lessons_with(self.index, ids, FIELDS.index("category"))
+        return found
 
     def _category_only(self, term: int) -> np.ndarray:
         """The lessons (sorted) that hold `term` in their category and in no other field."""
@@ -236,7 +239,9 @@ class Ranker:
             both = at >= 0
             at = at[both]
             sums = a_impacts[both].astype(np.float64) + b_impacts[at]
-            return a[both], (sums / 2).astype(np.float32), a_fields[both] | b_fields[at]
+            docs, scores = a[both], (sums / 2).astype(np.float32)
+            scores[~within(docs, self._together(ids))] *= np.float32(APART)
+            return docs, scores, a_fields[both] | b_fields[at]
         docs = np.concatenate([p[0] for p in parts])
         counts = np.bincount(docs, minlength=n)
         keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
@@ -246,7 +251,9 @@ class Ranker:
             fields[part_docs] |= part_fields
         counts = counts[keep]
         complete = (counts / len(ids)) ** 2
-        return keep, (sums / len(ids) * complete).astype(np.float32), fields[keep]
+        scores = (sums / len(ids) * complete).astype(np.float32)
+        scores[~within(keep, self._together(ids))] *= np.float32(APART)
+        return keep, scores, fields[keep]
 
     # -- ordering -----------------------------------------------------------------------------
 

@@ -231,6 +231,9 @@ def _coincidental(found: Scored, u: Understanding) -> bool:
     topics = [k for k, c in enumerate(u.concepts) if not c.place]
     if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
         return False
+    best = found.matched[[int(np.argmax(found.scores))]]  # usually matches several: no need to read on
+    if sum(bool(holds(found.concept_hits[k], best)[0]) for k in topics) > 1:
+        return False
     held = np.zeros(len(found.matched), dtype=np.int16)
     for k in topics:
         held += holds(found.concept_hits[k], found.matched)

@@ -128,6 +128,19 @@ def test_a_topic_only_in_a_broad_category_label_is_not_the_place_being_about_it(
     assert ids(kb.ask("slavery in Africa"))[0] == "1"
 
 
+def test_a_phrase_whose_words_stand_apart_in_a_lesson_is_not_the_lesson_being_about_it(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Farmers were forced to sell early. Labour costs rose. {FILLER}",
+                                 locations=(("Kenya", "Africa"),)),
+                "2": lesson_page("2", description=f"Forced labour in quarries was ended. {FILLER}",
+                                 locations=(("Peru", "Americas"),)),
+                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
+                                 locations=(("Kenya", "Africa"),))})
+    assert ids(kb.ask("forced labour"))[0] == "2"
+    answer = kb.ask("forced labour in Kenya")
+    assert ids(answer)[0] == "2"
+    assert "No lesson from Kenya is about forced labour" in answer.notice
+
+
 # 4. Honest partial matches ------------------------------------------------------------------------
 
 def test_partial_matches_come_after_full_ones_and_say_so(kb_of):
