@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .either import either_or, joined
 from .index import InvertedIndex
 from .language import Families, english_near, is_english
 from .options import SearchOptions
@@ -156,9 +157,9 @@ class Interpreter:
         place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        links = _either_or(words, {*content, *unknown})
+        links = either_or(words, {*content, *unknown})
         unknown -= {j for i, j in links if i not in unknown} | {i for i, j in links if j not in unknown}
-        found = _joined(self.concepts([words[i] for i in content], [certainty[i] for i in content],
+        found = joined(self.concepts([words[i] for i in content], [certainty[i] for i in content],
                                       [read.families.get(i, ()) for i in content]), content, links)
         unknown |= {content[j] for c, positions in found if not c.alternatives for j in positions}
         concepts = [c for c, _ in found if c.alternatives]
@@ -339,29 +340,6 @@ class Interpreter:
         concept = self._concept(value, tuple(stem(w) for w in words), certainty)
         concept.place = True
         return concept
-
-
-def _either_or(words: list[str], positions: set[int]) -> set[tuple[int, int]]:
-    """The pairs of question words joined by "or" ("missing or unreliable data"), as positions."""
-    return {(i, i + 2) for i in positions if i + 2 in positions and words[i + 1] == "or"}
-
-
-def _joined(found: list[tuple[Concept, range]], content: list[int],
-            links: set[tuple[int, int]]) -> list[tuple[Concept, range]]:
-    """The concepts with those joined by "or" made one: a lesson that has either has the concept.
-    A word joined so that no lesson holds leaves its partner to stand for both."""
-    joined: list[tuple[Concept, range]] = []
-    for concept, span in found:
-        if joined and (content[joined[-1][1][-1]], content[span[0]]) in links:
-            first, first_span = joined.pop()
-            if first.alternatives and concept.alternatives:
-                concept = Concept(f"{first.label} or {concept.label}", first.alternatives + concept.alternatives,
-                                  first.stems | concept.stems, max(first.certainty, concept.certainty))
-            elif first.alternatives:
-                concept = first
-            span = range(first_span[0], span[-1] + 1)
-        joined.append((concept, span))
-    return joined
 
 
 def intent_of(words: list[str]) -> tuple[str, set[int]]:
