@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .either import either_or, joined
 from .index import InvertedIndex
 from .language import Families, english_near, is_english
 from .options import SearchOptions
@@ -156,8 +157,10 @@ class Interpreter:
         place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        found = self.concepts([words[i] for i in content], [certainty[i] for i in content],
-                              [read.families.get(i, ()) for i in content])
+        links = either_or(words, {*content, *unknown})
+        unknown -= {j for i, j in links if i not in unknown} | {i for i, j in links if j not in unknown}
+        found = joined(self.concepts([words[i] for i in content], [certainty[i] for i in content],
+                                      [read.families.get(i, ()) for i in content]), content, links)
         unknown |= {content[j] for c, positions in found if not c.alternatives for j in positions}
         concepts = [c for c, _ in found if c.alternatives]
         if not place_only:
