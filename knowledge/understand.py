@@ -23,6 +23,7 @@ from .index import InvertedIndex
 from .language import Families, english_count, english_near, is_english
 from .options import SearchOptions
 from .query import narrowed, parse_query
+from .senses import FixedPairs
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .typos import TypoChecks
@@ -136,6 +137,7 @@ class Interpreter:
         #: Neighbouring words of the places' names ("latin", "america"), to correct a typo in context.
         self._place_pairs = {pair for name in places.names for pair in pairwise(name)}
         self._place_words = {w for pair in self._place_pairs for w in pair}
+        self.fixed_pairs = FixedPairs(index)
         #: Each theme's and category's name with the stems of its words.
         self._labels = {kind: [(value, frozenset(stem(w) for w in WORD.findall(fold(value)) if w not in STOP_WORDS))
                                for value in values]
@@ -155,6 +157,9 @@ class Interpreter:
                    if i not in in_place and i not in unknown and _is_content(w, i, intent_words)]
         if places:
             content = [i for i in content if words[i] not in PLACE_NOUNS]
+        for i, j in self.fixed_pairs.other_sense(words, content, unknown).items():  # "civil servants"
+            words[j] = f"{words[i]} {words[j]}" if i < j else f"{words[j]} {words[i]}"
+            content.remove(i)
         filters = tuple(parsed.filters)
         labels = self.label_only([words[i] for i in content])
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
@@ -181,7 +186,7 @@ class Interpreter:
             preferred += labels
         missing = {words[i]: i for i in sorted(unknown, reverse=True)}  # each word once, at its first place
         missing = {word: missing[word] for word in sorted(missing, key=missing.get)}
-        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and is_english(word))
+        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and all(map(is_english, word.split())))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,
                              plain, tuple(read.unchecked), tuple(read.too_long), left_out)

@@ -92,6 +92,16 @@ def test_a_typo_finds_what_the_same_question_typed_well_finds(kb_of):
     assert ids(typed) == ids(clean)
 
 
+def test_a_word_the_lessons_use_only_in_a_fixed_pair_is_not_matched_in_another_pair(kb_of):
+    kb = kb_of({"1": lesson_page("1", description="Civil society groups monitored the harvest. Civil society ran "
+                                                  f"hotlines. Civil society was consulted. {FILLER}"),
+                "2": lesson_page("2", description=f"Certified training for welders. {FILLER}")})
+    answer = kb.ask("certified training for civil engineers")  # no "engineers"; "civil" only in "civil society"
+    assert ids(answer) == ["2"]
+    assert "“civil engineers”" in answer.notice
+    assert ids(kb.ask("civil society monitoring"))[0] == "1"  # the lessons' own pair still matches
+
+
 # 2. Word families ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lesson_words", "question"), [
