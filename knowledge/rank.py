@@ -151,14 +151,16 @@ class Ranker:
     def weights(self, concepts: list[Concept]) -> list[float]:
         """How much each concept counts towards a lesson's coverage: its rarest alternative's idf.
 
-        A guessed word (a typo correction) counts for less, and never for more than the words
-        typed correctly: a rare correction must not decide the ranking.
+        A guessed word (a typo correction) never counts for more than the words typed correctly:
+        a rare correction must not decide the ranking. It counts no less either: a typo must not
+        let lessons that miss the word meant through the coverage cut (its score, not its
+        coverage, is lowered by how unsure the correction is).
         """
         weights = [max(max(float(np.max(self.index.idf[list(ids)])) for ids, _ in c.alternatives), 0.1)
                    for c in concepts]
         sure = [w for w, c in zip(weights, concepts, strict=True) if c.certainty >= 1.0]
         ceiling = max(sure) if sure else float("inf")
-        return [w if c.certainty >= 1.0 else min(w * c.certainty, ceiling)
+        return [w if c.certainty >= 1.0 else min(w, ceiling)
                 for w, c in zip(weights, concepts, strict=True)]
 
     def _unknown_weight(self, u: Understanding, weights: list[float]) -> float:

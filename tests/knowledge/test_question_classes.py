@@ -56,6 +56,52 @@ def test_a_word_typed_in_capitals_is_taken_as_typed(kb_of):
     assert ids(kb.ask("food aids in refugee camps"))[0] == "1"  # in lower case it is the word
 
 
+def test_a_rare_real_word_one_slip_from_a_far_commoner_lesson_word_is_read_as_that_word(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Child labour fell on cocoa farms. {FILLER}"),
+                "2": lesson_page("2", description=f"Cocoa prices rose. {FILLER}")})
+    answer = kb.ask("chid labour on cocoa farms")  # "chid" is an English word, and a rare one
+    assert ("chid", "child") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_a_real_word_one_slip_from_a_place_name_beside_it_is_read_as_the_place(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Wage protection reached migrants. {FILLER}",
+                                 locations=(("Qatar", "Arab States"),)),
+                "2": lesson_page("2", description=f"Wage protection reached herders. {FILLER}")})
+    answer = kb.ask("wage protection in the Arab Status")
+    assert ("status", "states") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_the_correction_that_makes_a_term_with_its_neighbour_wins(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Vocational training for welders. {FILLER}"),
+                "2": lesson_page("2", description=f"Occupational safety and health on building sites. {FILLER}"),
+                "3": lesson_page("3", description=f"Vocational schools and vocational courses. {FILLER}")})
+    answer = kb.ask("ocuational safety on sites")  # two edits from "vocational" and from "occupational"
+    assert ("ocuational", "occupational") in answer.corrections
+    assert ids(answer)[0] == "2"
+
+
+def test_a_typo_finds_what_the_same_question_typed_well_finds(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"The wage system reform was slow. {FILLER}"),
+                "2": lesson_page("2", description=f"Gulf employers hired migrants. {FILLER}"),
+                "3": lesson_page("3", description=f"Roads were paved by hand. {FILLER}")})
+    clean = kb.ask("sponsorship system reform in the gulf")  # "sponsorship" is in no lesson
+    typed = kb.ask("sponsorship systme refourm in the gulf")
+    assert ids(clean)[0] == "1"
+    assert ids(typed) == ids(clean)
+
+
+def test_a_word_the_lessons_use_only_in_a_fixed_pair_is_not_matched_in_another_pair(kb_of):
+    kb = kb_of({"1": lesson_page("1", description="Civil society groups monitored the harvest. Civil society ran "
+                                                  f"hotlines. Civil society was consulted. {FILLER}"),
+                "2": lesson_page("2", description=f"Certified training for welders. {FILLER}")})
+    answer = kb.ask("certified training for civil engineers")  # no "engineers"; "civil" only in "civil society"
+    assert ids(answer) == ["2"]
+    assert "“civil engineers”" in answer.notice
+    assert ids(kb.ask("civil society monitoring"))[0] == "1"  # the lessons' own pair still matches
+
+
 # 2. Word families ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lesson_words", "question"), [
