@@ -56,6 +56,10 @@ class Arriving:
     dropped: int | None = None  # refused: the bytes read and dropped since
 
 
+#: The signals that stop a worker: held back from before its fork until it has its own handlers.
+STOPPING = {signal.SIGTERM, signal.SIGINT, signal.SIGQUIT}
+
+
 class BufferingWorker(ThreadWorker):
     """gthread with requests read in the event loop, each within one deadline (see the module).
     Use `BufferingWorker.limited(...)`, which sets the limits below."""
@@ -81,6 +85,7 @@ class BufferingWorker(ThreadWorker):
         """Ctrl-C in a terminal reaches the workers too: finish the requests in flight, as on SIGTERM."""
         super().init_signals()
         signal.signal(signal.SIGINT, self.handle_exit)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)  # held since the fork (see LessonsArbiter)
 
     # -- the event loop's side ----------------------------------------------------------------
 

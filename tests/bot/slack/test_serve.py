@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,31 +16,41 @@ from ...conftest import free_port, wait_until
 from ...fakes.slack import BOT_TOKEN, SECRET, command_body, event_body, sign
 
 HERDERS_URL = "https://webapps.ilo.org/ievaldiscovery/lessons/252474"
+LISTENING = re.compile(r"serving \d+ lessons on (http://127\.0\.0\.1:\d+)/")
 
 
 class Server:
     """`python -m bot serve` in a child process, its log in a file."""
 
     def __init__(self, tmp_path: Path, env: dict[str, str], *extra: str) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.log = tmp_path / "serve.log"
         clean = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_") and k != "LESSONS_CONFIG"}
-        with open(self.log, "wb") as out:
+        with open(self.log, "wb") as out:  # port 0: the system's free port, named in the log (no race for one)
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(self.port), *extra],
+                [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", "0", *extra],
                 cwd=tmp_path, env={**clean, **env}, stdout=out, stderr=subprocess.STDOUT)
+        self.url = ""
         self.wait_until_up()
+        self.port = int(self.url.rsplit(":", 1)[1])
 
     def wait_until_up(self, timeout: float = 60.0) -> None:
         try:
-            wait_until(self.is_up, timeout=timeout, every=0.1)
+            wait_until(self.is_up, timeout=timeout)
         except AssertionError:
             raise AssertionError(f"serve did not come up: {self.log.read_text()}") from None
 
-    def is_up(self) -> bool:
+    def listening(self) -> bool:
+        """True once the log says where the server listens (then `url` is set)."""
         if self.process.poll() is not None:
             raise RuntimeError(f"serve exited: {self.log.read_text()}")
+        found = LISTENING.search(self.log.read_text())
+        if found:
+            self.url = found.group(1)
+        return found is not None
+
+    def is_up(self) -> bool:
+        if not self.listening():
+            return False
         try:
             with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:
                 return response.status == 200

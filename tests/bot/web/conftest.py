@@ -3,6 +3,9 @@ Debian's chromedriver by Selenium (never a browser or driver downloaded by a too
 from __future__ import annotations
 
 import shutil
+import signal
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +41,22 @@ def browser(tmp_path_factory):
     yield driver
     driver.quit()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def stop_later() -> Callable[[subprocess.Popen], None]:
+    """Stop a browser test's server with SIGTERM and reap it at the end of the run: Chromium keeps its
+    idle connections open, which a stopping server gives 2 s to send one more request, and nothing
+    checks the exit of these servers, so that wait overlaps the tests that follow."""
+    stopping: list[subprocess.Popen] = []
+
+    def stop(process: subprocess.Popen) -> None:
+        process.send_signal(signal.SIGTERM)
+        stopping.append(process)
+
+    yield stop
+    for process in stopping:
+        process.communicate(timeout=30)
 
 
 def console_errors(driver) -> list[str]:

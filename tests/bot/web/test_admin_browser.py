@@ -2,8 +2,6 @@
 the report and its charts show after signing in, and the session cookie is out of scripts' reach."""
 from __future__ import annotations
 
-import signal
-
 import pytest
 
 from ..test_serve import post, start_server
@@ -15,7 +13,7 @@ TOKEN = "browser-test-admin-token-0123456789"
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, stop_later):
     """`lessons serve` with ADMIN_TOKEN, after a few questions (one of them twice, one finding nothing)."""
     folder = tmp_path_factory.mktemp("admin")
     process, base = start_server(folder, env={"ADMIN_TOKEN": TOKEN})
@@ -23,8 +21,7 @@ def server(tmp_path_factory):
                      "child labour country:Philippines"):
         assert post(base + "webhook", {"text": question})[0] == 200
     yield base
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=15)
+    stop_later(process)
 
 
 def test_the_admin_page_needs_the_token_then_shows_the_report_and_its_charts(server, browser):

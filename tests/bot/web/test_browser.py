@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import urllib.request
 
 import pytest
@@ -27,12 +26,13 @@ def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
     return [re.sub(r"\\(.)", r"\1", word) for word in re.findall(r"\*\*(.+?)\*\*", quote)]
 
 
-@pytest.fixture
-def server(tmp_path):
-    process, base = start_server(tmp_path)
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, stop_later):
+    """One `lessons serve` for the module's tests on the bundled lessons (a start costs seconds); they ask
+    different questions, so the vote one casts moves nothing another looks at."""
+    process, base = start_server(tmp_path_factory.mktemp("served"))
     yield base
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=15)
+    stop_later(process)
 
 
 def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
@@ -66,7 +66,8 @@ def test_typing_a_question_shows_the_lesson_card_with_its_link(server, browser):
     assert browser.find_elements(By.CSS_SELECTOR, ".card")
 
 
-def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_path, make_lessons, browser):
+def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_path, make_lessons, browser,
+                                                                           stop_later):
     """One server for two checks (a start costs seconds): WEBHOOK_TOKEN set, hostile lesson text."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -96,8 +97,7 @@ def test_with_a_token_the_page_asks_for_it_and_lesson_text_is_shown_as_text(tmp_
             base + "lessons/7", base + "lessons/7#similar", base + "api/lessons/7"]  # javascript: stays plain text
         assert browser.title == "Lessons learned search"
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=15)
+        stop_later(process)
 
 
 def test_the_page_cites_votes_groups_narrows_and_opens_a_lesson_with_similar_ones(server, browser):
