@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 
 import numpy as np
 
@@ -20,6 +21,8 @@ from .text import fold
 
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
+#: A lesson's prose fields in `PROSE_FIELDS` order, read in one call.
+_PROSE = attrgetter(*PROSE_FIELDS)
 #: Lessons tokenised at a time: the transient memory of a chunk is a few MB.
 _CHUNK = 2000
 
@@ -39,7 +42,7 @@ def field_texts(lesson: Lesson, memo: dict | None = None) -> list[str]:
     place = memo.get((0, lesson.locations))
     if place is None:
         place = memo[(0, lesson.locations)] = "\n".join((*lesson.countries, *lesson.regions))
-    return [title, *themes, place, *(getattr(lesson, name) for name in PROSE_FIELDS)]
+    return [title, *themes, place, *_PROSE(lesson)]
 
 
 class InvertedIndex:
