@@ -14,7 +14,7 @@ from operator import attrgetter
 import numpy as np
 
 from . import kernels
-from .lexicon import Lexicon
+from .lexicon import Growing, Lexicon
 from .record import PROSE_FIELDS, Lesson
 from .spelling import SpellingIndex
 from .text import fold
@@ -59,24 +59,23 @@ class InvertedIndex:
                  b: float = 0.75) -> None:
         self.n_docs = len(lessons)
         lexicon = Lexicon()
-        terms, fields, kept_len, digests, memo = [], [], [], [], {}
+        terms, fields = Growing(np.int32), Growing(np.int8)
+        kept_len, digests, memo = Growing(np.int32), Growing(np.uint64), {}
         for first in range(0, self.n_docs, _CHUNK):
             data, ends, chunk_digests = _raw_bytes(lessons[first:first + _CHUNK], memo)
             chunk_terms, chunk_fields, lengths = lexicon.terms(*lexicon.tokens(data, ends), len(FIELDS))
             del data, ends
-            digests.append(chunk_digests)
-            terms.append(chunk_terms)
-            fields.append(chunk_fields)
-            kept_len.append(lengths)
+            for into, values in ((terms, chunk_terms), (fields, chunk_fields), (kept_len, lengths),
+                                 (digests, chunk_digests)):
+                into.extend(values)
         self._stems(lexicon)
-        self._stream(terms, fields, kept_len)
-        del terms, fields
-        self._postings(np.concatenate(kept_len).reshape(self.n_docs, len(FIELDS)) if kept_len else
-                       np.zeros((0, len(FIELDS)), np.int32), weights, k1, b)
+        kept_len = kept_len.finish().reshape(self.n_docs, len(FIELDS))
+        self._stream(terms.finish(), fields.finish(), kept_len)
+        self._postings(kept_len, weights, k1, b)
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
         first_of: dict[int, int] = {}
-        self.duplicate_of = np.array([first_of.setdefault(d, i) for i, d in
-                                      enumerate(np.concatenate(digests).tolist() if digests else [])], dtype=np.int32)
+        self.duplicate_of = np.array([first_of.setdefault(d, i) for i, d in enumerate(digests.finish().tolist())],
+                                     dtype=np.int32)
 
     def _stems(self, lexicon: Lexicon) -> None:
         """Sets `stem_ids`, each stem's spellings and the spelling index, from the words met."""
@@ -94,13 +93,10 @@ class InvertedIndex:
         keep_words = [i for i, w in enumerate(words) if word_term[i] >= 0 and w.isalpha()]
         self.spelling = SpellingIndex([words[i] for i in keep_words], counts[keep_words].tolist())
 
-    def _stream(self, terms: list[np.ndarray], fields: list[np.ndarray], kept_len: list[np.ndarray]) -> None:
+    def _stream(self, terms: np.ndarray, fields: np.ndarray, kept_len: np.ndarray) -> None:
         """The token stream per lesson (stop words out) for proximity and related lessons."""
-        self.stream = np.concatenate(terms) if terms else np.zeros(0, np.int32)
-        self.stream_field = np.concatenate(fields) if fields else np.zeros(0, np.int8)
-        per_doc = [lengths.reshape(-1, len(FIELDS)).sum(axis=1) for lengths in kept_len]
-        self.stream_start = np.concatenate(([0], np.cumsum(np.concatenate(per_doc) if per_doc else [])))
-        self.stream_start = self.stream_start.astype(np.int64)
+        self.stream, self.stream_field = terms, fields
+        self.stream_start = np.concatenate(([0], np.cumsum(kept_len.sum(axis=1, dtype=np.int64)))).astype(np.int64)
 
     def _postings(self, kept_len: np.ndarray, weights: Mapping[str, float], k1: float, b: float) -> None:
         """The BM25F postings, term-major: `docs`, `impacts`, `fields`, `start`, `df` and `idf`."""

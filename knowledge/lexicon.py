@@ -23,7 +23,11 @@ FIRST_CAPACITY = 1 << 15
 
 
 class Growing:
-    """A numpy array appended to in place, its buffer doubled when full."""
+    """A numpy array appended to in place, its buffer grown by half when full.
+
+    Appending chunk after chunk into one buffer, instead of keeping each chunk's array until one
+    concatenation, leaves no holes in the heap: the memory a build freed goes back to the system.
+    """
 
     def __init__(self, dtype: type, size: int = 1024) -> None:
         self._data = np.zeros(size, dtype)
@@ -33,7 +37,7 @@ class Growing:
         values = np.asarray(values, self._data.dtype)
         need = self.size + len(values)
         if need > len(self._data):
-            grown = np.zeros(max(need, 2 * len(self._data)), self._data.dtype)
+            grown = np.zeros(max(need, len(self._data) * 3 // 2), self._data.dtype)
             grown[:self.size] = self._data[:self.size]
             self._data = grown
         self._data[self.size:need] = values
@@ -42,6 +46,12 @@ class Growing:
     @property
     def array(self) -> np.ndarray:
         return self._data[:self.size]
+
+    def finish(self) -> np.ndarray:
+        """The values as one array, the buffer shrunk to them (in place, no copy, where the
+        allocator can); the Growing must not be used after."""
+        self._data.resize(self.size, refcheck=False)
+        return self._data
 
 
 class Lexicon:
