@@ -14,6 +14,7 @@ import argparse
 import random
 from collections.abc import Iterator
 from pathlib import Path
+from types import MappingProxyType
 
 from knowledge import PROSE_FIELDS, Lesson, render_page
 
@@ -141,6 +142,11 @@ class LessonWriter:
             eval_number=eval_number, eval_title=title,
             eval_url=f"https://webapps.ilo.org/ievaldiscovery/eval/{eval_number}",
             themes=tuple(themes), locations=tuple(locations), **fields))
+
+
+def mapping_proxy(items: dict) -> MappingProxyType:
+    """A read-only mapping of `items` (how bench/search.py's pickled lessons rebuild theirs)."""
+    return MappingProxyType(items)
 
 
 def pages(n: int, seed: int = 7) -> Iterator[tuple[str, str]]:

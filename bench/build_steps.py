@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Where the index build's time and memory go: wall and CPU seconds per step, and the peak.
+
+Times `InvertedIndex` over a generated corpus, each build step wrapped in a timer; the peak is the
+process's VmHWM (reset just before the build, Linux) above the parsed records. Reads the parsed
+records that bench/search.py keeps beside the corpus when it has run at that size (else parses).
+
+    .venv/bin/python bench/build_steps.py 100000
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+import search  # noqa: E402  (the parsed-records cache and the memory probes)
+
+from knowledge import index, kernels, lexicon  # noqa: E402
+from knowledge.options import SearchOptions  # noqa: E402
+
+STEPS = [
+    (index, "_raw_bytes", "fields → UTF-8 bytes and prose digests"),
+    (index, "field_texts", "  of which: the fields' texts"),
+    (kernels, "intern_tokens", "raw tokens interned (compiled)"),
+    (lexicon.Lexicon, "_learn", "new raw tokens → words → stems"),
+    (kernels, "expand_tokens", "raw tokens → kept terms (compiled)"),
+    (index.InvertedIndex, "_stems", "spellings and the spelling index"),
+    (index.InvertedIndex, "_stream", "token stream"),
+    (kernels, "document_frequencies", "document frequencies (compiled)"),
+    (kernels, "fill_postings", "postings and impacts (compiled)"),
+]
+
+
+def timed_steps() -> dict[str, list[float]]:
+    """Wrap each step so its wall and CPU seconds add up in the returned dict."""
+    spent: dict[str, list[float]] = {}
+    for owner, name, label in STEPS:
+        original = getattr(owner, name)
+        spent[label] = [0.0, 0.0]
+
+        def wrapper(*args, _original=original, _label=label, **kwargs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label][0] += time.perf_counter() - wall
+                spent[_label][1] += time.process_time() - cpu
+        setattr(owner, name, wrapper)
+    return spent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="corpus size (bench/corpora/N, generated when missing)")
+    args = parser.parse_args()
+    folder = HERE / "corpora" / str(args.n)
+    search.generate.write(args.n, folder)
+    lessons, _ = search.parsed_lessons(folder, args.n)
+    options = SearchOptions()
+    index.InvertedIndex(lessons[:10], options.field_weights)  # numba's compiled code read from its cache
+    spent = timed_steps()
+    gc.collect()
+    records = search.rss_mb()
+    search.reset_peak()
+    wall, cpu = time.perf_counter(), time.process_time()
+    built = index.InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    peak = search.peak_mb() - records
+    gc.collect()
+    print(f"{len(lessons):,} lessons: {len(built.stream):,} kept tokens, {len(built.docs):,} postings, "
+          f"{len(built.stem_ids):,} terms")
+    print("| step | wall s | CPU s |\n|---|---|---|")
+    for label, (step_wall, step_cpu) in spent.items():
+        print(f"| {label} | {step_wall:.2f} | {step_cpu:.2f} |")
+    print(f"| **total** | {wall:.2f} | {cpu:.2f} |")
+    print(f"peak +{peak:.0f} MB above the records; the index keeps +{search.rss_mb() - records:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
