@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import bitsets
 from .query import FILTER_NAMES
 from .record import Lesson
 from .text import fold
@@ -37,6 +38,7 @@ class Facets:
         self.n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
         #: Each lesson's evaluation (or the lesson itself when it names none), for grouping.
         self.evaluation = Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
+        self._every = bitsets.full(self.n)
 
     def _values_of(self, lessons: Sequence[Lesson]) -> list[tuple[tuple[str, ...], ...]]:
         """Each lesson's values in `FILTER_NAMES` order (countries, regions, themes, categories,
@@ -88,6 +90,12 @@ class Facets:
             matched, outside = np.flatnonzero(mask), True
         return MappingProxyType({name: facet.counts(matched, FACET_SIZE, outside)
                                  for name, facet in self.counted.items()})
+
+    def counts_of(self, matched: np.ndarray) -> MappingProxyType:
+        """`counts` of the lessons of a bitset (`bitsets.py`)."""
+        outside = 2 * bitsets.count(matched) > self.n
+        docs = bitsets.members(self._every & ~matched if outside else matched)
+        return MappingProxyType({name: facet.counts(docs, FACET_SIZE, outside) for name, facet in self.counted.items()})
 
     def popular_themes(self) -> tuple[str, ...]:
         """The five commonest themes of the corpus."""
