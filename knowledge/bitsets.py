@@ -56,11 +56,8 @@ def count(bits: np.ndarray) -> int:
 
 
 def members(bits: np.ndarray) -> np.ndarray:
-    """The lesson numbers of the set, sorted (int64)."""
-    nonzero = np.flatnonzero(bits)
-    unpacked = np.unpackbits(bits[nonzero].view(np.uint8), bitorder="little").reshape(-1, 64)
-    row, col = np.nonzero(unpacked)
-    return nonzero[row] * 64 + col
+    """The lesson numbers of the set, sorted."""
+    return np.flatnonzero(np.unpackbits(bits.view(np.uint8), bitorder="little"))
 
 
 def holds(bits: np.ndarray, docs: np.ndarray) -> np.ndarray:

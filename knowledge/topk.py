@@ -45,13 +45,13 @@ class ImpactOrder:
             return
         pos_bits = max(int(lengths.max()).bit_length(), 1)
         term_bits = max(len(long).bit_length(), 1)
-        q_bits = min(64 - pos_bits - term_bits, 30)
+        q_bits = min(63 - pos_bits - term_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
         rel = np.arange(int(offsets[-1]), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
         at = np.repeat(start[long], lengths) + rel
         top = float(impacts[at].max()) if len(at) else 1.0
         levels = (1 << q_bits) - 1
         self.step = max(top, 1e-30) / levels
-        quantum = np.minimum(np.floor(impacts[at] / self.step), levels).astype(np.int64)
+        quantum = np.minimum(np.floor(impacts[at].astype(np.float64) / self.step), levels).astype(np.int64)
         key = (np.repeat(np.arange(len(long), dtype=np.int64), lengths) << (q_bits + pos_bits)) \
             | ((levels - quantum) << pos_bits) | rel
         key.sort()
