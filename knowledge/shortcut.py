@@ -31,6 +31,9 @@ MOST_CONCEPTS = 10
 LEAST_CERTAINTY = 1e-3
 #: A tier of at most this many lessons is scored by looking each up (a larger one, in one pass).
 SMALL = 2048
+#: The threshold algorithm settles questions of few concepts early; with more, the sum of the
+#: bounds stays above the leaders' scores for most of the postings (measured at 100k lessons).
+THRESHOLD_CONCEPTS = 2
 
 
 class Shortcut(NamedTuple):
@@ -130,7 +133,7 @@ class Reader:
             if wanted <= 0:
                 break
             size = bitsets.count(within)
-            best = None if size <= wanted else \
+            best = None if size <= max(wanted, SMALL) or len(sources) > THRESHOLD_CONCEPTS else \
                 best_within(within, wanted, sources, patterns, admitted, self.order, sets)
             if best is None:
                 found = bitsets.members(within)

@@ -100,29 +100,41 @@ def best_within(within: np.ndarray, r: int, sources: Sequence[Source], patterns:
     for _ in range(ROUNDS):
         cands, known, bounds = _read(sources, m, order, within)
         held = [bitsets.holds(s, cands) for s in sets]
-        pattern = patterns.of(held)
-        low = _scores(known, sources, patterns.factor[pattern])
+        factor = patterns.factor[patterns.of(held)]
+        # A candidate may hold a word whose prefix did not reach it: bound what it may score.
+        high = _scores([np.where(h & (k == 0), np.float32(b), k) for h, k, b in zip(held, known, bounds, strict=True)],
+                       sources, factor) * (1 + 1e-6)
         exhausted = not any(bounds)
-        if len(cands) >= r or exhausted:
-            theta = float(np.partition(low, len(low) - r)[len(low) - r]) if len(low) >= r else -1.0
-            if exhausted or _bound(bounds, patterns, admitted) < theta:
-                break
+        if len(cands) < r and not exhausted:
+            m *= 4
+            continue
+        # The exact scores of the most promising candidates give a floor the r best reach.
+        probe = np.argpartition(-high, 2 * r - 1)[:2 * r] if len(cands) > 2 * r else np.arange(len(cands))
+        probe.sort()
+        theta = -1.0
+        if len(probe) >= r:
+            exact = _exact(cands[probe], sources, [k[probe] for k in known], [h[probe] for h in held], factor[probe])
+            theta = float(np.partition(exact, len(exact) - r)[len(exact) - r])
+        if exhausted or _bound(bounds, patterns, admitted) < theta:
+            break
         m *= 4
     else:
         return None
-    # A candidate may hold a word whose prefix did not reach it: bound it, look up those that may lead.
-    guessed = [np.where(h & (k == 0), np.float32(b), k) for h, k, b in zip(held, known, bounds, strict=True)]
-    high = _scores(guessed, sources, patterns.factor[pattern]) * (1 + 1e-6)
     maybe = np.flatnonzero(high >= theta)
-    cands, pattern = cands[maybe], pattern[maybe]
-    missing = [h[maybe] & (k[maybe] == 0) for h, k in zip(held, known, strict=True)]
-    values = [np.where(gap, s.value(cands), k[maybe]) if gap.any() else k[maybe]
-              for s, k, gap in zip(sources, known, missing, strict=True)]
-    scores = _scores(values, sources, patterns.factor[pattern])
+    cands = cands[maybe]
+    scores = _exact(cands, sources, [k[maybe] for k in known], [h[maybe] for h in held], factor[maybe])
     if len(cands) > r:
         top = np.argpartition(-scores, r - 1)[:r]
         cands, scores = cands[top], scores[top]
     return cands, scores
+
+
+def _exact(cands: np.ndarray, sources: Sequence[Source], known: Sequence[np.ndarray], held: Sequence[np.ndarray],
+           factor: np.ndarray) -> np.ndarray:
+    """The exact scores of `cands`, looking up the values their prefixes did not tell."""
+    values = [np.where(h & (k == 0), s.value(cands), k) if (h & (k == 0)).any() else k
+              for s, k, h in zip(sources, known, held, strict=True)]
+    return _scores(values, sources, factor)
 
 
 def _read(sources: Sequence[Source], m: int, order: ImpactOrder,
