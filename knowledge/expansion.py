@@ -72,4 +72,8 @@ def after(first: Scored, second: Scored) -> Scored:
     scores, share = second.scores.copy(), second.topic_share.copy()
     scores[~new], share[~new] = first.scores, first.topic_share
     scores[new] *= 0.99 * float(first.scores.min()) / max(float(scores[new].max()), 1e-9)
-    return Scored(second.matched, scores, second.concept_hits, share)
+    asked = None
+    if second.asked is not None and first.asked is not None:
+        asked = second.asked.copy()
+        asked[~new] = first.asked
+    return Scored(second.matched, scores, second.concept_hits, share, asked)

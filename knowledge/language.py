@@ -72,6 +72,12 @@ def is_english(word: str) -> bool:
     return word in known or american(word) in known
 
 
+def english_count(word: str) -> int:
+    """How common a folded word is in English (the word list's count; 0 for a word not in it)."""
+    known = english_words()
+    return known.get(word) or known.get(american(word), 0)
+
+
 class Families:
     """Lesson stems by family, for the question's words no lesson holds as they are."""
 

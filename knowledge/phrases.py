@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 
 from .index import InvertedIndex
-from .rank import within
 from .text import STOP_WORDS, WORD, fold, stem
 
 
@@ -22,10 +21,12 @@ def phrase_terms(index: InvertedIndex, phrase: str) -> tuple[int, ...] | None:
     return None if any(term < 0 for term in ids) else ids
 
 
-def lessons_with(index: InvertedIndex, terms: tuple[int, ...]) -> np.ndarray:
-    """The lessons (sorted, unique) in whose token stream `terms` stand together, in order, in one field."""
+def lessons_with(index: InvertedIndex, terms: tuple[int, ...], but_field: int = -1) -> np.ndarray:
+    """The lessons (sorted, unique) in whose token stream `terms` stand together, in order, in one
+    field (not the field numbered `but_field`)."""
     if len(terms) == 1:
-        return index.postings(terms[0])[0]
+        docs, _, fields = index.postings(terms[0])
+        return docs if but_field < 0 else docs[fields != (1 << but_field)]
     stream = index.stream
     anchor = int(np.argmin([index.df[t] for t in terms]))  # the rarest word occurs least often
     start = np.flatnonzero(stream == terms[anchor]) - anchor
@@ -37,6 +38,7 @@ def lessons_with(index: InvertedIndex, terms: tuple[int, ...]) -> np.ndarray:
     doc = np.searchsorted(index.stream_start, start, side="right") - 1
     # A lesson's stream runs field by field, so equal fields at both ends mean one field throughout.
     together = (end < index.stream_start[doc + 1]) & (index.stream_field[start] == index.stream_field[end])
+    together &= index.stream_field[start] != but_field
     return np.unique(doc[together])
 
 
@@ -49,5 +51,5 @@ def with_phrases(index: InvertedIndex, matched: np.ndarray, phrases: tuple[str, 
         if terms is None:
             return np.zeros(len(matched), dtype=bool)
         if terms:
-            keep &= within(matched, lessons_with(index, terms))
+            keep &= np.isin(matched, lessons_with(index, terms), assume_unique=True)
     return keep

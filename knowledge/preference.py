@@ -20,12 +20,23 @@ ON_TOPIC = 0.5
 LABELS = ("theme", "category")
 
 
-def tiers(facets: Facets, u: Understanding, matched: np.ndarray, topic_share: np.ndarray) -> tuple[np.ndarray, str]:
-    """(a tier per matched lesson, higher first; the notice to show) for an understood question."""
+def tiers(facets: Facets, u: Understanding, matched: np.ndarray, topic_share: np.ndarray,
+          asked: np.ndarray | None = None) -> tuple[np.ndarray, str]:
+    """(a tier per matched lesson, higher first; the notice to show) for an understood question.
+
+    `asked`: for a question about one part of a lesson, the share of its topic that part holds in each.
+    """
     first, notice = _named(facets, u, matched, topic_share)
-    # Within a tier, the lessons that match all the question any lesson matches come first.
-    complete = topic_share >= float(topic_share.max()) - 1e-6 if len(topic_share) else np.zeros(0, dtype=bool)
-    return (2 * first + complete).astype(np.int8), notice
+    # Within a tier, the lessons that match all the question any lesson matches come first, and
+    # among them, those whose part the question asks about holds the most of it.
+    complete = _most(topic_share)
+    answers = _most(asked) & (asked > 0) if asked is not None else np.zeros(len(matched), dtype=bool)
+    return (4 * first + 2 * complete + (complete & answers)).astype(np.int8), notice
+
+
+def _most(share: np.ndarray) -> np.ndarray:
+    """Which lessons reach the highest share any lesson reaches."""
+    return share >= float(share.max()) - 1e-6 if len(share) else np.zeros(0, dtype=bool)
 
 
 def _named(facets: Facets, u: Understanding, matched: np.ndarray, topic_share: np.ndarray) -> tuple[np.ndarray, str]:

@@ -15,10 +15,18 @@ from typing import NamedTuple
 import numpy as np
 
 from .facets import Facet
-from .index import InvertedIndex, field_bit, idf_of
+from .index import FIELDS, InvertedIndex, field_bit, idf_of
 from .options import SearchOptions
+from .phrases import lessons_with
 from .understand import Concept, Understanding
 
+#: How much of a concept a lesson covers, for the question's topic, when the lesson holds it only
+#: loosely: in its category, the broad group it is filed under ("Child labour, forced labour, human
+#: trafficking and slavery"), which says where a lesson belongs, not that it treats each topic the
+#: group names; or as a phrase ("forced labour") whose words stand apart ("forced to sell ... labour").
+LOOSE_CREDIT = 0.4
+#: The score of a phrase whose words a lesson holds apart, as a share of the score together.
+APART = 0.5
 #: The least and the most a caller's boost (e.g. from people's feedback) may multiply a lesson's score by:
 #: enough to reorder close neighbours, never to lift a lesson past the tiers the question asks for.
 BOOST_LIMITS = (0.8, 1.25)
@@ -33,10 +41,13 @@ class Scored(NamedTuple):
     scores: np.ndarray
     concept_hits: list[np.ndarray]
     topic_share: np.ndarray
+    #: For a question about one part of a lesson (its intent), the share of the topic that part holds.
+    asked: np.ndarray | None = None
 
     def keep(self, mask: np.ndarray) -> Scored:
         """Only the matched lessons `mask` keeps."""
-        return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask])
+        return Scored(self.matched[mask], self.scores[mask], self.concept_hits, self.topic_share[mask],
+                      None if self.asked is None else self.asked[mask])
 
     def boosted(self, factors: Mapping[int, float]) -> Scored:
         """Scores of the matched lessons named in `factors` (lesson number -> factor) multiplied by their
@@ -50,7 +61,7 @@ class Scored(NamedTuple):
         scale = np.ones(len(self.matched), dtype=np.float64)
         scale[at[found]] = np.clip([factors[int(d)] for d in docs[found]], low, high)
         return Scored(self.matched, (self.scores * scale).astype(self.scores.dtype), self.concept_hits,
-                      self.topic_share)
+                      self.topic_share, self.asked)
 
 
 class Lent(NamedTuple):
@@ -80,6 +91,10 @@ class Ranker:
         #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
         self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
         self._originals = index.duplicate_of[self._duplicates]
+        #: Each term's lessons that hold it in their category only (`_category_only`), and each
+        #: phrase's lessons that hold its words together (`_together`), as first asked.
+        self._category_only_of: dict[int, np.ndarray] = {}
+        self._together_of: dict[tuple[int, ...], np.ndarray] = {}
 
     # -- scoring ------------------------------------------------------------------------------
 
@@ -122,24 +137,30 @@ class Ranker:
         topic = cover.copy()
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
+        for concept, weight, hits in zip(u.concepts, weights, concept_hits, strict=True):
+            if not concept.place:  # a topic held only loosely counts in part
+                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
+        asked = None
         if intent is not None:  # the share of the question the field it asks for answers
             asked = np.minimum(intent[matched] / max(topic_whole, 1e-9), 1.0)
             scores = scores * (1.0 + self.options.intent_bonus * asked)
-        return Scored(matched, scores, concept_hits, share)
+        return Scored(matched, scores, concept_hits, share, asked)
 
     def weights(self, concepts: list[Concept]) -> list[float]:
         """How much each concept counts towards a lesson's coverage: its rarest alternative's idf.
 
-        A guessed word (a typo correction) counts for less, and never for more than the words
-        typed correctly: a rare correction must not decide the ranking.
+        A guessed word (a typo correction) never counts for more than the words typed correctly:
+        a rare correction must not decide the ranking. It counts no less either: a typo must not
+        let lessons that miss the word meant through the coverage cut (its score, not its
+        coverage, is lowered by how unsure the correction is).
         """
         weights = [max(max(float(np.max(self.index.idf[list(ids)])) for ids, _ in c.alternatives), 0.1)
                    for c in concepts]
         sure = [w for w, c in zip(weights, concepts, strict=True) if c.certainty >= 1.0]
         ceiling = max(sure) if sure else float("inf")
-        return [w if c.certainty >= 1.0 else min(w * c.certainty, ceiling)
+        return [w if c.certainty >= 1.0 else min(w, ceiling)
                 for w, c in zip(weights, concepts, strict=True)]
 
     def _unknown_weight(self, u: Understanding, weights: list[float]) -> float:
@@ -179,6 +200,37 @@ class Ranker:
             intent += in_field * np.float32(weight)
         return None, best
 
+    def _loose(self, concept: Concept, hits: np.ndarray) -> np.ndarray:
+        """The lessons that hold `concept` only loosely: in their category alone, or as a phrase
+        whose words never stand together outside it. `hits` is the concept's matching lessons
+        (sorted), or a corpus-long array of its scores."""
+        if hits.dtype.kind != "f":  # one word: its few category-only lessons, read once
+            return self._category_only(concept.alternatives[0][0][0])
+        firm = np.zeros(self.n, dtype=bool)
+        for ids, _ in concept.alternatives:
+            if len(ids) == 1:
+                docs, _, fields = self.index.postings(ids[0])
+                firm[docs[fields != field_bit("category")]] = True
+            else:
+                firm[self._together(ids)] = True
+        return np.flatnonzero((hits > 0) & ~firm)
+
+    def _together(self, ids: tuple[int, ...]) -> np.ndarray:
+        """The lessons (sorted) in which a phrase's words stand together in a field other than the
+        category; one pass over the token stream, on a phrase's first use."""
+        found = self._together_of.get(ids)
+        if found is None:
+            found = self._together_of[ids] = lessons_with(self.index, ids, FIELDS.index("category"))
+        return found
+
+    def _category_only(self, term: int) -> np.ndarray:
+        """The lessons (sorted) that hold `term` in their category and in no other field."""
+        found = self._category_only_of.get(term)
+        if found is None:
+            docs, _, fields = self.index.postings(term)
+            found = self._category_only_of[term] = docs[fields == field_bit("category")]
+        return found
+
     def _phrase_alternative(self, ids: tuple[int, ...]):
         """A multi-word alternative: lessons with most of its words, scored by their mean impact."""
         n = self.n
@@ -189,7 +241,9 @@ class Ranker:
             both = at >= 0
             at = at[both]
             sums = a_impacts[both].astype(np.float64) + b_impacts[at]
-            return a[both], (sums / 2).astype(np.float32), a_fields[both] | b_fields[at]
+            docs, scores = a[both], (sums / 2).astype(np.float32)
+            scores[~within(docs, self._together(ids))] *= np.float32(APART)
+            return docs, scores, a_fields[both] | b_fields[at]
         docs = np.concatenate([p[0] for p in parts])
         counts = np.bincount(docs, minlength=n)
         keep = np.flatnonzero(counts * 2 > len(ids)).astype(np.int32)
@@ -199,7 +253,9 @@ class Ranker:
             fields[part_docs] |= part_fields
         counts = counts[keep]
         complete = (counts / len(ids)) ** 2
-        return keep, (sums / len(ids) * complete).astype(np.float32), fields[keep]
+        scores = (sums / len(ids) * complete).astype(np.float32)
+        scores[~within(keep, self._together(ids))] *= np.float32(APART)
+        return keep, scores, fields[keep]
 
     # -- ordering -----------------------------------------------------------------------------
 

@@ -100,9 +100,12 @@ class Searcher:
             found, lent = self._candidates(u, allowed, offset + limit)
             if not len(found.matched):
                 return self._no_match(query, u, allowed)
+            if _coincidental(found, u):
+                words = [c.label for c in u.concepts if not c.place] + u.unknown
+                return self._no_match(query, u, allowed, f"No lesson matches more than one of {_quoted(words)}.")
             if boosts:  # after scoring, before the order: only lessons that match move, and only a little
                 found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
-            tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share)
+            tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share, found.asked)
             ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
             facets, concept_hits = self.facets.counts(found.matched), found.concept_hits
         hits = self._hits(ranked, u, concept_hits, offset, limit, explain)
@@ -158,12 +161,13 @@ class Searcher:
             found = found.keep(~np.isin(found.matched, banned))
         return found, lent
 
-    def _no_match(self, query: str, u: Understanding, allowed: np.ndarray | None) -> Answer:
-        """The answer when no lesson matches: why, and words to try instead."""
+    def _no_match(self, query: str, u: Understanding, allowed: np.ndarray | None, why: str = "") -> Answer:
+        """The answer when no lesson matches: why (`why` when the caller knows), and words to try instead."""
         corrections = tuple(u.corrections)
-        notice = ("No lesson matches the filters." if not u.concepts or (allowed is not None and not allowed.any()) else
-                  f"No lesson mentions {_quoted(u.unknown)}, and none matches enough of the rest." if u.unknown else
-                  "No lesson matches enough of the question.")
+        filtered_out = not u.concepts or (allowed is not None and not allowed.any())
+        notice = why or ("No lesson matches the filters." if filtered_out else
+                         f"No lesson mentions {_quoted(u.unknown)}, and none matches enough of the rest." if u.unknown
+                         else "No lesson matches enough of the question.")
         notice = " ".join([notice, *_over_budget(u, self.options)])
         return Answer(query=query, filters=u.filters, corrections=corrections, notice=notice,
                       suggestions=tuple(dict.fromkeys([*self._suggest(u.unknown), *(used for _, used in corrections),
@@ -227,6 +231,25 @@ class Searcher:
             summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self.cut(d))
             hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
         return list(told_apart(hits))
+
+
+#: A question of this many topic words or more is not answered by lessons that each share one of them.
+COINCIDENCE_WORDS = 3
+
+
+def _coincidental(found: Scored, u: Understanding) -> bool:
+    """True when a question of several topic words (known or not) has no lesson that matches two of
+    them: each lesson shares one word with it by coincidence, and none is about what it asks."""
+    topics = [k for k, c in enumerate(u.concepts) if not c.place]
+    if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
+        return False
+    best = found.matched[[int(np.argmax(found.scores))]]  # usually matches several: no need to read on
+    if sum(bool(holds(found.concept_hits[k], best)[0]) for k in topics) > 1:
+        return False
+    held = np.zeros(len(found.matched), dtype=np.int16)
+    for k in topics:
+        held += holds(found.concept_hits[k], found.matched)
+    return int(held.max()) <= 1
 
 
 def _misses_a_topic(hit: Hit, u: Understanding) -> bool:

@@ -11,6 +11,7 @@ straightforward way; `tests/test_shortcut.py` checks both give the same answers.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import combinations
 from typing import NamedTuple
 
 import numpy as np
@@ -25,6 +26,8 @@ from .rank import Ranked, Ranker
 from .topk import ImpactOrder, Source, best_within, dense_scores, exact_scores
 from .understand import Concept, Understanding
 
+#: As `search.COINCIDENCE_WORDS` (not imported: search imports this module).
+COINCIDENCE_WORDS = 3
 #: Questions of more concepts take the straightforward way (the pattern tables double per concept).
 MOST_CONCEPTS = 10
 #: The least certainty of a word the shortcut reads (a smaller one could round its impacts to 0).
@@ -69,6 +72,8 @@ class Reader:
         weights = self.ranker.weights(u.concepts)
         whole = sum(weights) + self.ranker._unknown_weight(u, weights)
         sources, sets, hits = zip(*(self._source(c) for c in u.concepts), strict=True)
+        if any(len(self.ranker._loose(c, h)) for c, h in zip(u.concepts, hits, strict=True) if not c.place):
+            return None  # a topic held loosely counts in part: the share is no longer the pattern's
         patterns = Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
                             self.options.min_coverage, self.options.coverage_power)
         if not patterns.monotone(patterns.ok):
@@ -77,7 +82,7 @@ class Reader:
         if allowed is not None:
             matched &= bitsets.from_mask(allowed)
         size = bitsets.count(matched)
-        if size < wanted:
+        if size < wanted or self._coincidental(u, sets, matched):
             return None
         classes = self._classes(patterns, sets, matched)
         if classes is None:
@@ -115,7 +120,7 @@ class Reader:
         if not patterns.monotone(complete):
             return None
         top = patterns.union(complete, sets, self.n) & matched
-        return [(1, top, complete), (0, matched & ~top, patterns.ok & ~complete)]
+        return [(2, top, complete), (0, matched & ~top, patterns.ok & ~complete)]  # as `preference.tiers`
 
     def _best_share(self, patterns: Patterns, sets, matched: np.ndarray, tries: int = 16) -> float | None:
         """The largest topic share of a matched lesson (None when too many patterns must be tried)."""
@@ -150,6 +155,14 @@ class Reader:
         docs, scores, tiers = np.concatenate(docs), np.concatenate(scores), np.concatenate(tiers)
         order = np.argsort(docs, kind="stable")
         return docs[order], scores[order], tiers[order]
+
+    def _coincidental(self, u: Understanding, sets, matched: np.ndarray) -> bool:
+        """True when the straightforward search would answer that no lesson matches two of the
+        question's topic words (`search._coincidental`): it says so itself."""
+        topics = [k for k, c in enumerate(u.concepts) if not c.place]
+        if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
+            return False
+        return not any((sets[i] & sets[j] & matched).any() for i, j in combinations(topics, 2))
 
     def _repeated(self, matched: np.ndarray) -> int:
         """How many matched lessons repeat the prose of another matched one (`Ranker.rank`'s rule)."""

@@ -18,10 +18,12 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .either import either_or, joined
 from .index import InvertedIndex
-from .language import Families, english_near, is_english
+from .language import Families, english_count, english_near, is_english
 from .options import SearchOptions
 from .query import narrowed, parse_query
+from .senses import FixedPairs
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
 from .typos import TypoChecks
@@ -34,7 +36,13 @@ from .vocabulary import (
     Places,
     Term,
     Thesaurus,
+    intent_of,
 )
+
+#: A real word this rare in English (the word list's count) may be a slip for a far commoner one.
+RARE_WORD = 200
+#: How much commoner in English a lesson word must be to be what a rare word's typist meant.
+COMMONER = 100
 
 
 @dataclass
@@ -128,6 +136,8 @@ class Interpreter:
         self.families = Families(list(index.stem_ids))
         #: Neighbouring words of the places' names ("latin", "america"), to correct a typo in context.
         self._place_pairs = {pair for name in places.names for pair in pairwise(name)}
+        self._place_words = {w for pair in self._place_pairs for w in pair}
+        self.fixed_pairs = FixedPairs(index)
         #: Each theme's and category's name with the stems of its words.
         self._labels = {kind: [(value, frozenset(stem(w) for w in WORD.findall(fold(value)) if w not in STOP_WORDS))
                                for value in values]
@@ -147,6 +157,9 @@ class Interpreter:
                    if i not in in_place and i not in unknown and _is_content(w, i, intent_words)]
         if places:
             content = [i for i in content if words[i] not in PLACE_NOUNS]
+        for i, j in self.fixed_pairs.other_sense(words, content, unknown).items():  # "civil servants"
+            words[j] = f"{words[i]} {words[j]}" if i < j else f"{words[j]} {words[i]}"
+            content.remove(i)
         filters = tuple(parsed.filters)
         labels = self.label_only([words[i] for i in content])
         tagged = bool(labels) and not LABEL_WORDS.isdisjoint(words)
@@ -156,8 +169,10 @@ class Interpreter:
         place_only = bool(places) and (not content or tagged) and len({p[2:] for p in places}) == 1
         if place_only:
             filters += tuple(dict.fromkeys((name, value) for _, _, name, value in places))
-        found = self.concepts([words[i] for i in content], [certainty[i] for i in content],
-                              [read.families.get(i, ()) for i in content])
+        links = either_or(words, {*content, *unknown})
+        unknown -= {j for i, j in links if i not in unknown} | {i for i, j in links if j not in unknown}
+        found = joined(self.concepts([words[i] for i in content], [certainty[i] for i in content],
+                                      [read.families.get(i, ()) for i in content]), content, links)
         unknown |= {content[j] for c, positions in found if not c.alternatives for j in positions}
         concepts = [c for c, _ in found if c.alternatives]
         if not place_only:
@@ -171,7 +186,7 @@ class Interpreter:
             preferred += labels
         missing = {words[i]: i for i in sorted(unknown, reverse=True)}  # each word once, at its first place
         missing = {word: missing[word] for word in sorted(missing, key=missing.get)}
-        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and is_english(word))
+        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and all(map(is_english, word.split())))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,
                              plain, tuple(read.unchecked), tuple(read.too_long), left_out)
@@ -218,11 +233,31 @@ class Interpreter:
             elif not is_english(word) and checks.allow(word) and (
                     near := checks.once("near", word, partial(self.nearest, word))):
                 self._correct(read, i, self._in_context(near, typed, i, checks))
+            elif slip := self._slip(typed, i, checks):
+                self._correct(read, i, slip)
             elif len(word) <= checks.longest and (family := self.families.of(stem(word))):
                 read.families[i] = tuple(family)
             else:
                 self._unknown(read, i, checks)
         return read
+
+    def _slip(self, typed: list[str], i: int, checks: TypoChecks) -> tuple[str, int] | None:
+        """The word meant by a real word no lesson holds, when it is a slip: one edit from a word that
+        completes a place's name with its neighbour ("Arab Status" → "Arab States"), or a rare word
+        one edit from a lesson word far commoner in English ("chid" → "child", "miliary" → "military")."""
+        word = typed[i]
+        neighbours = {typed[j] for j in (i - 1, i + 1) if 0 <= j < len(typed)}
+        rare = english_count(word) <= RARE_WORD
+        if not (rare or neighbours & self._place_words) or not checks.allow(word):
+            return None
+        near = [(w, d) for w, d in checks.once("near", word, partial(self.nearest, word)) if d == 1]
+        for w, d in near:
+            if (i > 0 and (typed[i - 1], w) in self._place_pairs) or \
+                    (i + 1 < len(typed) and (w, typed[i + 1]) in self._place_pairs):
+                return w, d
+        common = [(w, d) for w, d in near if self.index.term_id(stem(w)) >= 0
+                  and english_count(w) >= COMMONER * max(english_count(word), 1)]
+        return common[0] if rare and common else None
 
     def _correct(self, read: Reading, i: int, fixed: tuple[str, int]) -> None:
         """Read word `i` as `fixed` (word, edits), less sure by the edits it took."""
@@ -258,16 +293,21 @@ class Interpreter:
 
     def _in_context(self, near: list[tuple[str, int]], typed: list[str], i: int,
                     checks: TypoChecks) -> tuple[str, int]:
-        """The best of equally near corrections: the one that makes a place's name with a word
-        beside it ("lautin amrica" → "latin america", not "latin africa"), else the first."""
-        best = [c for c in near if c[1] == near[0][1]]
-        if len(best) > 1:
-            before = self._guess(typed[i - 1], checks) if i > 0 else None
-            after = self._guess(typed[i + 1], checks) if i + 1 < len(typed) else None
-            for word, edits in best:
-                if (before, word) in self._place_pairs or (word, after) in self._place_pairs:
+        """The correction that makes a place's name or a thesaurus term with a word beside it, even
+        at one more edit ("lautin amrica" → "latin america", not "latin africa"; "ocuational
+        safety" → "occupational safety", not "vocational"), else the nearest."""
+        if len(near) > 1:
+            before = self._guess(typed[i - 1], checks) if i > 0 else ""
+            after = self._guess(typed[i + 1], checks) if i + 1 < len(typed) else ""
+            for word, edits in near:
+                if self._a_pair(before, word) or self._a_pair(word, after):
                     return word, edits
         return near[0]
+
+    def _a_pair(self, first: str, second: str) -> bool:
+        """True when two neighbouring words make (part of) a place's name or a thesaurus term."""
+        return bool(first and second) and ((first, second) in self._place_pairs
+                                           or (stem(first), stem(second)) in self.thesaurus.pairs)
 
     def _guess(self, word: str, checks: TypoChecks) -> str:
         """A word as the search would first correct it, to read a neighbour's context."""
@@ -337,24 +377,6 @@ class Interpreter:
         concept = self._concept(value, tuple(stem(w) for w in words), certainty)
         concept.place = True
         return concept
-
-
-def intent_of(words: list[str]) -> tuple[str, set[int]]:
-    """("challenges", "success" or "", positions of the words that only said so) for a question."""
-    found: dict[str, set[int]] = {}
-    for i, word in enumerate(words):
-        for name, vocab in INTENT_WORDS.items():
-            if word in vocab:
-                found.setdefault(name, set()).add(i)
-    for i, pair in enumerate(pairwise(words)):
-        if pair in SUCCESS_PAIRS:
-            found.setdefault("success", set()).update((i, i + 1))
-        elif pair in CHALLENGE_PAIRS:
-            found.setdefault("challenges", set()).update((i, i + 1))
-    if len(found) != 1:
-        return "", set()
-    ((name, positions),) = found.items()
-    return name, positions
 
 
 def _acronyms(text: str) -> frozenset[str]:

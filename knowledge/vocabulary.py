@@ -4,6 +4,7 @@ plain-language equivalents), places named naturally in a question, and the words
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from pathlib import Path
 
 from .text import STOP_WORDS, stem_all, words
@@ -46,6 +47,8 @@ class Thesaurus:
                 self._equivalents.setdefault(term, set()).update(terms - {term})
         self.words = frozenset(found)
         self.longest = max((len(t) for t in self._equivalents), default=1)
+        #: Neighbouring stems within its multi-word terms: the context a typo's correction may complete.
+        self.pairs = frozenset(pair for term in self._equivalents for pair in pairwise(term))
 
     @classmethod
     def bundled(cls, extra: Mapping[str, Iterable[str]] | None = None) -> Thesaurus:
@@ -152,3 +155,21 @@ SUCCESS_PAIRS = frozenset({("what", "worked"), ("worked", "well"), ("good", "pra
                            ("good", "practices"), ("best", "practices"), ("what", "works"), ("works", "well")})
 CHALLENGE_PAIRS = frozenset({("went", "wrong"), ("go", "wrong"), ("goes", "wrong"), ("did", "not"),
                              ("not", "work"), ("not", "worked")})
+
+
+def intent_of(words: list[str]) -> tuple[str, set[int]]:
+    """("challenges", "success" or "", positions of the words that only said so) for a question."""
+    found: dict[str, set[int]] = {}
+    for i, word in enumerate(words):
+        for name, vocab in INTENT_WORDS.items():
+            if word in vocab:
+                found.setdefault(name, set()).add(i)
+    for i, pair in enumerate(pairwise(words)):
+        if pair in SUCCESS_PAIRS:
+            found.setdefault("success", set()).update((i, i + 1))
+        elif pair in CHALLENGE_PAIRS:
+            found.setdefault("challenges", set()).update((i, i + 1))
+    if len(found) != 1:
+        return "", set()
+    ((name, positions),) = found.items()
+    return name, positions

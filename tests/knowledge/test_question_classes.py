@@ -56,6 +56,52 @@ def test_a_word_typed_in_capitals_is_taken_as_typed(kb_of):
     assert ids(kb.ask("food aids in refugee camps"))[0] == "1"  # in lower case it is the word
 
 
+def test_a_rare_real_word_one_slip_from_a_far_commoner_lesson_word_is_read_as_that_word(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Child labour fell on cocoa farms. {FILLER}"),
+                "2": lesson_page("2", description=f"Cocoa prices rose. {FILLER}")})
+    answer = kb.ask("chid labour on cocoa farms")  # "chid" is an English word, and a rare one
+    assert ("chid", "child") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_a_real_word_one_slip_from_a_place_name_beside_it_is_read_as_the_place(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Wage protection reached migrants. {FILLER}",
+                                 locations=(("Qatar", "Arab States"),)),
+                "2": lesson_page("2", description=f"Wage protection reached herders. {FILLER}")})
+    answer = kb.ask("wage protection in the Arab Status")
+    assert ("status", "states") in answer.corrections
+    assert ids(answer)[0] == "1"
+
+
+def test_the_correction_that_makes_a_term_with_its_neighbour_wins(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Vocational training for welders. {FILLER}"),
+                "2": lesson_page("2", description=f"Occupational safety and health on building sites. {FILLER}"),
+                "3": lesson_page("3", description=f"Vocational schools and vocational courses. {FILLER}")})
+    answer = kb.ask("ocuational safety on sites")  # two edits from "vocational" and from "occupational"
+    assert ("ocuational", "occupational") in answer.corrections
+    assert ids(answer)[0] == "2"
+
+
+def test_a_typo_finds_what_the_same_question_typed_well_finds(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"The wage system reform was slow. {FILLER}"),
+                "2": lesson_page("2", description=f"Gulf employers hired migrants. {FILLER}"),
+                "3": lesson_page("3", description=f"Roads were paved by hand. {FILLER}")})
+    clean = kb.ask("sponsorship system reform in the gulf")  # "sponsorship" is in no lesson
+    typed = kb.ask("sponsorship systme refourm in the gulf")
+    assert ids(clean)[0] == "1"
+    assert ids(typed) == ids(clean)
+
+
+def test_a_word_the_lessons_use_only_in_a_fixed_pair_is_not_matched_in_another_pair(kb_of):
+    kb = kb_of({"1": lesson_page("1", description="Civil society groups monitored the harvest. Civil society ran "
+                                                  f"hotlines. Civil society was consulted. {FILLER}"),
+                "2": lesson_page("2", description=f"Certified training for welders. {FILLER}")})
+    answer = kb.ask("certified training for civil engineers")  # no "engineers"; "civil" only in "civil society"
+    assert ids(answer) == ["2"]
+    assert "“civil engineers”" in answer.notice
+    assert ids(kb.ask("civil society monitoring"))[0] == "1"  # the lessons' own pair still matches
+
+
 # 2. Word families ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("lesson_words", "question"), [
@@ -111,6 +157,36 @@ def test_the_place_lessons_on_the_topic_come_first(kb_of):
     assert "Lessons from Africa first" in answer.notice
 
 
+def test_a_topic_only_in_a_broad_category_label_is_not_the_place_being_about_it(kb_of):
+    # The category names four topics; the Ghana lesson is filed under it for child labour.
+    group = "Child labour, forced labour, human trafficking and slavery"
+    kb = kb_of({"1": lesson_page("1", description=f"Child labour fell on cocoa farms. {FILLER}",
+                                 themes=(("Child labour", group),), locations=(("Ghana", "Africa"),)),
+                "2": lesson_page("2", description=f"Trafficking of fishers was prosecuted at sea. {FILLER}",
+                                 themes=(("Labour standards", group),),
+                                 locations=(("Thailand", "Asia and the Pacific"),)),
+                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
+                                 locations=(("Kenya", "Africa"),))})
+    answer = kb.ask("trafficking in Africa")
+    assert ids(answer)[0] == "2"
+    assert "No lesson from Africa is about trafficking" in answer.notice
+    # where the label is all any lesson has, it still counts: the place's lesson first
+    assert ids(kb.ask("slavery in Africa"))[0] == "1"
+
+
+def test_a_phrase_whose_words_stand_apart_in_a_lesson_is_not_the_lesson_being_about_it(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Farmers were forced to sell early. Labour costs rose. {FILLER}",
+                                 locations=(("Kenya", "Africa"),)),
+                "2": lesson_page("2", description=f"Forced labour in quarries was ended. {FILLER}",
+                                 locations=(("Peru", "Americas"),)),
+                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
+                                 locations=(("Kenya", "Africa"),))})
+    assert ids(kb.ask("forced labour"))[0] == "2"
+    answer = kb.ask("forced labour in Kenya")
+    assert ids(answer)[0] == "2"
+    assert "No lesson from Kenya is about forced labour" in answer.notice
+
+
 # 4. Honest partial matches ------------------------------------------------------------------------
 
 def test_partial_matches_come_after_full_ones_and_say_so(kb_of):
@@ -134,6 +210,46 @@ def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
     answer = kb.ask("HIV and AIDS workplace policy")
     assert answer.hits == ()
     assert "HIV" in answer.notice.upper()
+
+
+def test_words_joined_by_or_are_either_and_a_lesson_with_one_matches_the_whole(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Wage payments to pickers suffered long delays. {FILLER}"),
+                "2": lesson_page("2", description=f"A backlog of wage payments built up in the mills. {FILLER}"),
+                "3": lesson_page("3", description=f"Wage payments were made on time by bank. {FILLER}")})
+    answer = kb.ask("delays or backlog in wage payments")
+    assert set(ids(answer)[:2]) == {"1", "2"}
+    assert all("delays or backlog" in hit.matched_terms for hit in answer.hits[:2])
+    assert "only part of the question" not in answer.notice.split("From hit 3")[0]
+
+
+def test_an_alternative_no_lesson_holds_does_not_count_against_the_other(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Inspectors found the registers missing. {FILLER}"),
+                "2": lesson_page("2", description=f"Payroll registers were kept by the union. {FILLER}"),
+                "3": lesson_page("3", description=f"Cooperative members met monthly. {FILLER}"),
+                "4": lesson_page("4", description=f"Roads were paved by hand. {FILLER}")})
+    answer = kb.ask("missing or unreadable registers")  # "unreadable" is in no lesson
+    assert ids(answer) == ["1", "2"]
+    assert "unreadable" not in answer.notice
+    assert set(ids(kb.ask("missing and unreadable registers"))) <= {"1"}  # "and" asks for both
+
+
+def _scattered_corpus(with_answer: bool) -> dict[str, str]:
+    pages = {"1": lesson_page("1", description=f"Recruitment agencies charged migrants high fees. {FILLER}"),
+             "2": lesson_page("2", description=f"The military ran the ports for a year. {FILLER}"),
+             "3": lesson_page("3", description=f"Veterans received plots of land. {FILLER}"),
+             "4": lesson_page("4", description=f"Roads were paved by hand. {FILLER}")}
+    if with_answer:
+        pages["5"] = lesson_page("5", description=f"Veterans were hired through military recruitment offices. {FILLER}")
+    return pages
+
+
+def test_lessons_that_each_share_one_word_of_a_longer_question_are_no_answer(kb_of):
+    answer = kb_of(_scattered_corpus(False)).ask("military recruitment of veterans")
+    assert answer.hits == () and answer.total == 0
+    assert "No lesson matches more than one of" in answer.notice and "veterans" in answer.notice
+    # the same question is answered where a lesson is about it, and a short question keeps its partial matches
+    assert ids(kb_of(_scattered_corpus(True)).ask("military recruitment of veterans"))[0] == "5"
+    assert ids(kb_of(_scattered_corpus(False)).ask("military veterans"))
 
 
 # 5. Paraphrase: words lent by the best lessons --------------------------------------------------
@@ -213,6 +329,22 @@ def test_what_worked_ranks_the_lesson_whose_success_answers_it(kb_of):
     answer = kb_of(_parts_corpus()).ask("what worked with district data")
     assert ids(answer)[0] == "2"
     assert answer.hits[0].summary_field == "success"
+
+
+def test_the_part_asked_about_outranks_a_lesson_that_is_all_about_the_topic_elsewhere(kb_of):
+    kb = kb_of({"1": lesson_page("1", "Cash transfers to herders - Final evaluation",
+                                 description=f"Cash transfers reached herders. Monthly cash transfers. {FILLER}",
+                                 comments="Cash transfers were popular.", context="Cash transfers began in 2019.",
+                                 success="Cash transfers kept herds alive.",
+                                 challenges="Staff turnover slowed the work."),
+                "2": lesson_page("2", "Rural roads - Final evaluation",
+                                 challenges="Cash transfers arrived late and families lost trust.", description=FILLER),
+                "3": lesson_page("3", "Fishing - Final evaluation", description=FILLER)})
+    for question in ("what went wrong with cash transfers", "challenges of cash transfers"):
+        answer = kb.ask(question)
+        assert ids(answer)[:2] == ["2", "1"]
+        assert answer.hits[0].summary_field == "challenges"
+    assert ids(kb.ask("cash transfers"))[0] == "1"  # without a part asked about, the topic decides
 
 
 def test_a_typo_is_corrected_to_the_word_that_completes_a_place_name(kb_of):

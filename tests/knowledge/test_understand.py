@@ -5,7 +5,7 @@ import pytest
 
 from knowledge import Lesson, SearchOptions
 from knowledge.search import Searcher
-from knowledge.understand import intent_of
+from knowledge.vocabulary import intent_of
 
 from ..conftest import lesson_page
 from .conftest import ids
