@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from . import bitsets
 from .query import FILTER_NAMES
 from .record import Lesson
 from .text import fold
@@ -14,6 +15,8 @@ from .text import fold
 #: The facets an answer counts, and how many values of each it lists.
 FACETS = ("country", "region", "theme")
 FACET_SIZE = 10
+#: A facet of at most this many values keeps each value's lessons as a bitset.
+BITSET_VALUES = 64
 
 
 def filter_matches(name: str, wanted: str, value: str) -> bool:
@@ -37,6 +40,7 @@ class Facets:
         self.n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
         #: Each lesson's evaluation (or the lesson itself when it names none), for grouping.
         self.evaluation = Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
+        self._every = bitsets.full(self.n)
 
     def _values_of(self, lessons: Sequence[Lesson]) -> list[tuple[tuple[str, ...], ...]]:
         """Each lesson's values in `FILTER_NAMES` order (countries, regions, themes, categories,
@@ -89,6 +93,22 @@ class Facets:
         return MappingProxyType({name: facet.counts(matched, FACET_SIZE, outside)
                                  for name, facet in self.counted.items()})
 
+    def counts_of(self, matched: np.ndarray) -> MappingProxyType:
+        """`counts` of the lessons of a bitset (`bitsets.py`): a facet of few values counts each
+        value's set against it, the others count the lessons' combinations as `counts` does."""
+        found: dict[str, tuple[tuple[str, int], ...]] = {}
+        docs = None
+        for name, facet in self.counted.items():
+            if facet.value_bits is not None:
+                counts = np.bitwise_count(facet.value_bits & matched).sum(axis=1, dtype=np.int64)
+                found[name] = facet.top(counts, FACET_SIZE)
+                continue
+            if docs is None:
+                outside = 2 * bitsets.count(matched) > self.n
+                docs = bitsets.members(self._every & ~matched if outside else matched)
+            found[name] = facet.counts(docs, FACET_SIZE, outside)
+        return MappingProxyType(found)
+
     def popular_themes(self) -> tuple[str, ...]:
         """The five commonest themes of the corpus."""
         return tuple(v for v, _ in self.counted["theme"].counts(np.arange(self.n), 5))
@@ -121,6 +141,16 @@ class Facet:
         combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
         at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
         self.value = self.combo_value[at]
+        #: Each value's lessons as a bitset, for a facet of few values (counting a set is then a
+        #: few thousand word operations a value); None for the others.
+        self.value_bits = self._value_bits(len(values)) if len(self.names) <= BITSET_VALUES else None
+
+    def _value_bits(self, n: int) -> np.ndarray:
+        order = np.argsort(self.value, kind="stable")
+        bounds = np.searchsorted(self.value[order], np.arange(len(self.names) + 1))
+        return np.array([bitsets.from_docs(np.unique(self.owner[order[lo:hi]]), n)
+                         for lo, hi in zip(bounds[:-1], bounds[1:], strict=True)],
+                        dtype=np.uint64).reshape(len(self.names), bitsets.n_words(n))
 
     def counts(self, docs: np.ndarray, size: int, outside: bool = False) -> tuple[tuple[str, int], ...]:
         """The `size` commonest values among the lessons `docs` (all but them when `outside`),

@@ -266,7 +266,7 @@ class Ranker:
         by_evaluation = self.options.group_by_evaluation if group is None else group
         key = scores + tiers * (float(scores.max()) + 1.0) if tiers.any() else scores
         depth = min(len(matched), max(50, 3 * wanted))
-        top = _top(key, depth)
+        top = np.sort(_top(key, depth))  # in lesson order: ties then go the same way however found
         docs, top_scores, tiers = matched[top], scores[top], tiers[top]
         if len(concepts) > 1 and self.options.proximity_bonus:
             # Only the leaders can move up a page, so only they are read word by word.

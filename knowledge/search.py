@@ -32,6 +32,7 @@ from .options import SearchOptions
 from .phrases import with_phrases
 from .rank import Ranked, Ranker, Scored, holds
 from .record import Lesson
+from .shortcut import Reader
 from .summary import Cut, cut_sentences, summarize
 from .understand import Interpreter, Understanding
 from .vocabulary import Places, Thesaurus
@@ -57,6 +58,7 @@ class Searcher:
         labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
         self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)
         self.ranker = Ranker(self.index, options, self.facets.evaluation)
+        self.reader = Reader(self.index, self.ranker, self.facets, options)
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
         self.cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(self._cut)
 
@@ -68,35 +70,45 @@ class Searcher:
         return self.interpreter.understand(raw)
 
     def ask(self, query: str, limit: int, offset: int = 0, *, explain: bool = True, group: bool | None = None,
-            boosts: Mapping[str, float] | None = None) -> Answer:
+            boosts: Mapping[str, float] | None = None, straightforward: bool = False) -> Answer:
         """A page of hits for `query`, with totals, facets, filters, corrections and a notice.
 
         `explain=False` leaves the hits' summaries out (the benchmark times ranking alone with it);
-        `group` and `boosts` as in `KnowledgeBase.ask`.
+        `group` and `boosts` as in `KnowledgeBase.ask`. `straightforward=True` scores every lesson
+        instead of taking the shortcut (`shortcut.py`): the same answer, which the tests check.
         """
         u = self.understand(query)
-        answer = self._answer(query, u, limit, offset, explain, group, boosts)
+        answer = self._answer(query, u, limit, offset, explain, group, boosts, straightforward)
         return replace(answer, understood=u.reading, named=u.named,
                        partial=bool(answer.hits) and (bool(u.unknown) or _misses_a_topic(answer.hits[0], u)))
 
     def _answer(self, query: str, u: Understanding, limit: int, offset: int, explain: bool,
-                group: bool | None = None, boosts: Mapping[str, float] | None = None) -> Answer:
+                group: bool | None = None, boosts: Mapping[str, float] | None = None,
+                straightforward: bool = False) -> Answer:
         """The answer to an understood question: a refusal, no match, or a page of explained hits."""
         refusal = self._refusal(query, u)
         if refusal is not None:
             return refusal
         allowed = self.facets.allowed(u.filters)
-        found, lent = self._candidates(u, allowed, offset + limit)
-        if not len(found.matched):
-            return self._no_match(query, u, allowed)
-        if _coincidental(found, u):
-            words = [c.label for c in u.concepts if not c.place] + u.unknown
-            return self._no_match(query, u, allowed, f"No lesson matches more than one of {_quoted(words)}.")
-        if boosts:  # after scoring, before the order: only lessons that match move, and only a little
-            found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
-        tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share, found.asked)
-        ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
-        hits = self._hits(ranked, u, found.concept_hits, offset, limit, explain)
+        short = None
+        if not straightforward and self.reader.covers(u, group, boosts):
+            short = self.reader.answer(u, allowed, offset + limit, group)
+        if short is not None:
+            ranked, facets, concept_hits = short
+            named, lent = "", ()
+        else:
+            found, lent = self._candidates(u, allowed, offset + limit)
+            if not len(found.matched):
+                return self._no_match(query, u, allowed)
+            if _coincidental(found, u):
+                words = [c.label for c in u.concepts if not c.place] + u.unknown
+                return self._no_match(query, u, allowed, f"No lesson matches more than one of {_quoted(words)}.")
+            if boosts:  # after scoring, before the order: only lessons that match move, and only a little
+                found = found.boosted({self.doc_of[i]: f for i, f in boosts.items() if i in self.doc_of})
+            tiers, named = preference.tiers(self.facets, u, found.matched, found.topic_share, found.asked)
+            ranked = self.ranker.rank(found.matched, found.scores, u.concepts, tiers, offset + limit, group)
+            facets, concept_hits = self.facets.counts(found.matched), found.concept_hits
+        hits = self._hits(ranked, u, concept_hits, offset, limit, explain)
         notices = [f"Not in any lesson, so left out: {_quoted(u.unknown)}."] if u.unknown else []
         notices += _over_budget(u, self.options)
         notices += [named] if named else []
@@ -104,7 +116,7 @@ class Searcher:
         if lent:
             notices.append(f"More lessons found through words the best ones use: {_quoted(list(lent))}.")
         return Answer(query=query, hits=hits, total=ranked.total, offset=offset, filters=u.filters,
-                      corrections=tuple(u.corrections), facets=self.facets.counts(found.matched),
+                      corrections=tuple(u.corrections), facets=facets,
                       notice=" ".join(notices), expanded=lent)
 
     # -- the stages ---------------------------------------------------------------------------

@@ -1,0 +1,177 @@
+"""The same answer as the straightforward search, reading less: exact total and facets from
+bitsets, the leaders from the threshold algorithm (`topk.py`).
+
+`Ranker.score` scores every lesson, so its cost grows with the match set (41 % of 100,000
+lessons for the median benchmark question). Here the match set is a bitset built from the
+concepts' bitsets (`patterns.Patterns.union`), counted and faceted as it is, and only the lessons
+that can reach the page are scored. The questions it does not cover (intent, named places or
+labels, phrases, exclusions, boosts, grouping, lent words, many concepts) take the
+straightforward way; `tests/test_shortcut.py` checks both give the same answers.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from itertools import combinations
+from typing import NamedTuple
+
+import numpy as np
+
+from . import bitsets
+from .bitsets import TermBits
+from .facets import Facets
+from .index import InvertedIndex
+from .options import SearchOptions
+from .patterns import Patterns
+from .rank import Ranked, Ranker
+from .topk import ImpactOrder, Source, best_within, dense_scores, exact_scores
+from .understand import Concept, Understanding
+
+#: As `search.COINCIDENCE_WORDS` (not imported: search imports this module).
+COINCIDENCE_WORDS = 3
+#: Questions of more concepts take the straightforward way (the pattern tables double per concept).
+MOST_CONCEPTS = 10
+#: The least certainty of a word the shortcut reads (a smaller one could round its impacts to 0).
+LEAST_CERTAINTY = 1e-3
+#: A tier of at most this many lessons is scored by looking each up (a larger one, in one pass).
+SMALL = 2048
+#: The threshold algorithm settles questions of few concepts early; with more, the sum of the
+#: bounds stays above the leaders' scores for most of the postings (measured at 100k lessons).
+THRESHOLD_CONCEPTS = 2
+
+
+class Shortcut(NamedTuple):
+    """What the answer needs from the match set: the leaders, the total, the facet counts and each
+    concept's lessons (as `Scored.concept_hits`)."""
+
+    ranked: Ranked
+    facets: Mapping
+    concept_hits: list[np.ndarray]
+
+
+class Reader:
+    """The shortcut over one index: the kept term bitsets and impact order, built from its postings."""
+
+    def __init__(self, index: InvertedIndex, ranker: Ranker, facets: Facets, options: SearchOptions) -> None:
+        self.index, self.ranker, self.facets, self.options = index, ranker, facets, options
+        self.n = index.n_docs
+        self.bits = TermBits(index.docs, index.start, index.df, self.n)
+        self.order = ImpactOrder(index.docs, index.impacts, index.start, index.df)
+        self._duplicates, self._originals = ranker._duplicates, ranker._originals
+
+    def covers(self, u: Understanding, group: bool | None, boosts) -> bool:
+        """True for a question the shortcut answers exactly as the straightforward search does."""
+        by_evaluation = self.options.group_by_evaluation if group is None else group
+        return (0 < len(u.concepts) <= MOST_CONCEPTS and not (u.intent or u.preferred or u.phrases or u.excluded
+                                                              or boosts or by_evaluation)
+                and all(len(ids) == 1 and c >= LEAST_CERTAINTY for k in u.concepts for ids, c in k.alternatives))
+
+    def answer(self, u: Understanding, allowed: np.ndarray | None, wanted: int,
+               group: bool | None) -> Shortcut | None:
+        """The leaders, total and facets of a covered question; None when it must take the
+        straightforward way (fewer matches than `wanted`, so words are lent; or too much to read)."""
+        weights = self.ranker.weights(u.concepts)
+        whole = sum(weights) + self.ranker._unknown_weight(u, weights)
+        sources, sets, hits = zip(*(self._source(c) for c in u.concepts), strict=True)
+        if any(len(self.ranker._loose(c, h)) for c, h in zip(u.concepts, hits, strict=True) if not c.place):
+            return None  # a topic held loosely counts in part: the share is no longer the pattern's
+        patterns = Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
+                            self.options.min_coverage, self.options.coverage_power)
+        if not patterns.monotone(patterns.ok):
+            return None
+        matched = patterns.union(patterns.ok, sets, self.n)
+        if allowed is not None:
+            matched &= bitsets.from_mask(allowed)
+        size = bitsets.count(matched)
+        if size < wanted or self._coincidental(u, sets, matched):
+            return None
+        classes = self._classes(patterns, sets, matched)
+        if classes is None:
+            return None
+        depth = min(size, max(50, 3 * wanted))
+        leaders = self._leaders(classes, depth, sources, sets, patterns)
+        if leaders is None:
+            return None
+        docs, scores, tiers = leaders
+        ranked = self.ranker.rank(docs, scores, u.concepts, tiers, wanted, group)
+        return Shortcut(ranked._replace(total=size - self._repeated(matched)), self.facets.counts_of(matched),
+                        list(hits))
+
+    def _source(self, concept: Concept) -> tuple[Source, np.ndarray, np.ndarray]:
+        """(the concept as the threshold algorithm reads it, its lessons as a bitset, its
+        `concept_hits` entry: sorted lessons, or the corpus-long array of its best alternative)."""
+        terms = [(ids[0], certainty) for ids, certainty in concept.alternatives]
+        if len(terms) == 1:
+            term, certainty = terms[0]
+            docs, impacts, _ = self.index.postings(term)
+            values = impacts * np.float32(certainty)
+            source = Source(terms, lambda cands: _lookup(docs, values, cands), False, docs, values)
+            return source, self.bits.of(term), docs
+        _, best = self.ranker._concept_scores(concept, None, 0, 0.0)
+        return Source(terms, lambda cands: best[cands], True, None, best), bitsets.from_mask(best > 0), best
+
+    def _classes(self, patterns: Patterns, sets, matched: np.ndarray) -> list | None:
+        """The tiers of the matched lessons, highest first, as (tier, lessons, the patterns they may
+        have): the lessons matching as much of the question as any matched lesson does, then the rest
+        (`preference.tiers` without named places or labels)."""
+        best = self._best_share(patterns, sets, matched)
+        if best is None:
+            return None
+        complete = patterns.ok & (patterns.share >= best - 1e-6)
+        if not patterns.monotone(complete):
+            return None
+        top = patterns.union(complete, sets, self.n) & matched
+        return [(2, top, complete), (0, matched & ~top, patterns.ok & ~complete)]  # as `preference.tiers`
+
+    def _best_share(self, patterns: Patterns, sets, matched: np.ndarray, tries: int = 16) -> float | None:
+        """The largest topic share of a matched lesson (None when too many patterns must be tried)."""
+        candidates = np.flatnonzero(patterns.ok)
+        for pattern in candidates[np.argsort(-patterns.share[candidates], kind="stable")][:tries].tolist():
+            if patterns.exactly(pattern, sets, matched).any():
+                return float(patterns.share[pattern])
+        return None
+
+    def _leaders(self, classes, depth: int, sources, sets, patterns: Patterns):
+        """(lessons sorted, scores, tiers) of the `depth` best by tier then score."""
+        docs, scores, tiers = [], [], []
+        for tier, within, admitted in classes:
+            wanted = depth - sum(len(d) for d in docs)
+            if wanted <= 0:
+                break
+            size = bitsets.count(within)
+            best = None if size <= max(wanted, SMALL) or len(sources) > THRESHOLD_CONCEPTS else \
+                best_within(within, wanted, sources, patterns, admitted, self.order, sets)
+            if best is None:
+                found = bitsets.members(within)
+                score = exact_scores(found, sources, patterns) if size <= SMALL else \
+                    dense_scores(found, sources, patterns, [bitsets.holds(s, found) for s in sets], self.n)
+                if size > wanted:
+                    top = np.argpartition(-score, wanted - 1)[:wanted]
+                    found, score = found[top], score[top]
+            else:
+                found, score = best
+            docs.append(found)
+            scores.append(score)
+            tiers.append(np.full(len(found), tier, dtype=np.int8))
+        docs, scores, tiers = np.concatenate(docs), np.concatenate(scores), np.concatenate(tiers)
+        order = np.argsort(docs, kind="stable")
+        return docs[order], scores[order], tiers[order]
+
+    def _coincidental(self, u: Understanding, sets, matched: np.ndarray) -> bool:
+        """True when the straightforward search would answer that no lesson matches two of the
+        question's topic words (`search._coincidental`): it says so itself."""
+        topics = [k for k, c in enumerate(u.concepts) if not c.place]
+        if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
+            return False
+        return not any((sets[i] & sets[j] & matched).any() for i, j in combinations(topics, 2))
+
+    def _repeated(self, matched: np.ndarray) -> int:
+        """How many matched lessons repeat the prose of another matched one (`Ranker.rank`'s rule)."""
+        return int(np.count_nonzero(bitsets.holds(matched, self._duplicates) & bitsets.holds(matched, self._originals)))
+
+
+def _lookup(docs: np.ndarray, values: np.ndarray, cands: np.ndarray) -> np.ndarray:
+    """The value of each of the sorted `cands` in a sorted posting list, 0 where absent."""
+    if not len(docs):
+        return np.zeros(len(cands), dtype=np.float32)
+    at = np.minimum(np.searchsorted(docs, cands), len(docs) - 1)
+    return np.where(docs[at] == cands, values[at], np.float32(0))

@@ -1,0 +1,210 @@
+"""The best few lessons of a set without scoring all of it: the threshold algorithm over postings
+read in falling order of impact.
+
+A question's best lessons have high impacts in its words. Reading the first `m` postings of each
+word in impact order gives candidates, scored exactly; a lesson none of those prefixes holds has
+at most the next impact in each word, so its score is at most what the best pattern of concepts
+makes of those bounds (`Patterns.factor` gives the coverage factor exactly). When that bound is
+below the candidates' r-th score, the candidates' best r are the set's best r; otherwise `m`
+grows. A median question reads a small share of its postings.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import bitsets
+from .patterns import Patterns
+
+#: Terms in at least this many lessons keep their postings' order by impact (the others are read whole).
+LONG = 256
+#: Postings first read per word, as a multiple of the lessons wanted; grown 4× a round.
+FIRST_READ = 8
+#: Rounds of reading before giving up (the caller then scores the whole set in one pass).
+ROUNDS = 2
+
+
+class ImpactOrder:
+    """Each long term's postings (positions in the term's slice of the index) by falling impact.
+
+    Sorted on one 64-bit key per posting (term, quantized impact falling, position), so the order
+    within a quantum is by lesson; the bound on what is not read yet is the quantum's upper edge.
+    """
+
+    def __init__(self, docs: np.ndarray, impacts: np.ndarray, start: np.ndarray, df: np.ndarray) -> None:
+        self.docs, self.impacts, self.start = docs, impacts, start
+        long = np.flatnonzero(df >= LONG)
+        self.first = np.full(len(df) + 1, -1, dtype=np.int64)
+        lengths = df[long].astype(np.int64)
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.first[long] = offsets[:-1]
+        if not len(long):
+            self.order, self.step = np.zeros(0, np.int32), 1.0
+            return
+        pos_bits = max(int(lengths.max()).bit_length(), 1)
+        term_bits = max(len(long).bit_length(), 1)
+        q_bits = min(63 - pos_bits - term_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
+        rel = np.arange(int(offsets[-1]), dtype=np.int64) - np.repeat(offsets[:-1], lengths)
+        at = np.repeat(start[long], lengths) + rel
+        top = float(impacts[at].max()) if len(at) else 1.0
+        levels = (1 << q_bits) - 1
+        self.step = max(top, 1e-30) / levels
+        quantum = np.minimum(np.floor(impacts[at].astype(np.float64) / self.step), levels).astype(np.int64)
+        key = (np.repeat(np.arange(len(long), dtype=np.int64), lengths) << (q_bits + pos_bits)) \
+            | ((levels - quantum) << pos_bits) | rel
+        key.sort()
+        self.order = (key & ((1 << pos_bits) - 1)).astype(np.int32)
+
+    def prefix(self, term: int, m: int, certainty: float) -> tuple[np.ndarray, np.ndarray, float]:
+        """(the lessons of the first `m` postings of `term` by impact, their impacts times `certainty`
+        as `Ranker.score` makes them, a bound on that value for every posting after them: 0 when
+        none is left)."""
+        lo, hi = int(self.start[term]), int(self.start[term + 1])
+        first = int(self.first[term])
+        scale = np.float32(certainty)
+        if first < 0 or m >= hi - lo:
+            return self.docs[lo:hi], self.impacts[lo:hi] * scale, 0.0
+        at = lo + self.order[first:first + m]
+        quantum = np.floor(float(self.impacts[lo + int(self.order[first + m])]) / self.step)
+        return self.docs[at], self.impacts[at] * scale, (quantum + 1) * self.step * certainty * (1 + 1e-6)
+
+    @property
+    def nbytes(self) -> int:
+        return self.order.nbytes + self.first.nbytes
+
+
+@dataclass
+class Source:
+    """One concept as the threshold algorithm reads it: its terms with their certainty, and how
+    to get its exact value in given lessons (`value(docs)`, float32, 0 where absent)."""
+
+    terms: list[tuple[int, float]]
+    value: Callable[[np.ndarray], np.ndarray]
+    dense: bool
+    #: The sparse concept's postings and values, or the dense one's corpus-long values.
+    docs: np.ndarray | None
+    values: np.ndarray
+
+
+def best_within(within: np.ndarray, r: int, sources: Sequence[Source], patterns: Patterns, admitted: np.ndarray,
+                order: ImpactOrder, sets: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """The `r` best lessons of the set `within` and their exact scores (any order); None when
+    `ROUNDS` of reading do not settle them (the caller then scores the whole set).
+
+    `admitted`: the patterns a lesson of `within` may have (bounds are taken over those only);
+    `sets`: each concept's lessons as a bitset.
+    """
+    m = max(FIRST_READ * r, 64)
+    for _ in range(ROUNDS):
+        cands, known, bounds = _read(sources, m, order, within)
+        held = [bitsets.holds(s, cands) for s in sets]
+        factor = patterns.factor[patterns.of(held)]
+        # A candidate may hold a word whose prefix did not reach it: bound what it may score.
+        high = _scores([np.where(h & (k == 0), np.float32(b), k) for h, k, b in zip(held, known, bounds, strict=True)],
+                       sources, factor) * (1 + 1e-6)
+        exhausted = not any(bounds)
+        if len(cands) < r and not exhausted:
+            m *= 4
+            continue
+        # The exact scores of the most promising candidates give a floor the r best reach.
+        probe = np.argpartition(-high, 2 * r - 1)[:2 * r] if len(cands) > 2 * r else np.arange(len(cands))
+        probe.sort()
+        theta = -1.0
+        if len(probe) >= r:
+            exact = _exact(cands[probe], sources, [k[probe] for k in known], [h[probe] for h in held], factor[probe])
+            theta = float(np.partition(exact, len(exact) - r)[len(exact) - r])
+        if exhausted or _bound(bounds, patterns, admitted) < theta:
+            break
+        m *= 4
+    else:
+        return None
+    maybe = np.flatnonzero(high >= theta)
+    cands = cands[maybe]
+    scores = _exact(cands, sources, [k[maybe] for k in known], [h[maybe] for h in held], factor[maybe])
+    if len(cands) > r:
+        top = np.argpartition(-scores, r - 1)[:r]
+        cands, scores = cands[top], scores[top]
+    return cands, scores
+
+
+def _exact(cands: np.ndarray, sources: Sequence[Source], known: Sequence[np.ndarray], held: Sequence[np.ndarray],
+           factor: np.ndarray) -> np.ndarray:
+    """The exact scores of `cands`, looking up the values their prefixes did not tell."""
+    values = [np.where(h & (k == 0), s.value(cands), k) if (h & (k == 0)).any() else k
+              for s, k, h in zip(sources, known, held, strict=True)]
+    return _scores(values, sources, factor)
+
+
+def _read(sources: Sequence[Source], m: int, order: ImpactOrder,
+          within: np.ndarray) -> tuple[np.ndarray, list[np.ndarray], list[float]]:
+    """(the lessons of `within` in the first `m` postings of any term, sorted; each concept's value
+    in them as far as those prefixes tell, 0 elsewhere; each concept's bound beyond its prefixes)."""
+    reads = [[_kept(order.prefix(term, m, certainty), within) for term, certainty in s.terms] for s in sources]
+    every = np.concatenate([docs for r in reads for docs, _, _ in r])
+    every.sort()
+    cands = every[np.flatnonzero(np.diff(every, prepend=-1))]
+    known, bounds = [], []
+    for source, read in zip(sources, reads, strict=True):
+        if source.dense:  # a dense concept's exact value is one gather
+            known.append(source.value(cands))
+        else:
+            (docs, values, _), = read
+            value = np.zeros(len(cands), dtype=np.float32)
+            value[np.searchsorted(cands, docs)] = values
+            known.append(value)
+        bounds.append(max(tau for _, _, tau in read))
+    return cands, known, bounds
+
+
+def _kept(read: tuple[np.ndarray, np.ndarray, float], within: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
+    """A prefix's lessons and values, only those of `within`."""
+    docs, values, tau = read
+    keep = bitsets.holds(within, docs)
+    return docs[keep], values[keep], tau
+
+
+def _scores(values: Sequence[np.ndarray], sources: Sequence[Source], factor: np.ndarray) -> np.ndarray:
+    """`Ranker.score`'s arithmetic: the float64 sum of the sparse concepts' values in order, then
+    the dense ones', as float32, times the coverage factor."""
+    total = np.zeros(len(factor))
+    for value, source in zip(values, sources, strict=True):
+        if not source.dense:
+            total += value.astype(np.float64)
+    for value, source in zip(values, sources, strict=True):
+        if source.dense:
+            total += value
+    return total.astype(np.float32) * factor
+
+
+def _bound(bounds: list[float], patterns: Patterns, admitted: np.ndarray) -> float:
+    """The most a lesson no prefix holds can score: over the admitted patterns, the sum of their
+    concepts' bounds times the pattern's coverage factor (with room for float32 rounding)."""
+    sums = patterns.bits.astype(np.float64) @ np.asarray(bounds, dtype=np.float64)
+    best = (sums * patterns.factor)[admitted]
+    return float(best.max()) * (1 + 1e-5) if len(best) else 0.0
+
+
+def dense_scores(cands: np.ndarray, sources: Sequence[Source], patterns: Patterns, held: Sequence[np.ndarray],
+                 n: int) -> np.ndarray:
+    """The scores of many sorted `cands` as `Ranker.score` makes them, in its one pass over every
+    posting (`held`: which concepts each holds)."""
+    sparse = [s for s in sources if not s.dense]
+    if sparse:
+        docs = np.concatenate([s.docs for s in sparse], dtype=np.intp) if len(sparse) > 1 \
+            else sparse[0].docs.astype(np.intp)
+        values = np.concatenate([s.values for s in sparse]) if len(sparse) > 1 else sparse[0].values
+        total = np.bincount(docs, weights=values, minlength=n)
+    else:
+        total = np.zeros(n)
+    for source in sources:
+        if source.dense:
+            total += source.values
+    return total[cands].astype(np.float32) * patterns.factor[patterns.of(held)]
+
+
+def exact_scores(cands: np.ndarray, sources: Sequence[Source], patterns: Patterns) -> np.ndarray:
+    """The score `Ranker.score` gives each of the sorted `cands`."""
+    values = [s.value(cands) for s in sources]
+    return _scores(values, sources, patterns.factor[patterns.of([v > 0 for v in values])])

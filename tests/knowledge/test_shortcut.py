@@ -1,0 +1,102 @@
+"""The shortcut (bitsets and impact-ordered postings) gives the answers the straightforward search gives.
+
+Both are computed by the code under test, on a generated corpus of a few thousand lessons and
+many generated questions, so the test holds whatever the ranking rules become.
+"""
+from __future__ import annotations
+
+import importlib.util
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from knowledge import KnowledgeBase, bitsets
+from knowledge.page import parse_text
+from knowledge.text import STOP_WORDS, words
+from knowledge.topk import LONG
+
+GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    spec = importlib.util.spec_from_file_location("generate", GENERATOR)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    lessons = [parse_text(text).lesson for _, text in generate.pages(2000, seed=3)]
+    # Near-duplicates (the same prose under another id) are counted once in a total.
+    twins = [replace(lesson, id=f"9{lesson.id}") for lesson in lessons[::50]]
+    return KnowledgeBase(lessons + twins)
+
+
+def questions(kb: KnowledgeBase, count: int, seed: int = 5) -> list[str]:
+    """2-6 words of a lesson's title and prose; some with a typo, a filter or a repeated word."""
+    rng = random.Random(seed)
+    lessons = list(kb)
+    found = []
+    while len(found) < count:
+        lesson = rng.choice(lessons)
+        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
+        if len(pool) < 2:
+            continue
+        chosen = rng.sample(pool, min(len(pool), rng.randint(1, 6)))
+        if rng.random() < 0.2:
+            i = rng.randrange(len(chosen))
+            if len(chosen[i]) >= 5:
+                chosen[i] = chosen[i][:2] + chosen[i][3:]
+        if rng.random() < 0.1:
+            chosen.append(f"theme:\"{rng.choice(lesson.theme_values)}\"")
+        found.append(" ".join(chosen))
+    return found
+
+
+def page(answer) -> tuple:
+    return ([(h.lesson.id, h.score, h.matched_terms, h.grouped) for h in answer.hits], answer.total,
+            dict(answer.facets), answer.notice)
+
+
+def test_the_shortcut_answers_as_the_straightforward_search(kb):
+    searcher = kb._searcher
+    taken = 0
+    asked = questions(kb, 90)
+    for number, question in enumerate(asked):
+        limit, offset = ((5, 0), (10, 0), (10, 40))[number % 3]
+        fast = searcher.ask(question, limit, offset, explain=False)
+        plain = searcher.ask(question, limit, offset, explain=False, straightforward=True)
+        assert page(fast) == page(plain), question
+        u, reader = searcher.understand(question), searcher.reader
+        taken += reader.covers(u, None, None) and reader.answer(u, None, limit + offset, None) is not None
+    # Most questions take the shortcut, so the comparison above is not of one path with itself.
+    assert taken >= len(asked) // 2
+
+
+def test_each_long_terms_postings_are_read_by_falling_impact(kb):
+    index, order = kb._searcher.index, kb._searcher.reader.order
+    long = np.flatnonzero(index.df >= LONG)
+    assert len(long)
+    for term in long.tolist():
+        docs, impacts, _ = index.postings(term)
+        first = int(order.first[term])
+        read = order.order[first:first + len(docs)]
+        assert sorted(read.tolist()) == list(range(len(docs)))
+        assert np.all(np.diff(impacts[read].astype(np.float64)) <= order.step)
+        # The bound past a prefix is at least every impact after it.
+        middle = len(docs) // 3
+        found, _, bound = order.prefix(term, middle, 1.0)
+        assert set(found.tolist()) == set(docs[read[:middle]].tolist())
+        assert bound >= float(impacts[read[middle:]].max())
+
+
+def test_a_bitset_holds_exactly_its_lessons():
+    rng = np.random.default_rng(2)
+    for n in (1, 63, 64, 65, 1000):
+        docs = np.flatnonzero(rng.random(n) < 0.3)
+        bits = bitsets.from_docs(docs, n)
+        assert bitsets.count(bits) == len(docs)
+        assert bitsets.members(bits).tolist() == docs.tolist()
+        assert np.array_equal(bits, bitsets.from_mask(np.isin(np.arange(n), docs)))
+        assert bitsets.holds(bits, np.arange(n)).tolist() == np.isin(np.arange(n), docs).tolist()
+        assert bitsets.count(bitsets.full(n)) == n
