@@ -94,9 +94,11 @@ def test_no_secret_reaches_the_log_from_any_door(fake, make_lessons, debug_log, 
     fake.wait_for("/response/", count=2)
     # An event id is logged when a repeat is dropped: a hostile one stays one escaped line.
     hostile_id = event.replace("Ev0001", "Ev9\\nINFO lessons: forged line\\r\\u001b[31m")
-    assert slack_post(hostile_id, "application/json").status_code == 200
-    # Slack's retry is signed anew (another timestamp); the same signature again would be a replay
-    assert slack_post(hostile_id, "application/json", timestamp=int(time.time()) - 1).status_code == 200
+    # Slack's retry is signed anew (another timestamp); the same signature again would be a replay.
+    # Both timestamps come from one clock reading, so a second turning between them cannot make them equal.
+    now = int(time.time())
+    assert slack_post(hostile_id, "application/json", timestamp=now).status_code == 200
+    assert slack_post(hostile_id, "application/json", timestamp=now - 1).status_code == 200
     fake.fail_next["chat.postMessage"] = [503, 503]  # an answer that cannot be posted
     failing = event.replace("1700000100.000100", "1700000200.000200").replace("Ev0001", "Ev0002")
     assert slack_post(failing, "application/json").status_code == 200

@@ -64,7 +64,7 @@ def test_the_shortcut_answers_as_the_straightforward_search(kb):
     asked = questions(kb, 90)
     for number, question in enumerate(asked):
         limit, offset = ((5, 0), (10, 0), (10, 40))[number % 3]
-        fast = searcher.ask(question, limit, offset, explain=False)
+        fast = searcher.ask(question, limit, offset, explain=False, straightforward=False)
         plain = searcher.ask(question, limit, offset, explain=False, straightforward=True)
         assert page(fast) == page(plain), question
         u, reader = searcher.understand(question), searcher.reader
@@ -100,3 +100,16 @@ def test_a_bitset_holds_exactly_its_lessons():
         assert np.array_equal(bits, bitsets.from_mask(np.isin(np.arange(n), docs)))
         assert bitsets.holds(bits, np.arange(n)).tolist() == np.isin(np.arange(n), docs).tolist()
         assert bitsets.count(bitsets.full(n)) == n
+
+
+def test_a_knowledge_base_below_the_threshold_scores_every_lesson(tmp_path):
+    """Under `SHORTCUT_FROM` lessons the bitsets cost more than they save: none are built."""
+    from knowledge.search import SHORTCUT_FROM
+    spec = importlib.util.spec_from_file_location("generate", GENERATOR)
+    generate = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generate)
+    small = KnowledgeBase([parse_text(text).lesson for _, text in generate.pages(300, seed=4)])
+    assert len(small) < SHORTCUT_FROM
+    for question in questions(small, 20):
+        small.ask(question)
+    assert "reader" not in vars(small._searcher)
