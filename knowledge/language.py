@@ -96,7 +96,8 @@ class Families:
             if at < len(self._sorted) and self._sorted[at] == root and _derived(stem, size):
                 found.add(root)
         if len(stem) > FAMILY_FLOOR:  # the same root, another last letter: "subsidi" / "subsidis"
-            found.update(s for s in self._starting(stem[:-1]) if len(stem) - 1 <= len(s) <= len(stem) + 1)
+            found.update(s for s in self._starting(stem[:-1])
+                         if len(stem) - 1 <= len(s) <= len(stem) + 1 and _respelled(stem, s))
         found.discard(stem)
         return sorted(found, key=lambda s: (len(s), s))
 
@@ -107,6 +108,20 @@ class Families:
             out.append(self._sorted[at])
             at += 1
         return out
+
+
+#: Last letters a root takes in one form of a word and not another ("subsidy" / "subsidise").
+ALTERNATING = (frozenset("iy"), frozenset("ie"), frozenset("sz"))
+
+
+def _respelled(stem: str, other: str) -> bool:
+    """True when `other` is `stem`'s root with another last letter: a derivational suffix after
+    the root ("subsid|is" for "subsidi"), or a letter that alternates with the last one; never
+    merely another word on the same letters ("complex" for "compli")."""
+    root = len(stem) - 1
+    if len(other) == root or _derived(other, root):
+        return True
+    return frozenset((stem[-1], other[root])) in ALTERNATING and (len(other) == len(stem) or _derived(other, len(stem)))
 
 
 def _derived(word: str, root: int) -> bool:
