@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge import KnowledgeBase, bitsets
+from knowledge import KnowledgeBase, bitsets, topk
 from knowledge.page import parse_text
 from knowledge.text import STOP_WORDS, words
 from knowledge.topk import LONG
@@ -88,6 +88,17 @@ def test_each_long_terms_postings_are_read_by_falling_impact(kb):
         found, _, bound = order.prefix(term, middle, 1.0)
         assert set(found.tolist()) == set(docs[read[:middle]].tolist())
         assert bound >= float(impacts[read[middle:]].max())
+
+
+def test_the_impact_order_built_a_few_terms_at_a_time_is_the_whole_order(kb, monkeypatch):
+    """The build sorts slices of whole terms to keep its memory small; the order must not change."""
+    index = kb._searcher.index
+    whole = topk.ImpactOrder(index.docs, index.impacts, index.start, index.df)
+    monkeypatch.setattr(topk, "BUILD_POSTINGS", 500)
+    sliced = topk.ImpactOrder(index.docs, index.impacts, index.start, index.df)
+    assert len(whole.order) > 10 * 500
+    assert np.array_equal(whole.order, sliced.order) and whole.step == sliced.step
+    assert np.array_equal(whole.first, sliced.first)
 
 
 def test_a_bitset_holds_exactly_its_lessons():
