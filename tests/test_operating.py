@@ -1,5 +1,6 @@
 """What a new operator relies on outside the package: `make run PORT=…`, `make test`'s check for
-Chromium, and the deployment examples in deploy/ (kept in step with the app's defaults)."""
+Chromium, the deployment examples in deploy/ and the README's configuration table (kept in step
+with the app's defaults)."""
 from __future__ import annotations
 
 import configparser
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.config import RateLimitSettings, ServerSettings
 
@@ -131,3 +133,19 @@ def test_the_readme_points_to_the_deployment_examples_and_the_screenshot():
     assert "deploy/lessons.service" in operating and "deploy/nginx.conf" in operating
     shots = re.findall(r"!\[[^\]]*\]\((docs/[^)]+\.png)\)", operating)
     assert shots and all((ROOT / shot).is_file() for shot in shots)
+
+
+def test_the_readme_configuration_table_names_every_key_with_its_default():
+    """The table a user reads before editing config.yaml: every key, and the default the file holds."""
+    config = yaml.safe_load((ROOT / "config.yaml").read_text())
+    defaults = {f"{section}.{key}": value for section, keys in config.items() for key, value in keys.items()}
+    table = (ROOT / "README.md").read_text().split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    shown: dict[str, str | None] = {}
+    for keys, values in re.findall(r"^\| (`[^|]+`) \| ([^|]+) \|", table, re.M):
+        names, written = re.findall(r"`([\w.]+)`", keys), re.findall(r"`([^`]*)`", values)
+        shown.update(zip(names, written if len(written) == len(names) else [None] * len(names), strict=True))
+    assert sorted(set(defaults) - set(shown)) == []
+    assert sorted(set(shown) - set(defaults)) == []
+    for key, value in defaults.items():
+        if shown[key] is not None and not isinstance(value, (dict, list)):
+            assert shown[key] == (str(value).lower() if isinstance(value, bool) else str(value)), key
