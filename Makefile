@@ -27,11 +27,12 @@ run: $(STAMP)  ## serve the bundled sample lessons on http://127.0.0.1:8080/ (HO
 lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
 	$(BIN)/ruff check .
 
-# The suite runs in 4 processes (pytest-xdist), one test file per process at a time: a file's tests
-# share its fixtures (a server, a browser), and much of the suite waits on the servers it starts, so
-# 4 processes keep even 2 cores busy (on 2 cores: about 52 s with 2, about 40 s with 4).
+# The suite runs in 3 processes (pytest-xdist), one test file per process at a time: a file's tests
+# share its fixtures (a server, a browser). On 2 cores it is bound by CPU (90-120 s of it, much in the
+# servers and browsers it starts); measured back to back: 61 s with 2 processes, 55-59 s with 3,
+# 65-68 s with 4 (more processes, more CPU spent on the same work).
 test: $(if $(filter no,$(BROWSER)),,chromium) lint  ## check for Chromium, lint, then run the whole test suite
-	$(BIN)/python -m pytest -n 4 --dist loadfile$(if $(filter no,$(BROWSER)), -m "not browser")
+	$(BIN)/python -m pytest -n 3 --dist loadfile$(if $(filter no,$(BROWSER)), -m "not browser")
 
 chromium:  ## install Debian's Chromium for the browser tests when missing, or say in one line what to install
 	scripts/ensure-chromium

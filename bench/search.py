@@ -9,6 +9,7 @@ Each engine runs in its own process so memory figures do not mix.
 
     .venv/bin/python bench/search.py                    # 10k and 100k → bench/results/search.md
     .venv/bin/python bench/search.py --sizes 1000000 --queries 100
+    .venv/bin/python bench/search.py --sizes 10000 --engines lessons lessons@502f0fa   # against a revision
 
 The first engine at a size parses the files (`load s`, with the parse's own time and memory in the
 row) and keeps the parsed records in a pickle beside the corpus, so the other engines read them in
@@ -17,6 +18,7 @@ seconds instead of parsing again (parsing 1M files takes tens of minutes here).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import copyreg
 import gc
 import json
@@ -25,13 +27,17 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import types
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
+if "--knowledge" in sys.argv:  # lessons@REV: that revision's package, before anything imports this one
+    sys.path.insert(0, sys.argv[sys.argv.index("--knowledge") + 1])
 
 import generate  # noqa: E402
 
@@ -136,9 +142,67 @@ def timed(fn, queries, rounds: int = 2, fresh=None) -> tuple[float, float]:
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
+#: What an engine gives the timer: search(q), rank_only(q) or None, and fresh() or None (run untimed
+#: before each timed run, so none profits from caches an earlier run filled).
+Engine = tuple[Callable[[str], object], Callable[[str], object] | None, Callable[[], None] | None]
+
+
+def lessons_engine(lessons: list) -> Engine:
+    """This project: hits with their summaries, and ranking alone (`explain=False`)."""
+    from knowledge import KnowledgeBase
+    kb = KnowledgeBase(lessons)
+    # The summaries' sentence cache must not make the second run of a query look faster.
+    return (lambda q: kb.ask(q, limit=5)), (lambda q: kb.ask(q, limit=5, explain=False)), kb.clear_caches
+
+
+def flat_text(lesson) -> str:
+    """A lesson's themes, places and prose as one text (the references' body field)."""
+    return " ".join((" ".join(lesson.theme_names), lesson.country, lesson.region, *lesson.prose().values()))
+
+
+def bm25s_engine(lessons: list) -> Engine:
+    """bm25s with Snowball stemming and English stop words, top 5."""
+    import bm25s
+    import Stemmer
+    stemmer = Stemmer.Stemmer("english")
+    corpus = [f"{lesson.title} {flat_text(lesson)}" for lesson in lessons]
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
+    del corpus
+
+    def search(q: str):
+        tokens = bm25s.tokenize([q], stopwords="en", stemmer=stemmer, show_progress=False)
+        return retriever.retrieve(tokens, k=5, show_progress=False)
+    return search, None, None
+
+
+def tantivy_engine(lessons: list) -> Engine:
+    """tantivy with its English stemmer, title and body fields, top 5."""
+    import re
+
+    import tantivy
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("title", stored=False, tokenizer_name="en_stem")
+    builder.add_text_field("body", stored=False, tokenizer_name="en_stem")
+    builder.add_integer_field("doc", stored=True)
+    index = tantivy.Index(builder.build())
+    writer = index.writer(heap_size=200_000_000, num_threads=2)
+    for i, lesson in enumerate(lessons):
+        writer.add_document(tantivy.Document(title=lesson.title, doc=i, body=flat_text(lesson)))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    searcher = index.searcher()
+    clean = re.compile(r"[^\w\s]")
+    return (lambda q: searcher.search(index.parse_query(clean.sub(" ", q), ["title", "body"]), 5)), None, None
+
+
+ENGINES: dict[str, Callable[[list], Engine]] = {
+    "lessons": lessons_engine, "bm25s": bm25s_engine, "tantivy": tantivy_engine}
+
+
 def run_one(engine: str, n: int, n_queries: int) -> dict:
     """Measure one engine at one size (runs inside its own process)."""
-    from knowledge import KnowledgeBase
     folder = HERE / "corpora" / str(n)
     gen_s = None
     if not (folder / f".complete-{n}-7").exists():
@@ -152,44 +216,7 @@ def run_one(engine: str, n: int, n_queries: int) -> dict:
     result = {"engine": engine, "n": len(lessons), "load_s": loading["parse_s"], **loading}
     reset_peak()
     t0 = time.perf_counter()
-    if engine == "lessons":
-        kb = KnowledgeBase(lessons)
-        search = lambda q: kb.ask(q, limit=5)  # noqa: E731
-        rank_only = lambda q: kb.ask(q, limit=5, explain=False)  # noqa: E731
-        # The summaries' sentence cache must not make the second run of a query look faster.
-        fresh = kb.clear_caches
-    elif engine == "bm25s":
-        import bm25s
-        import Stemmer
-        stemmer = Stemmer.Stemmer("english")
-        corpus = [" ".join((lesson.title, " ".join(lesson.theme_names), lesson.country, lesson.region,
-                            *lesson.prose().values())) for lesson in lessons]
-        retriever = bm25s.BM25()
-        retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
-                        show_progress=False)
-        del corpus
-        search = lambda q: retriever.retrieve(bm25s.tokenize([q], stopwords="en", stemmer=stemmer,  # noqa: E731
-                                                             show_progress=False), k=5, show_progress=False)
-    elif engine == "tantivy":
-        import tantivy
-        builder = tantivy.SchemaBuilder()
-        builder.add_text_field("title", stored=False, tokenizer_name="en_stem")
-        builder.add_text_field("body", stored=False, tokenizer_name="en_stem")
-        builder.add_integer_field("doc", stored=True)
-        index = tantivy.Index(builder.build())
-        writer = index.writer(heap_size=200_000_000, num_threads=2)
-        for i, lesson in enumerate(lessons):
-            writer.add_document(tantivy.Document(title=lesson.title, doc=i, body=" ".join(
-                (" ".join(lesson.theme_names), lesson.country, lesson.region, *lesson.prose().values()))))
-        writer.commit()
-        writer.wait_merging_threads()
-        index.reload()
-        searcher = index.searcher()
-        import re
-        clean = re.compile(r"[^\w\s]")
-        search = lambda q: searcher.search(index.parse_query(clean.sub(" ", q), ["title", "body"]), 5)  # noqa: E731
-    else:
-        raise SystemExit(f"unknown engine {engine}")
+    search, rank_only, fresh = ENGINES[engine.partition("@")[0]](lessons)
     build_s = time.perf_counter() - t0
     gc.collect()
     result["build_s"] = round(build_s, 2)
@@ -198,10 +225,8 @@ def run_one(engine: str, n: int, n_queries: int) -> dict:
     result["build_peak_mb"] = round(peak_mb() - after_load)
     for q in queries[:20]:
         search(q)  # warm caches
-    if engine != "lessons":
-        fresh = None
     p50, p95 = timed(search, queries, fresh=fresh)
-    if engine == "lessons":
+    if rank_only is not None:
         r50, r95 = timed(rank_only, queries, fresh=fresh)
         result.update(rank_p50_ms=round(r50, 2), rank_p95_ms=round(r95, 2))
     typo_q = queries[4::5]
@@ -215,30 +240,29 @@ def run_one(engine: str, n: int, n_queries: int) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--engines", nargs="+", default=["lessons", "bm25s", "tantivy"])
-    parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "search.json")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000],
+                        help="corpus sizes, generated into bench/corpora/N when missing (default: 10000 100000)")
+    parser.add_argument("--engines", nargs="+", default=["lessons", "bm25s", "tantivy"],
+                        help="lessons, bm25s, tantivy, or lessons@REV: this project's search as of a git "
+                             "revision, checked out in a temporary worktree (default: the first three)")
+    parser.add_argument("--queries", type=int, default=300, help="questions timed per size (default: 300)")
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "search.json",
+                        help="JSON results, merged by engine and size; the Markdown table goes beside it")
     parser.add_argument("--one", nargs=2, metavar=("ENGINE", "N"), help=argparse.SUPPRESS)
+    parser.add_argument("--knowledge", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(run_one(args.one[0], int(args.one[1]), args.queries)))
         return 0
+    unknown = [e for e in args.engines if e.partition("@")[0] not in ENGINES]
+    if unknown:
+        parser.error(f"unknown engine {', '.join(unknown)}; choose from {', '.join(ENGINES)} or lessons@REV")
     rows = json.loads(args.out.read_text()) if args.out.exists() else []
     for n in args.sizes:
         for engine in args.engines:
-            if engine != "lessons":
-                try:
-                    __import__(engine)
-                except ImportError:
-                    print(f"{engine}: not installed, skipped (pip install -e '.[bench]')", file=sys.stderr)
-                    continue
-            done = subprocess.run([sys.executable, __file__, "--one", engine, str(n), "--queries", str(args.queries)],
-                                  capture_output=True, text=True)
-            if done.returncode:
-                print(f"{engine} at {n}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+            row = measure(engine, n, args.queries)
+            if row is None:
                 continue
-            row = json.loads(done.stdout.strip().splitlines()[-1])
             print(json.dumps(row), flush=True)
             rows = [r for r in rows if not (r["engine"] == engine and r["n"] == row["n"])] + [row]
             args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -247,6 +271,39 @@ def main() -> int:
     for line in ratio_lines(rows):
         print(line)
     return 0
+
+
+def measure(engine: str, n: int, queries: int) -> dict | None:
+    """One engine at one size, in a process of its own; None (said on stderr) when it cannot run."""
+    if engine in ("bm25s", "tantivy"):
+        try:
+            __import__(engine)
+        except ImportError:
+            print(f"{engine}: not installed, skipped (pip install -e '.[bench]')", file=sys.stderr)
+            return None
+    with checkout(engine.partition("@")[2]) as knowledge:
+        command = [sys.executable, __file__, "--one", engine, str(n), "--queries", str(queries)]
+        done = subprocess.run(command + (["--knowledge", str(knowledge)] if knowledge else []),
+                              capture_output=True, text=True)
+    if done.returncode:
+        print(f"{engine} at {n}: failed\n{done.stderr[-2000:]}", file=sys.stderr)
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@contextlib.contextmanager
+def checkout(rev: str) -> Iterator[Path | None]:
+    """A temporary git worktree of `rev` (None for no revision: the code beside this file)."""
+    if not rev:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="lessons-bench-"))
+    git = ["git", "-C", str(HERE.parent), "worktree"]
+    subprocess.run([*git, "add", "--quiet", "--detach", str(folder), rev], check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run([*git, "remove", "--force", str(folder)], check=False)
 
 
 RATIOS = (("p50", "p50_ms"), ("p95", "p95_ms"), ("build", "build_s"), ("index MB", "index_mb"),
