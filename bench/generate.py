@@ -149,6 +149,17 @@ def mapping_proxy(items: dict) -> MappingProxyType:
     return MappingProxyType(items)
 
 
+def question_words(lessons: list[Lesson], rng: random.Random, fewest: int, most: int) -> tuple[Lesson, list[str]]:
+    """A random lesson and `fewest` to `most` of the words of its title and description (stop words
+    and numbers aside): a question it answers, for the benchmarks and the shortcut's test."""
+    from knowledge.text import STOP_WORDS, words
+    while True:
+        lesson = rng.choice(lessons)
+        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
+        if len(pool) >= 2:
+            return lesson, rng.sample(pool, min(len(pool), rng.randint(fewest, most)))
+
+
 def pages(n: int, seed: int = 7) -> Iterator[tuple[str, str]]:
     """(lesson id, page text) for n lessons."""
     writer = LessonWriter(seed)

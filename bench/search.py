@@ -94,15 +94,10 @@ def reset_peak() -> None:
 
 def make_queries(lessons, count: int, seed: int = 11) -> list[str]:
     """2-6 words drawn from random lessons' own titles and prose; every fifth has one typo."""
-    from knowledge.text import STOP_WORDS, words
     rng = random.Random(seed)
     queries = []
     while len(queries) < count:
-        lesson = rng.choice(lessons)
-        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
-        if len(pool) < 2:
-            continue
-        chosen = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
+        _, chosen = generate.question_words(lessons, rng, 2, 6)
         if len(queries) % 5 == 4:
             long = [i for i, w in enumerate(chosen) if len(w) >= 5]
             if long:

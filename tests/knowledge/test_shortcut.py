@@ -15,34 +15,33 @@ import pytest
 
 from knowledge import KnowledgeBase, bitsets, topk
 from knowledge.page import parse_text
-from knowledge.text import STOP_WORDS, words
 from knowledge.topk import LONG
 
 GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
 
 
-@pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
+def generator():
+    """bench/generate.py, which makes the lessons and the questions."""
     spec = importlib.util.spec_from_file_location("generate", GENERATOR)
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
-    lessons = [parse_text(text).lesson for _, text in generate.pages(2000, seed=3)]
+    return generate
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    lessons = [parse_text(text).lesson for _, text in generator().pages(2000, seed=3)]
     # Near-duplicates (the same prose under another id) are counted once in a total.
     twins = [replace(lesson, id=f"9{lesson.id}") for lesson in lessons[::50]]
     return KnowledgeBase(lessons + twins)
 
 
 def questions(kb: KnowledgeBase, count: int, seed: int = 5) -> list[str]:
-    """2-6 words of a lesson's title and prose; some with a typo, a filter or a repeated word."""
-    rng = random.Random(seed)
-    lessons = list(kb)
+    """1-6 words of a lesson's title and prose; some with a typo, a filter or a repeated word."""
+    rng, lessons, generate = random.Random(seed), list(kb), generator()
     found = []
     while len(found) < count:
-        lesson = rng.choice(lessons)
-        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
-        if len(pool) < 2:
-            continue
-        chosen = rng.sample(pool, min(len(pool), rng.randint(1, 6)))
+        lesson, chosen = generate.question_words(lessons, rng, 1, 6)
         if rng.random() < 0.2:
             i = rng.randrange(len(chosen))
             if len(chosen[i]) >= 5:
@@ -116,10 +115,7 @@ def test_a_bitset_holds_exactly_its_lessons():
 def test_a_knowledge_base_below_the_threshold_scores_every_lesson(tmp_path):
     """Under `SHORTCUT_FROM` lessons the bitsets cost more than they save: none are built."""
     from knowledge.search import SHORTCUT_FROM
-    spec = importlib.util.spec_from_file_location("generate", GENERATOR)
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    small = KnowledgeBase([parse_text(text).lesson for _, text in generate.pages(300, seed=4)])
+    small = KnowledgeBase([parse_text(text).lesson for _, text in generator().pages(300, seed=4)])
     assert len(small) < SHORTCUT_FROM
     for question in questions(small, 20):
         small.ask(question)
