@@ -14,8 +14,9 @@ from collections import Counter
 import numpy as np
 
 from .index import InvertedIndex
+from .membership import within
 from .options import SearchOptions
-from .rank import Lent, Ranker, Scored, within
+from .rank import Lent, Ranker, Scored
 from .understand import Understanding
 
 #: How many of the first pass's best lessons lend words.

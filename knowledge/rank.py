@@ -16,6 +16,7 @@ import numpy as np
 
 from .facets import Facet
 from .index import FIELDS, InvertedIndex, field_bit, idf_of
+from .membership import within, within_at
 from .options import SearchOptions
 from .phrases import lessons_with
 from .understand import Concept, Understanding
@@ -237,7 +238,7 @@ class Ranker:
         parts = [self.index.postings(t) for t in ids]
         if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
             (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
-            at = _within_at(a, b)
+            at = within_at(a, b)
             both = at >= 0
             at = at[both]
             sums = a_impacts[both].astype(np.float64) + b_impacts[at]
@@ -364,40 +365,3 @@ def _top(key: np.ndarray, depth: int) -> np.ndarray:
         above = np.flatnonzero(key >= floor)
         return above[np.argpartition(-key[above], depth - 1)[:depth]]
     return np.argpartition(-key, depth - 1)[:depth]
-
-
-#: Membership is looked up through a table as long as the lessons when `docs` is longer than this
-#: share of it (scattering the table costs about what 1/16 of that many binary searches cost).
-DENSE_SHARE = 16
-
-
-def _dense(docs: np.ndarray, sorted_docs: np.ndarray) -> bool:
-    """True when a table over the lessons is quicker than a binary search per doc."""
-    return len(docs) * DENSE_SHARE > int(sorted_docs[-1]) + len(sorted_docs)
-
-
-def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
-    """Which of `docs` are among `sorted_docs`: by binary search, or through a table as long as the
-    lessons when `docs` is long (no table otherwise)."""
-    if not len(sorted_docs):
-        return np.zeros(len(docs), dtype=bool)
-    if _dense(docs, sorted_docs):
-        size = int(sorted_docs[-1]) + 1
-        table = np.zeros(size + 1, dtype=bool)  # the last slot stands for every doc past the last
-        table[sorted_docs] = True
-        return table[np.minimum(docs, size)]
-    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
-    return sorted_docs[at] == docs
-
-
-def _within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
-    """The position of each of `docs` in `sorted_docs`, -1 where absent (looked up as in `within`)."""
-    if not len(sorted_docs):
-        return np.full(len(docs), -1, dtype=np.int64)
-    if _dense(docs, sorted_docs):
-        size = int(sorted_docs[-1]) + 1
-        table = np.full(size + 1, -1, dtype=np.int32)
-        table[sorted_docs] = np.arange(len(sorted_docs), dtype=np.int32)
-        return table[np.minimum(docs, size)]
-    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
-    return np.where(sorted_docs[at] == docs, at, -1)

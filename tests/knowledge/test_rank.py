@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from knowledge import SearchOptions
-from knowledge.rank import BOOST_LIMITS, Scored, _top, _within_at, holds, within
+from knowledge.membership import within, within_at
+from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -133,10 +134,10 @@ def test_scored_boosted_scales_only_the_named_matched_lessons():
 
 @pytest.mark.parametrize(("many", "among"), [(5, 3000), (3000, 20), (2500, 2500), (0, 10), (10, 0)])
 def test_membership_by_binary_search_or_by_table_is_the_same(many, among):
-    """`within` and `_within_at` switch to a table for long lists; each way gives the same answer."""
+    """`within` and `within_at` switch to a table for long lists; each way gives the same answer."""
     rng = np.random.default_rng(many * 7 + among)
     docs = np.sort(rng.choice(6000, many, replace=False)).astype(np.int32)
     sorted_docs = np.sort(rng.choice(5000, among, replace=False)).astype(np.int32)
     position = {int(d): i for i, d in enumerate(sorted_docs)}
     assert within(docs, sorted_docs).tolist() == [int(d) in position for d in docs]
-    assert _within_at(docs, sorted_docs).tolist() == [position.get(int(d), -1) for d in docs]
+    assert within_at(docs, sorted_docs).tolist() == [position.get(int(d), -1) for d in docs]

@@ -1,0 +1,44 @@
+"""Which lessons of one list are in another, sorted, list: the intersections of postings.
+
+A binary search per lesson is quickest for a short list; for a long one, a table as long as the
+lessons is scattered once and read (no table is kept between calls).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+#: Membership is looked up through a table as long as the lessons when `docs` is longer than this
+#: share of it (scattering the table costs about what 1/16 of that many binary searches cost).
+DENSE_SHARE = 16
+
+
+def _dense(docs: np.ndarray, sorted_docs: np.ndarray) -> bool:
+    """True when a table over the lessons is quicker than a binary search per doc."""
+    return len(docs) * DENSE_SHARE > int(sorted_docs[-1]) + len(sorted_docs)
+
+
+def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are among `sorted_docs`: by binary search, or through a table as long as the
+    lessons when `docs` is long (no table otherwise)."""
+    if not len(sorted_docs):
+        return np.zeros(len(docs), dtype=bool)
+    if _dense(docs, sorted_docs):
+        size = int(sorted_docs[-1]) + 1
+        table = np.zeros(size + 1, dtype=bool)  # the last slot stands for every doc past the last
+        table[sorted_docs] = True
+        return table[np.minimum(docs, size)]
+    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
+    return sorted_docs[at] == docs
+
+
+def within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """The position of each of `docs` in `sorted_docs`, -1 where absent (looked up as in `within`)."""
+    if not len(sorted_docs):
+        return np.full(len(docs), -1, dtype=np.int64)
+    if _dense(docs, sorted_docs):
+        size = int(sorted_docs[-1]) + 1
+        table = np.full(size + 1, -1, dtype=np.int32)
+        table[sorted_docs] = np.arange(len(sorted_docs), dtype=np.int32)
+        return table[np.minimum(docs, size)]
+    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    return np.where(sorted_docs[at] == docs, at, -1)
