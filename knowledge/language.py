@@ -13,7 +13,8 @@ A word family is the lesson stems that share a word's root: Snowball removes inf
 other, the shorter has at least `FAMILY_FLOOR` letters and the longer goes on with a derivational
 suffix ("-ship", "-ation", "-ise", "-ance"...), or when they differ only in their last letter past
 that floor ("subsidi"/"subsidis"). The floor and the suffixes keep short roots ("art", "work") and
-look-alikes ("subsidi"/"subsidiari") apart.
+look-alikes ("subsidi"/"subsidiari") apart. Inflections Snowball leaves apart, the irregular ones
+("woman"/"women", "writing"/"written", "pay"/"paid"), come from lemminflect's English dictionary.
 """
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from importlib import resources
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+
+from .text import stem
 
 #: The shortest stem that can root a family.
 FAMILY_FLOOR = 5
@@ -52,9 +55,10 @@ def english_words() -> dict[str, int]:
 
 
 def warm() -> None:
-    """Read the word list and group it now (about half a second), not on the first question that
-    needs it: a server calls this before it forks its workers, which then share it."""
+    """Read the word list and the inflection tables now (about a second), not on the first question
+    that needs them: a server calls this before it forks its workers, which then share them."""
     _english_by_start()
+    other_forms("warming")
 
 
 def american(word: str) -> str:
@@ -82,7 +86,15 @@ class Families:
     """Lesson stems by family, for the question's words no lesson holds as they are."""
 
     def __init__(self, stems: list[str]) -> None:
+        self._all = frozenset(stems)
         self._sorted = sorted(s for s in stems if len(s) >= FAMILY_FLOOR - 1)
+
+    def inflected(self, word: str) -> list[str]:
+        """The lesson stems of the other inflections of `word` (a folded word) that Snowball does
+        not bring together: "women" for "woman", "written" for "writing", "paid" for "pay"."""
+        own = stem(word)
+        return sorted({s for s in map(stem, other_forms(word)) if s != own and s in self._all},
+                      key=lambda s: (len(s), s))
 
     def of(self, stem: str) -> list[str]:
         """The lesson stems of `stem`'s family (never `stem` itself), shortest first."""
@@ -122,6 +134,20 @@ def _respelled(stem: str, other: str) -> bool:
     if len(other) == root or _derived(other, root):
         return True
     return frozenset((stem[-1], other[root])) in ALTERNATING and (len(other) == len(stem) or _derived(other, len(stem)))
+
+
+@lru_cache(maxsize=4096)
+def other_forms(word: str) -> tuple[str, ...]:
+    """Every other inflection of the lemmas of an English word, irregular ones included, from
+    lemminflect's dictionary (a word it does not list has none: Snowball covers regular endings).
+    Its tables are read on the first call (about 0.6 s a process)."""
+    from lemminflect import getAllInflections, getAllLemmas
+    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found}
+    forms = set(lemmas)
+    for lemma in lemmas:
+        forms.update(form for found in getAllInflections(lemma).values() for form in found)
+    forms.discard(word)
+    return tuple(sorted(forms))
 
 
 def _derived(word: str, root: int) -> bool:

@@ -233,6 +233,8 @@ class Interpreter:
             elif not is_english(word) and checks.allow(word) and (
                     near := checks.once("near", word, partial(self.nearest, word))):
                 self._correct(read, i, self._in_context(near, typed, i, checks))
+            elif len(word) <= checks.longest and (family := self.families.inflected(word)):
+                read.families[i] = tuple(family)  # another form of the same word comes before a slip
             elif slip := self._slip(typed, i, checks):
                 self._correct(read, i, slip)
             elif len(word) <= checks.longest and (family := self.families.of(stem(word))):
