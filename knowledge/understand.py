@@ -177,7 +177,7 @@ class Interpreter:
         concepts = [c for c, _ in found if c.alternatives]
         if not place_only:
             for start, end, _name, value in places:
-                concepts.append(self._place_concept(value, min(certainty[start:end])))
+                concepts.append(self._place_concept(value, min(certainty[start:end]), words[start:end]))
         concepts, left_out = self._searched(concepts)
         excluded = tuple(t for w in parsed.excluded for t in [self.index.term_id(stem(fold(w)))] if t >= 0)
         stop_only = not typed and not filters or (bool(typed) and not content and not places and not unknown)
@@ -373,10 +373,16 @@ class Interpreter:
                 concept.stems.update(alternative)
         return concept
 
-    def _place_concept(self, value: str, certainty: float) -> Concept:
-        """The concept of a place named among other words (its lessons rank first)."""
+    def _place_concept(self, value: str, certainty: float, typed: list[str]) -> Concept:
+        """The concept of a place named among other words (its lessons rank first): its name, and
+        the words typed for it when they differ ("African", "Vietnam") and some lesson holds them."""
         words = [w for w in WORD.findall(fold(value)) if w not in STOP_WORDS]
         concept = self._concept(value, tuple(stem(w) for w in words), certainty)
+        own = tuple(stem(w) for w in typed if w not in STOP_WORDS)
+        ids = tuple(self.index.term_id(s) for s in own)
+        if own and ids not in [a for a, _ in concept.alternatives] and all(t >= 0 for t in ids):
+            concept.alternatives.append((ids, certainty))
+            concept.stems.update(own)
         concept.place = True
         return concept
 

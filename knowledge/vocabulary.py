@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from itertools import pairwise
 from pathlib import Path
 
+from .language import is_english
 from .text import STOP_WORDS, stem_all, words
 
 # -- thesaurus ------------------------------------------------------------------------------------
@@ -97,6 +98,28 @@ REGION_ALIASES = {
     "central asia": "Europe and Central Asia", "eastern europe": "Europe and Central Asia",
     "balkans": "Europe and Central Asia",
 }
+#: How English makes a place's adjective ("Asia" → "Asian", "Jordan" → "Jordanian", "Lebanon" →
+#: "Lebanese", "Bangladesh" → "Bangladeshi", "Turkey" → "Turkish"), shortest first; a form counts only
+#: when the English word list holds it, so the rules make no word of their own.
+DEMONYM_SUFFIXES = ("n", "i", "an", "ese", "ish", "ian")
+#: What a name may lose before the ending: its last vowel ("Ukraine" → "Ukrain|ian") or "-on"/"-ey".
+DEMONYM_DROPS = ("", "a", "e", "i", "o", "y", "on", "ey")
+
+
+def demonyms(name: str) -> list[tuple[str, int]]:
+    """The English adjectives of a one-word place name, each with how many letters it changes
+    (dropped and added: "Nigeria" → "Nigerian" 1, "Niger" → "Nigerian" 3), fewest first."""
+    found: dict[str, int] = {}
+    for drop in DEMONYM_DROPS:
+        if drop and not name.endswith(drop) or len(name) - len(drop) < 3:
+            continue
+        root = name[:len(name) - len(drop)]
+        for suffix in DEMONYM_SUFFIXES:
+            if root + suffix != name and is_english(root + suffix):
+                found.setdefault(root + suffix, len(drop) + len(suffix))
+    return sorted(found.items(), key=lambda item: (item[1], item[0]))
+
+
 #: Words that may follow a place without changing it ("the Americas region").
 PLACE_NOUNS = frozenset({"region", "regions", "country", "countries", "regional"})
 #: Words that ask for lessons by their label, as the lesson pages file them ("tagged migration").
@@ -123,10 +146,21 @@ class Places:
         for key, country in folded_countries.items():
             if " - regional" not in country.lower() and country.lower() != "inter-regional":
                 self.names[key] = ("country", country)
+        # "asian" for "asia", "latin american" for "latin america"; an adjective two names could
+        # make goes to the one it changes least ("nigerian": Nigeria, not Niger)
+        adjectives = sorted((changed, place, (*key[:-1], adjective)) for key, place in self.names.items()
+                            for adjective, changed in demonyms(key[-1]))
+        #: The keys that are adjectives ("syrian"), which name where people come from as often as where.
+        self.adjectives = frozenset(key for _, _, key in adjectives if key not in self.names)
+        for _, place, key in adjectives:
+            self.names.setdefault(key, place)
         self.longest = max((len(k) for k in self.names), default=1)
 
     def find(self, folded: list[str]) -> list[tuple[int, int, str, str]]:
-        """(start, end, filter name, value) for each place named in the words, longest first."""
+        """(start, end, filter name, value) for each place named in the words, longest first.
+
+        A place's adjective counts as the place only when no place is named by its name: in
+        "Syrian refugees in Jordan" the place is Jordan and "Syrian" says who the refugees are."""
         found, i = [], 0
         while i < len(folded):
             for n in range(min(self.longest, len(folded) - i), 0, -1):
@@ -137,7 +171,8 @@ class Places:
                     break
             else:
                 i += 1
-        return found
+        named = [p for p in found if tuple(folded[p[0]:p[1]]) not in self.adjectives]
+        return named or found
 
 
 # -- intent ---------------------------------------------------------------------------------------

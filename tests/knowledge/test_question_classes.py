@@ -171,6 +171,27 @@ def test_the_place_lessons_on_the_topic_come_first(kb_of):
     assert "Lessons from Africa first" in answer.notice
 
 
+@pytest.mark.parametrize("question", ["African youth employment", "Ghanaian youth employment"])
+def test_a_places_adjective_names_the_place(kb_of, question):
+    answer = kb_of(_places_corpus(True)).ask(question)
+    assert ids(answer)[0] == "4"
+    assert "first" in answer.notice and ("Africa" in answer.notice or "Ghana" in answer.notice)
+
+
+def test_an_adjective_beside_a_named_place_says_who_not_where(kb_of):
+    """"Syrian refugees in Jordan": the place is Jordan; "Syrian" says who the refugees are."""
+    kb = kb_of({"1": lesson_page("1", description=f"Syrian refugees found jobs in construction. {FILLER}",
+                                 locations=(("Jordan", "Arab States"),)),
+                "2": lesson_page("2", description=f"Refugees returned and found jobs in farming. {FILLER}",
+                                 locations=(("Syrian Arab Republic", "Arab States"),)),
+                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
+                                 locations=(("Jordan", "Arab States"),))})
+    answer = kb.ask("jobs for Syrian refugees in Jordan")
+    assert ids(answer)[0] == "1"
+    assert "Lessons from Jordan first" in answer.notice and "Syrian Arab Republic" not in answer.notice
+    assert ids(kb.ask("Syrian refugees"))[0] == "2"  # alone, the adjective is the place
+
+
 def test_a_topic_only_in_a_broad_category_label_is_not_the_place_being_about_it(kb_of):
     # The category names four topics; the Ghana lesson is filed under it for child labour.
     group = "Child labour, forced labour, human trafficking and slavery"

@@ -5,7 +5,7 @@ import pytest
 
 from knowledge import PROSE_FIELDS, KnowledgeBase, SearchOptions
 from knowledge.text import stem
-from knowledge.vocabulary import CHALLENGE_PAIRS, INTENT_WORDS, SUCCESS_PAIRS, Places, Thesaurus, term_of
+from knowledge.vocabulary import CHALLENGE_PAIRS, INTENT_WORDS, SUCCESS_PAIRS, Places, Thesaurus, demonyms, term_of
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -64,3 +64,13 @@ def test_thesaurus_groups_are_symmetric_and_phrases_are_stems():
 def test_intent_words_name_the_two_fields_they_favour():
     assert set(INTENT_WORDS) == {"challenges", "success"} <= set(PROSE_FIELDS)
     assert ("went", "wrong") in CHALLENGE_PAIRS and ("good", "practice") in SUCCESS_PAIRS
+
+
+def test_a_places_adjectives_come_from_english_words_fewest_letters_changed_first():
+    assert [word for word, _ in demonyms("jordan")] == ["jordanian"]
+    assert demonyms("lebanon")[0][0] == "lebanese"
+    assert "asiaese" not in dict(demonyms("asia"))  # the rules make no word the language lacks
+    places = Places(["Niger", "Nigeria", "Jordan"], ["Africa", "Arab States"])
+    assert places.find(["nigerian", "traders"]) == [(0, 1, "country", "Nigeria")]  # the nearer name
+    assert places.find(["african", "traders"]) == [(0, 1, "region", "Africa")]
+    assert places.find(["nigerian", "traders", "in", "jordan"]) == [(3, 4, "country", "Jordan")]
