@@ -180,12 +180,11 @@ def test_a_places_adjective_names_the_place(kb_of, question):
 
 def test_an_adjective_beside_a_named_place_says_who_not_where(kb_of):
     """"Syrian refugees in Jordan": the place is Jordan; "Syrian" says who the refugees are."""
-    kb = kb_of({"1": lesson_page("1", description=f"Syrian refugees found jobs in construction. {FILLER}",
-                                 locations=(("Jordan", "Arab States"),)),
-                "2": lesson_page("2", description=f"Refugees returned and found jobs in farming. {FILLER}",
-                                 locations=(("Syrian Arab Republic", "Arab States"),)),
-                "3": lesson_page("3", description=f"Market stalls were rebuilt. {FILLER}",
-                                 locations=(("Jordan", "Arab States"),))})
+    places = {"1": ("Syrian refugees found jobs in construction.", "Jordan"),
+              "2": ("Refugees returned and found jobs in farming.", "Syrian Arab Republic"),
+              "3": ("Market stalls were rebuilt.", "Jordan")}
+    kb = kb_of({i: lesson_page(i, description=f"{text} {FILLER}", locations=((country, "Arab States"),))
+                for i, (text, country) in places.items()})
     answer = kb.ask("jobs for Syrian refugees in Jordan")
     assert ids(answer)[0] == "1"
     assert "Lessons from Jordan first" in answer.notice and "Syrian Arab Republic" not in answer.notice
