@@ -125,7 +125,8 @@ class Interpreter:
         self.thesaurus = thesaurus
         self.places = places
         self.options = options
-        #: Words a question may use that need no lesson to hold them: filler, intent, labels, place names.
+        #: Words a question may use that need no lesson to hold them: filler, intent, labels, place names
+        #: (and their adjectives, `Places.is_adjective`).
         self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | LABEL_WORDS
                                       | INTENT_WORDS["challenges"] | INTENT_WORDS["success"]
                                       | {w for pair in SUCCESS_PAIRS | CHALLENGE_PAIRS for w in pair}
@@ -204,7 +205,7 @@ class Interpreter:
     def known(self, word: str) -> bool:
         """True for a word the search understands as typed (no spelling correction needed)."""
         return (word in self._query_words or word.isdigit() or self.index.term_id(stem(word)) >= 0
-                or (stem(word),) in self.thesaurus)
+                or (stem(word),) in self.thesaurus or self.places.is_adjective(word))
 
     def known_as_typed(self, word: str) -> bool:
         """True for a word the lessons hold in exactly this form, or that the thesaurus knows as a term."""

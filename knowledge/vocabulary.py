@@ -3,7 +3,8 @@ plain-language equivalents), places named naturally in a question, and the words
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
@@ -120,6 +121,15 @@ def demonyms(name: str) -> list[tuple[str, int]]:
     return sorted(found.items(), key=lambda item: (item[1], item[0]))
 
 
+def _named_by(word: str) -> Iterator[str]:
+    """The names `word` could be the adjective of, each ending taken off and each drop put back
+    ("asian" → "asia", "asiaa", ...): candidates, for `demonyms` to confirm."""
+    for suffix in DEMONYM_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            for drop in DEMONYM_DROPS:
+                yield word[:len(word) - len(suffix)] + drop
+
+
 #: Words that may follow a place without changing it ("the Americas region").
 PLACE_NOUNS = frozenset({"region", "regions", "country", "countries", "regional"})
 #: Words that ask for lessons by their label, as the lesson pages file them ("tagged migration").
@@ -146,33 +156,48 @@ class Places:
         for key, country in folded_countries.items():
             if " - regional" not in country.lower() and country.lower() != "inter-regional":
                 self.names[key] = ("country", country)
-        # "asian" for "asia", "latin american" for "latin america"; an adjective two names could
-        # make goes to the one it changes least ("nigerian": Nigeria, not Niger)
-        adjectives = sorted((changed, place, (*key[:-1], adjective)) for key, place in self.names.items()
-                            for adjective, changed in demonyms(key[-1]))
-        #: The keys that are adjectives ("syrian"), which name where people come from as often as where.
-        self.adjectives = frozenset(key for _, _, key in adjectives if key not in self.names)
-        for _, place, key in adjectives:
-            self.names.setdefault(key, place)
         self.longest = max((len(k) for k in self.names), default=1)
+        #: What a place's name starts with before its last word: () for one-word names, ("latin",)...
+        self._heads = frozenset(key[:-1] for key in self.names)
+        self._last_words = frozenset(key[-1] for key in self.names)
+        # A typed adjective is looked up when a question holds it, not at build: that would read the
+        # English word list for every knowledge base, questions or not.
+        self._adjective = lru_cache(maxsize=4096)(self._place_of_adjective)
+        self.is_adjective = lru_cache(maxsize=4096)(self._is_adjective)
+
+    def _place_of_adjective(self, typed: tuple[str, ...]) -> tuple[str, str] | None:
+        """The place whose English adjective (`demonyms`) ends `typed`: "asian" → Asia, "latin
+        american" → the Americas; of two names that make it, the one it changes least ("nigerian":
+        Nigeria, not Niger)."""
+        *head, word = typed
+        found = [(changed, place) for name in _named_by(word)
+                 if (place := self.names.get((*head, name))) and (changed := dict(demonyms(name)).get(word))]
+        return min(found)[1] if found else None
+
+    def _is_adjective(self, word: str) -> bool:
+        """True for the adjective of a place name's last word ("asian", the "american" of "latin american")."""
+        return any(name in self._last_words and word in dict(demonyms(name)) for name in _named_by(word))
 
     def find(self, folded: list[str]) -> list[tuple[int, int, str, str]]:
         """(start, end, filter name, value) for each place named in the words, longest first.
 
         A place's adjective counts as the place only when no place is named by its name: in
         "Syrian refugees in Jordan" the place is Jordan and "Syrian" says who the refugees are."""
-        found, i = [], 0
+        named, adjectives, i = [], [], 0
         while i < len(folded):
             for n in range(min(self.longest, len(folded) - i), 0, -1):
-                hit = self.names.get(tuple(folded[i:i + n]))
-                if hit:
-                    found.append((i, i + n, *hit))
-                    i += n
-                    break
+                typed = tuple(folded[i:i + n])
+                if hit := self.names.get(typed):
+                    named.append((i, i + n, *hit))
+                elif typed[:-1] in self._heads and (hit := self._adjective(typed)):
+                    adjectives.append((i, i + n, *hit))
+                else:
+                    continue
+                i += n
+                break
             else:
                 i += 1
-        named = [p for p in found if tuple(folded[p[0]:p[1]]) not in self.adjectives]
-        return named or found
+        return named or adjectives
 
 
 # -- intent ---------------------------------------------------------------------------------------

@@ -74,3 +74,14 @@ def test_a_places_adjectives_come_from_english_words_fewest_letters_changed_firs
     assert places.find(["nigerian", "traders"]) == [(0, 1, "country", "Nigeria")]  # the nearer name
     assert places.find(["african", "traders"]) == [(0, 1, "region", "Africa")]
     assert places.find(["nigerian", "traders", "in", "jordan"]) == [(3, 4, "country", "Jordan")]
+
+
+def test_places_are_built_without_reading_the_english_word_list(monkeypatch):
+    """Adjectives are looked up when a question holds one: `lessons check` or a reload reads no word list."""
+    import knowledge.vocabulary as vocabulary
+
+    def unread(word: str) -> bool:
+        raise AssertionError(f"the word list was read at build, for {word!r}")
+    monkeypatch.setattr(vocabulary, "is_english", unread)
+    places = Places(["Jordan", "Nepal"], ["Arab States", "Asia and the Pacific"])
+    assert places.find(["jobs", "in", "jordan"]) == [(2, 3, "country", "Jordan")]
