@@ -17,22 +17,9 @@ def _dense(docs: np.ndarray, sorted_docs: np.ndarray) -> bool:
     return len(docs) * DENSE_SHARE > int(sorted_docs[-1]) + len(sorted_docs)
 
 
-def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
-    """Which of `docs` are among `sorted_docs`: by binary search, or through a table as long as the
-    lessons when `docs` is long (no table otherwise)."""
-    if not len(sorted_docs):
-        return np.zeros(len(docs), dtype=bool)
-    if _dense(docs, sorted_docs):
-        size = int(sorted_docs[-1]) + 1
-        table = np.zeros(size + 1, dtype=bool)  # the last slot stands for every doc past the last
-        table[sorted_docs] = True
-        return table[np.minimum(docs, size)]
-    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
-    return sorted_docs[at] == docs
-
-
 def within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
-    """The position of each of `docs` in `sorted_docs`, -1 where absent (looked up as in `within`)."""
+    """The position of each of `docs` in `sorted_docs`, -1 where absent: by binary search, or through
+    a table as long as the lessons when `docs` is long (no table otherwise)."""
     if not len(sorted_docs):
         return np.full(len(docs), -1, dtype=np.int64)
     if _dense(docs, sorted_docs):
@@ -40,5 +27,10 @@ def within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
         table = np.full(size + 1, -1, dtype=np.int32)
         table[sorted_docs] = np.arange(len(sorted_docs), dtype=np.int32)
         return table[np.minimum(docs, size)]
-    at = np.minimum(np.searchsorted(sorted_docs, docs), len(sorted_docs) - 1)
+    at = np.minimum(np.searchsorted(sorted_docs, docs.astype(sorted_docs.dtype)), len(sorted_docs) - 1)
     return np.where(sorted_docs[at] == docs, at, -1)
+
+
+def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
+    """Which of `docs` are among `sorted_docs`."""
+    return within_at(docs, sorted_docs) >= 0

@@ -49,13 +49,12 @@ class ImpactOrder:
         pos_bits = max(int(lengths.max()).bit_length(), 1)
         term_bits = max(len(long).bit_length(), 1)
         q_bits = min(63 - pos_bits - term_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
-        slices = _slices(offsets, BUILD_POSTINGS)
-        top = max(float(impacts[_positions(start, long, lengths, offsets, a, b)[1]].max()) for a, b in slices)
+        top = float(impacts.max())  # every impact, the long terms' among them: one pass, no positions
         levels = (1 << q_bits) - 1
         self.step = max(top, 1e-30) / levels
         # The key sorts by term first, so a slice of whole terms sorts on its own: the build holds
         # a slice's keys at a time, not the whole index's.
-        for a, b in slices:
+        for a, b in _slices(offsets, BUILD_POSTINGS):
             rel, at = _positions(start, long, lengths, offsets, a, b)
             quantum = np.minimum(np.floor(impacts[at].astype(np.float64) / self.step), levels).astype(np.int64)
             key = (np.repeat(np.arange(a, b, dtype=np.int64), lengths[a:b]) << (q_bits + pos_bits)) \
