@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from knowledge import PROSE_FIELDS, Lesson, render_page
+from knowledge.text import STOP_WORDS
+from knowledge.text import words as words_of
 
 REGIONS = {
     "Africa": "Algeria Angola Benin Botswana Burkina_Faso Burundi Cabo_Verde Cameroon Central_African_Republic Chad "
@@ -152,10 +154,9 @@ def mapping_proxy(items: dict) -> MappingProxyType:
 def question_words(lessons: list[Lesson], rng: random.Random, fewest: int, most: int) -> tuple[Lesson, list[str]]:
     """A random lesson and `fewest` to `most` of the words of its title and description (stop words
     and numbers aside): a question it answers, for the benchmarks and the shortcut's test."""
-    from knowledge.text import STOP_WORDS, words
     while True:
         lesson = rng.choice(lessons)
-        pool = [w for w in words(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
+        pool = [w for w in words_of(lesson.title + " " + lesson.description) if w not in STOP_WORDS and w.isalpha()]
         if len(pool) >= 2:
             return lesson, rng.sample(pool, min(len(pool), rng.randint(fewest, most)))
 

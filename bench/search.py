@@ -252,6 +252,10 @@ def main() -> int:
     unknown = [e for e in args.engines if e.partition("@")[0] not in ENGINES]
     if unknown:
         parser.error(f"unknown engine {', '.join(unknown)}; choose from {', '.join(ENGINES)} or lessons@REV")
+    for rev in {e.partition("@")[2] for e in args.engines} - {""}:
+        if subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                          capture_output=True).returncode:
+            parser.error(f"lessons@{rev}: no such git revision in {HERE.parent} (a commit, tag or branch)")
     rows = json.loads(args.out.read_text()) if args.out.exists() else []
     for n in args.sizes:
         for engine in args.engines:

@@ -125,8 +125,7 @@ class Interpreter:
         self.thesaurus = thesaurus
         self.places = places
         self.options = options
-        #: Words a question may use that need no lesson to hold them: filler, intent, labels, place names
-        #: (and their adjectives, `Places.is_adjective`).
+        #: Words a question may use that need no lesson to hold them: filler, intent, labels, place names.
         self._query_words = frozenset(STOP_WORDS | QUERY_FILLER | PLACE_NOUNS | LABEL_WORDS
                                       | INTENT_WORDS["challenges"] | INTENT_WORDS["success"]
                                       | {w for pair in SUCCESS_PAIRS | CHALLENGE_PAIRS for w in pair}
