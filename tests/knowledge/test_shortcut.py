@@ -5,6 +5,7 @@ many generated questions, so the test holds whatever the ranking rules become.
 """
 from __future__ import annotations
 
+import functools
 import importlib.util
 import random
 from dataclasses import replace
@@ -20,8 +21,9 @@ from knowledge.topk import LONG
 GENERATOR = Path(__file__).parents[2] / "bench" / "generate.py"
 
 
+@functools.cache
 def generator():
-    """bench/generate.py, which makes the lessons and the questions."""
+    """bench/generate.py, which makes the lessons and the questions (loaded once)."""
     spec = importlib.util.spec_from_file_location("generate", GENERATOR)
     generate = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(generate)
