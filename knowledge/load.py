@@ -22,26 +22,30 @@ DEFAULT_MAX_FILE_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Duplicate:
-    """A lesson id met again: the file kept and the file dropped."""
-
-    id: str
-    kept: str
-    dropped: str
-
-    def __str__(self) -> str:
-        return f"{self.dropped}: duplicate lesson id {self.id}, already loaded from {self.kept}; ignored"
-
-
-@dataclass(frozen=True)
 class LoadWarning:
-    """A lesson loaded with a best-effort repair worth telling its owner about."""
+    """A line for a lesson file's owner: a best-effort repair, or (`Duplicate`) a file dropped."""
 
     path: str
     message: str
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
+
+
+class Duplicate(LoadWarning):
+    """A lesson id met again: the file kept and the file dropped (the warning's path)."""
+
+    id: str
+    kept: str
+
+    def __init__(self, id: str, kept: str, dropped: str) -> None:
+        super().__init__(dropped, f"duplicate lesson id {id}, already loaded from {kept}; ignored")
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "kept", kept)
+
+    @property
+    def dropped(self) -> str:
+        return self.path
 
 
 @dataclass(frozen=True)
