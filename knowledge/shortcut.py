@@ -5,8 +5,9 @@ bitsets, the leaders from the threshold algorithm (`topk.py`).
 lessons for the median benchmark question). Here the match set is a bitset built from the
 concepts' bitsets (`patterns.Patterns.union`), counted and faceted as it is, and only the lessons
 that can reach the page are scored. The questions it does not cover (intent, named places or
-labels, phrases, exclusions, boosts, grouping, lent words, many concepts) take the
-straightforward way; `tests/test_shortcut.py` checks both give the same answers.
+labels, phrases, exclusions, boosts, grouping, lent words, many concepts, a topic word that some
+lesson holds in its category alone) take the straightforward way; `tests/knowledge/test_shortcut.py`
+checks both give the same answers.
 """
 from __future__ import annotations
 
