@@ -10,14 +10,17 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from operator import attrgetter
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import kernels
-from .lexicon import Growing, Lexicon
+from . import wordwise
 from .record import PROSE_FIELDS, Lesson
 from .spelling import SpellingIndex
 from .text import fold
+
+if TYPE_CHECKING:
+    from .lexicon import Lexicon
 
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
@@ -25,6 +28,8 @@ FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
 _PROSE = attrgetter(*PROSE_FIELDS)
 #: Lessons tokenised at a time: the transient memory of a chunk is a few MB.
 _CHUNK = 2000
+#: Fewer lessons are indexed word by word (`wordwise.py`), without loading the compiled kernels.
+WORDWISE_BELOW = 500
 
 
 def field_texts(lesson: Lesson, memo: dict | None = None) -> list[str]:
@@ -53,11 +58,17 @@ class InvertedIndex:
     (`Lexicon.terms`, compiled); then, over all lessons, the stems' spellings and the spelling index
     (`_stems`) → per-lesson token stream (`_stream`) → BM25F postings (`_postings`, compiled) →
     near-duplicates. Term ids are in order of first use in the lessons (fields in `FIELDS` order).
+    Below `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in plain Python.
     """
 
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float = 1.2,
                  b: float = 0.75) -> None:
         self.n_docs = len(lessons)
+        if self.n_docs < WORDWISE_BELOW:
+            self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b))
+            return
+        from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.85 s a process
+
         lexicon = Lexicon()
         terms, fields = Growing(np.int32), Growing(np.int8)
         kept_len, digests, memo = Growing(np.int32), Growing(np.uint64), {}
@@ -76,6 +87,16 @@ class InvertedIndex:
         first_of: dict[int, int] = {}
         self.duplicate_of = np.array([first_of.setdefault(d, i) for i, d in enumerate(digests.finish().tolist())],
                                      dtype=np.int32)
+
+    def _take(self, built: dict) -> None:
+        """Sets every array and table from `wordwise.build`."""
+        for name in ("stem_ids", "df", "idf", "start", "docs", "impacts", "fields", "stream", "stream_field",
+                     "stream_start", "duplicate_of"):
+            setattr(self, name, built[name])
+        self._spellings = [word for spelt in built["spellings"] for word in spelt]
+        self._spellings_start = np.concatenate(([0], np.cumsum([len(spelt) for spelt in built["spellings"]],
+                                                               dtype=np.int64)))
+        self.spelling = SpellingIndex(built["spelling_words"], built["spelling_counts"])
 
     def _stems(self, lexicon: Lexicon) -> None:
         """Sets `stem_ids`, each stem's spellings and the spelling index, from the words met."""
@@ -100,6 +121,8 @@ class InvertedIndex:
 
     def _postings(self, kept_len: np.ndarray, weights: Mapping[str, float], k1: float, b: float) -> None:
         """The BM25F postings, term-major: `docs`, `impacts`, `fields`, `start`, `df` and `idf`."""
+        from . import kernels
+
         n_docs = self.n_docs
         # Field lengths without stop words, and their averages over lessons that have the field.
         present = np.maximum((kept_len > 0).sum(axis=0), 1)
@@ -145,6 +168,8 @@ class InvertedIndex:
 def _raw_bytes(lessons: Sequence[Lesson], memo: dict) -> tuple[bytes, np.ndarray, np.ndarray]:
     """(the lessons' fields as UTF-8 joined by spaces; where each field's bytes end; each lesson's
     prose digest: a hash of its prose fields joined by newlines, lower-cased)."""
+    from . import kernels
+
     texts = [text for lesson in lessons for text in field_texts(lesson, memo)]
     n_fields = len(FIELDS)
     ascii_ = np.fromiter(map(str.isascii, texts), dtype=bool, count=len(texts))

@@ -1,25 +1,28 @@
 """The compiled, chunked index build gives exactly the index its definitions describe.
 
-`reference()` builds every array one lesson and one word at a time, from the definitions in
-knowledge/index.py's docstrings: a field's words are `text.words()` of it, stop words are left out
-of the terms, term ids are numbered in order of first use, and each (term, lesson) impact is the
-BM25F score of its per-field counts. The real build must equal it array by array, dtypes too, on
-the bundled lessons, a few thousand made-up ones and some awkward text.
+`reference()` is `knowledge/wordwise.py`, which builds every array one lesson and one word at a
+time from the definitions: a field's words are `text.words()` of it, stop words are left out of
+the terms, term ids are numbered in order of first use, and each (term, lesson) impact is the BM25F
+score of its per-field counts. The compiled build must equal it array by array, dtypes too, on the
+bundled lessons, a few thousand made-up ones and some awkward text (small knowledge bases are built
+by `wordwise.py` itself, so both ways must give one index).
 """
 from __future__ import annotations
 
 import random
-from collections import Counter
+import subprocess
+import sys
 from functools import cache
 
 import numpy as np
 import pytest
 
-from knowledge import Lesson, SearchOptions, load_lessons
+import knowledge.index
+from knowledge import Lesson, SearchOptions, load_lessons, wordwise
 from knowledge.base import BUNDLED_LESSONS
 from knowledge.index import FIELDS, InvertedIndex, field_texts
 from knowledge.record import PROSE_FIELDS
-from knowledge.text import STOP_WORDS, fold, stem, words
+from knowledge.text import fold, stem
 
 AWKWARD = [
     Lesson(id="a1", url="", title="Côte d’Ivoire: ÉCOLE, naïve façade", description="d’Ivoire d'Ivoire D’IVOIRE"),
@@ -67,61 +70,14 @@ def generated(n: int, seed: int = 3) -> list[Lesson]:
 
 
 def reference(lessons: list[Lesson], weights, k1: float, b: float) -> dict:
-    """The index from its definitions, one lesson and one word at a time."""
-    stem_ids: dict[str, int] = {}
-    word_order: dict[str, int] = {}
-    word_count: Counter[str] = Counter()
-    docs_terms: list[list[tuple[int, int]]] = []
-    for lesson in lessons:
-        tokens = []
-        for field, text in enumerate(field_texts(lesson)):
-            for word in words(text):
-                word_order.setdefault(word, len(word_order))
-                word_count[word] += 1
-                if word not in STOP_WORDS:
-                    tokens.append((stem_ids.setdefault(stem(word), len(stem_ids)), field))
-        docs_terms.append(tokens)
-    n, n_fields = len(lessons), len(FIELDS)
-    kept_len = [Counter(f for _, f in tokens) for tokens in docs_terms]  # (lesson, field) → kept words
-    # per field: the mean length over the lessons that have it (at least 1.0)
-    avg_len = [max(sum(k[f] for k in kept_len) / max(sum(1 for k in kept_len if k[f]), 1), 1.0)
-               for f in range(n_fields)]
-    df = np.zeros(len(stem_ids), np.int64)
-    for tokens in docs_terms:
-        for term in {t for t, _ in tokens}:
-            df[term] += 1
-    idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-    postings: list[list[tuple[int, float, int]]] = [[] for _ in stem_ids]
-    w = [float(weights.get(name, 1.0)) for name in FIELDS]
-    for doc, tokens in enumerate(docs_terms):
-        tf: dict[int, Counter[int]] = {}
-        for term, field in tokens:
-            tf.setdefault(term, Counter())[field] += 1
-        for term, per_field in tf.items():
-            parts = [w[f] * per_field[f] / (1.0 - b + b * kept_len[doc][f] / avg_len[f]) for f in sorted(per_field)]
-            # BM25F's pseudo-frequency, summed in numpy's order (np.add.reduceat, as the numpy build did)
-            pseudo = parts[0] if len(parts) == 1 else float(np.add.reduceat(np.array(parts), [0])[0])
-            impact = float(idf[term]) * pseudo * (k1 + 1) / (k1 + pseudo)
-            postings[term].append((doc, impact, sum(1 << f for f in per_field)))
-    flat = [p for runs in postings for p in runs]
-    spellings: list[list[str]] = [[] for _ in stem_ids]
-    for word in word_order:
-        if stem(word) in stem_ids:
-            spellings[stem_ids[stem(word)]].append(word)
-    known = [word for word in word_order if word not in STOP_WORDS and word.isalpha()]
-    first_prose: dict[str, int] = {}
-    return {
-        "stem_ids": stem_ids, "df": df, "idf": idf,
-        "start": np.concatenate(([0], np.cumsum(df))).astype(np.int64),
-        "docs": np.array([d for d, _, _ in flat], np.int32), "impacts": np.array([i for _, i, _ in flat], np.float32),
-        "fields": np.array([f for _, _, f in flat], np.int16),
-        "stream": np.array([t for tokens in docs_terms for t, _ in tokens], np.int32),
-        "stream_field": np.array([f for tokens in docs_terms for _, f in tokens], np.int8),
-        "stream_start": np.concatenate(([0], np.cumsum([len(tokens) for tokens in docs_terms]))).astype(np.int64),
-        "spellings": spellings, "spelling_words": known, "spelling_counts": [word_count[w] for w in known],
-        "duplicate_of": np.array([first_prose.setdefault("\n".join(field_texts(lesson)[4:]).lower(), i)
-                                  for i, lesson in enumerate(lessons)], np.int32),
-    }
+    """The index from its definitions, one lesson and one word at a time (`knowledge/wordwise.py`)."""
+    return wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b)
+
+
+@pytest.fixture(autouse=True)
+def compiled(monkeypatch):
+    """Every `InvertedIndex` here is built by the compiled kernels, whatever its size."""
+    monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", 0)
 
 
 def assert_same(index: InvertedIndex, expected: dict) -> None:
@@ -154,7 +110,6 @@ def test_the_build_equals_the_index_of_its_definitions(corpus):
 
 def test_chunks_and_a_growing_vocabulary_change_nothing(monkeypatch):
     """Many small chunks make the interner grow its table, ids and bytes mid-chunk: same index."""
-    import knowledge.index
     import knowledge.lexicon
     lessons = generated(600, seed=5) + AWKWARD
     options = SearchOptions()
@@ -164,11 +119,22 @@ def test_chunks_and_a_growing_vocabulary_change_nothing(monkeypatch):
     assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
 
 
-def test_awkward_text_is_tokenised_like_text_words():
+@pytest.mark.parametrize("wordwise_below", [0, 500], ids=["compiled", "word by word"])
+def test_awkward_text_is_tokenised_like_text_words(monkeypatch, wordwise_below):
     """The words a user relies on: apostrophes split, accents and width folded, digits kept."""
+    monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", wordwise_below)
     options = SearchOptions()
     index = InvertedIndex(AWKWARD, options.field_weights, options.bm25_k1, options.bm25_b)
     for word in ("ivoir", "ecol", "naiv", "123", "full", "financ", "covid19", "c182", "istanbul", "ete", "cafe"):
         assert index.term_id(word) >= 0, word
     assert index.term_id(stem(fold("ΣΊΣΥΦΟΣ"))) >= 0
     assert index.term_id("the") == -1 and index.term_id("d") == -1
+
+
+def test_a_small_knowledge_base_is_built_without_loading_the_compiled_kernels():
+    """A command on a few hundred lessons does not pay numba's import and kernel cache (about 0.85 s)."""
+    code = ("import sys; from knowledge import KnowledgeBase; "
+            f"kb = KnowledgeBase.from_paths([{str(BUNDLED_LESSONS)!r}]); "
+            "print(len(kb), kb.ask('herders', limit=1).hits[0].lesson.id, 'numba' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert shown[0] == str(len(bundled())) and shown[2] == "False"
