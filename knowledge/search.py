@@ -34,6 +34,7 @@ from .rank import Ranked, Ranker, Scored, holds
 from .record import Lesson
 from .shortcut import Reader
 from .summary import Cut, cut_sentences, summarize
+from .text import stem
 from .understand import Interpreter, Understanding
 from .vocabulary import Places, Thesaurus
 
@@ -236,7 +237,8 @@ class Searcher:
         twin = self.index.duplicate_of[doc]
         scores[self.index.duplicate_of == twin] = 0
         order = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if scores[d] > 0]
-        stems = {s: float(self.index.idf[t]) for s, t in self.index.stem_ids.items() if t in set(terms)}
+        # Each term's stem is the stem of any word the lessons spell it with (not a pass over every stem).
+        stems = {stem(self.index.spellings(t)[0]): float(self.index.idf[t]) for t in terms}
         spellings = self._spellings(stems)
         hits = []
         top = scores[order[0]] if order else 1.0
