@@ -157,8 +157,8 @@ class Ranker:
         let lessons that miss the word meant through the coverage cut (its score, not its
         coverage, is lowered by how unsure the correction is).
         """
-        weights = [max(max(float(np.max(self.index.idf[list(ids)])) for ids, _ in c.alternatives), 0.1)
-                   for c in concepts]
+        idf = self.index.idf
+        weights = [max(max(float(idf[term]) for ids, _ in c.alternatives for term in ids), 0.1) for c in concepts]
         sure = [w for w, c in zip(weights, concepts, strict=True) if c.certainty >= 1.0]
         ceiling = max(sure) if sure else float("inf")
         return [w if c.certainty >= 1.0 else min(w, ceiling)
