@@ -63,7 +63,8 @@ def main() -> int:
     search.generate.write(args.n, folder)
     lessons, _ = search.parsed_lessons(folder, args.n)
     options = SearchOptions()
-    index.InvertedIndex(lessons[:10], options.field_weights)  # numba's compiled code read from its cache
+    # numba's compiled code read from its cache (fewer lessons would be indexed word by word)
+    index.InvertedIndex(lessons[:index.WORDWISE_BELOW], options.field_weights)
     spent = timed_steps()
     gc.collect()
     records = search.rss_mb()

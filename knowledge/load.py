@@ -32,6 +32,7 @@ class LoadWarning:
         return f"{self.path}: {self.message}"
 
 
+@dataclass(frozen=True, init=False)
 class Duplicate(LoadWarning):
     """A lesson id met again: the file kept and the file dropped (the warning's path)."""
 
@@ -39,9 +40,9 @@ class Duplicate(LoadWarning):
     kept: str
 
     def __init__(self, id: str, kept: str, dropped: str) -> None:
-        super().__init__(dropped, f"duplicate lesson id {id}, already loaded from {kept}; ignored")
-        object.__setattr__(self, "id", id)
-        object.__setattr__(self, "kept", kept)
+        for name, value in (("path", dropped), ("id", id), ("kept", kept),
+                            ("message", f"duplicate lesson id {id}, already loaded from {kept}; ignored")):
+            object.__setattr__(self, name, value)
 
     @property
     def dropped(self) -> str:

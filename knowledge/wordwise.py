@@ -1,8 +1,8 @@
 """The index built one lesson and one word at a time, in plain Python, from its definitions.
 
 For a few hundred lessons (the bundled sample, a team's own folder) this is quicker than the
-compiled build (`kernels.py`): a process pays about 0.85 s to import numba and read its cached
-kernels before the first compiled call, and these loops take about 1.5 ms a lesson. It is also the
+compiled build (`kernels.py`): a process pays about 0.8 s to import numba and read its cached
+kernels before the first compiled call, and these loops take about 1 to 1.5 ms a lesson. It is also the
 definition the compiled build must equal: a field's words are `text.words()` of it, stop words
 are left out of the terms, term ids are numbered in order of first use, and each (term, lesson)
 impact is the BM25F score of its per-field counts (`tests/knowledge/test_index_build.py` compares

@@ -108,6 +108,22 @@ def test_the_build_equals_the_index_of_its_definitions(corpus):
     assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
 
 
+@pytest.mark.parametrize("corpus", ["bundled", "awkward", "empty"])
+def test_a_small_index_built_word_by_word_is_the_same_index(corpus, monkeypatch):
+    """Below `WORDWISE_BELOW` the index takes `wordwise.build`'s arrays: every one lands where the
+    compiled build puts it (spellings, the spelling index and the dtypes included)."""
+    lessons = CORPORA[corpus]()
+    options = SearchOptions()
+    monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", len(lessons) + 1)
+    index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+    assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
+    monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", 0)
+    compiled = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+    assert index._spellings == compiled._spellings
+    assert np.array_equal(index._spellings_start, compiled._spellings_start)
+    assert index._spellings_start.dtype == compiled._spellings_start.dtype
+
+
 def test_chunks_and_a_growing_vocabulary_change_nothing(monkeypatch):
     """Many small chunks make the interner grow its table, ids and bytes mid-chunk: same index."""
     import knowledge.lexicon
@@ -135,6 +151,6 @@ def test_a_small_knowledge_base_is_built_without_loading_the_compiled_kernels():
     """A command on a few hundred lessons does not pay numba's import and kernel cache (about 0.85 s)."""
     code = ("import sys; from knowledge import KnowledgeBase; "
             f"kb = KnowledgeBase.from_paths([{str(BUNDLED_LESSONS)!r}]); "
-            "print(len(kb), kb.ask('herders', limit=1).hits[0].lesson.id, 'numba' in sys.modules)")
+            "print(len(kb), len(kb.ask('herders', limit=3).hits), 'numba' in sys.modules)")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert shown[0] == str(len(bundled())) and shown[2] == "False"
+    assert shown == [str(len(bundled())), "3", "False"]
