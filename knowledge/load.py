@@ -32,17 +32,16 @@ class LoadWarning:
         return f"{self.path}: {self.message}"
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True)
 class Duplicate(LoadWarning):
-    """A lesson id met again: the file kept and the file dropped (the warning's path)."""
+    """A lesson id met again: the file dropped (the warning's path) and the file kept."""
 
     id: str
     kept: str
 
-    def __init__(self, id: str, kept: str, dropped: str) -> None:
-        for name, value in (("path", dropped), ("id", id), ("kept", kept),
-                            ("message", f"duplicate lesson id {id}, already loaded from {kept}; ignored")):
-            object.__setattr__(self, name, value)
+    @classmethod
+    def of(cls, id: str, kept: str, dropped: str) -> Duplicate:
+        return cls(dropped, f"duplicate lesson id {id}, already loaded from {kept}; ignored", id, kept)
 
     @property
     def dropped(self) -> str:
@@ -126,7 +125,7 @@ def _load_one(path: str, max_file_bytes: int, out: _Collector) -> None:
     lesson = parsed.lesson
     out.warnings.extend(LoadWarning(path, message) for message in parsed.warnings)
     if lesson.id in out.lessons:
-        out.duplicates.append(Duplicate(lesson.id, out.lessons[lesson.id].source, path))
+        out.duplicates.append(Duplicate.of(lesson.id, out.lessons[lesson.id].source, path))
         return
     out.lessons[lesson.id] = lesson
 
