@@ -216,6 +216,11 @@ class Ranker:
                 firm[self._together(ids)] = True
         return np.flatnonzero((hits > 0) & ~firm)
 
+    def may_hold_loosely(self, concept: Concept) -> bool:
+        """False when no lesson can hold `concept` loosely (`_loose` finds none), told without reading
+        its scores: none of its words stands in some lesson's category alone, and it has no phrase."""
+        return any(len(ids) > 1 or len(self._category_only(ids[0])) for ids, _ in concept.alternatives)
+
     def _together(self, ids: tuple[int, ...]) -> np.ndarray:
         """The lessons (sorted) in which a phrase's words stand together in a field other than the
         category; one pass over the token stream, on a phrase's first use."""

@@ -70,9 +70,8 @@ class Reader:
                group: bool | None) -> Shortcut | None:
         """The leaders, total and facets of a covered question; None when it must take the
         straightforward way (fewer matches than `wanted`, so words are lent; or too much to read)."""
-        # A topic held loosely counts in part: the share is no longer the pattern's. A topic that may
-        # be (a word of it is in some lesson's category alone) is told before any reading.
-        if any(len(self.ranker._category_only(ids[0])) for c in u.concepts if not c.place for ids, _ in c.alternatives):
+        # A topic held loosely counts in part: the share is no longer the pattern's.
+        if any(self.ranker.may_hold_loosely(c) for c in u.concepts if not c.place):
             return None
         weights = self.ranker.weights(u.concepts)
         whole = sum(weights) + self.ranker._unknown_weight(u, weights)
