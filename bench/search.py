@@ -341,7 +341,7 @@ def write_markdown(rows: list[dict], path: Path) -> None:
              "Memory: resident MB the index adds above the parsed records; build peak: the highest resident MB",
              "above the records while building (VmHWM reset before the build); peak: the process's VmHWM.",
              "load s: parsing the files (once per size; the other engines read the parsed records back).",
-             "Each engine's libraries are imported before its build is measured (from 2026-12-03, end of day).", "",
+             "Each engine's libraries are imported before its build is measured.", "",
              "rank only: the same without building the hits' summaries.", "",
              "| engine | lessons | load s | build s | index MB | build peak MB | peak MB | p50 ms | p95 ms "
              "| typo p50/p95 ms | rank only p50/p95 ms |",

@@ -67,7 +67,7 @@ class InvertedIndex:
         if self.n_docs < WORDWISE_BELOW:
             self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b))
             return
-        from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.85 s a process
+        from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.8 s a process
 
         lexicon = Lexicon()
         terms, fields = Growing(np.int32), Growing(np.int8)
