@@ -151,6 +151,12 @@ def mapping_proxy(items: dict) -> MappingProxyType:
     return MappingProxyType(items)
 
 
+def flat_text(lesson: Lesson) -> str:
+    """A lesson's themes, places and prose as one text: the body the reference engines (bm25s,
+    tantivy, a rapidfuzz scan) index in bench/search.py and bench/quality.py."""
+    return " ".join((" ".join(lesson.theme_names), lesson.country, lesson.region, *lesson.prose().values()))
+
+
 def question_words(lessons: list[Lesson], rng: random.Random, fewest: int, most: int) -> tuple[Lesson, list[str]]:
     """A random lesson and `fewest` to `most` of the words of its title and description (stop words
     and numbers aside): a question it answers, for the benchmarks and the shortcut's test."""

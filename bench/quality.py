@@ -26,6 +26,8 @@ import yaml
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 
+from generate import flat_text  # noqa: E402  (beside this file)
+
 from knowledge import BUNDLED_LESSONS, KnowledgeBase, load_lessons  # noqa: E402
 
 
@@ -77,8 +79,7 @@ def bm25s_engine(paths: list[Path]) -> Callable[[str], list[str]] | None:
         return None
     lessons, _ = load_lessons(paths)
     stemmer = Stemmer.Stemmer("english")
-    corpus = [" ".join((lesson.title, " ".join(lesson.theme_names), lesson.country, lesson.region,
-                        *lesson.prose().values())) for lesson in lessons]
+    corpus = [f"{lesson.title} {flat_text(lesson)}" for lesson in lessons]
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
 
@@ -93,8 +94,7 @@ def rapidfuzz_scan(paths: list[Path]) -> Callable[[str], list[str]]:
     """What a quick bot does: token_set_ratio of the query against every whole lesson, cutoff 60."""
     from rapidfuzz import fuzz, process, utils
     lessons, _ = load_lessons(paths)
-    texts = [" ".join((lesson.title, " ".join(lesson.theme_names), lesson.country, lesson.region,
-                       *lesson.prose().values())) for lesson in lessons]
+    texts = [f"{lesson.title} {flat_text(lesson)}" for lesson in lessons]
 
     def search(q: str) -> list[str]:
         found = process.extract(q, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process,

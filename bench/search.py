@@ -151,17 +151,12 @@ def lessons_engine(lessons: list) -> Engine:
     return (lambda q: kb.ask(q, limit=5)), (lambda q: kb.ask(q, limit=5, explain=False)), kb.clear_caches
 
 
-def flat_text(lesson) -> str:
-    """A lesson's themes, places and prose as one text (the references' body field)."""
-    return " ".join((" ".join(lesson.theme_names), lesson.country, lesson.region, *lesson.prose().values()))
-
-
 def bm25s_engine(lessons: list) -> Engine:
     """bm25s with Snowball stemming and English stop words, top 5."""
     import bm25s
     import Stemmer
     stemmer = Stemmer.Stemmer("english")
-    corpus = [f"{lesson.title} {flat_text(lesson)}" for lesson in lessons]
+    corpus = [f"{lesson.title} {generate.flat_text(lesson)}" for lesson in lessons]
     retriever = bm25s.BM25()
     retriever.index(bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False), show_progress=False)
     del corpus
@@ -184,7 +179,7 @@ def tantivy_engine(lessons: list) -> Engine:
     index = tantivy.Index(builder.build())
     writer = index.writer(heap_size=200_000_000, num_threads=2)
     for i, lesson in enumerate(lessons):
-        writer.add_document(tantivy.Document(title=lesson.title, doc=i, body=flat_text(lesson)))
+        writer.add_document(tantivy.Document(title=lesson.title, doc=i, body=generate.flat_text(lesson)))
     writer.commit()
     writer.wait_merging_threads()
     index.reload()
