@@ -52,10 +52,15 @@ class Duplicate(LoadWarning):
 class LoadReport:
     """What a load read, kept, skipped and repaired."""
 
+    #: Lesson files read (the walk's rules on names and symlinks passed).
     files: int = 0
+    #: Lessons kept.
     loaded: int = 0
+    #: Files that gave no lesson, each with the reason.
     skipped: tuple[Skipped, ...] = ()
+    #: Files dropped because their lesson id was already loaded from another file.
     duplicates: tuple[Duplicate, ...] = ()
+    #: Best-effort repairs of lessons that were kept, as lines for the files' owners.
     warnings: tuple[LoadWarning, ...] = ()
 
     @property

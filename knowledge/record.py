@@ -22,6 +22,21 @@ FIELD_LABELS: Mapping[str, str] = MappingProxyType({
 PROSE_FIELDS: tuple[str, ...] = tuple(FIELD_LABELS)
 
 
+def _pair_side(pairs: str, side: int, doc: str) -> property:
+    """A read-only view of one side of a tuple-of-pairs field: its non-empty values, each once."""
+    return property(lambda lesson: _distinct(pair[side] for pair in getattr(lesson, pairs)), doc=doc)
+
+
+def _joined(values: str, doc: str) -> property:
+    """A read-only view of a tuple property joined with ", " for display."""
+    return property(lambda lesson: ", ".join(getattr(lesson, values)), doc=doc)
+
+
+def _distinct(values: Iterable[str]) -> tuple[str, ...]:
+    """The non-empty values in order, each once."""
+    return tuple(dict.fromkeys(v for v in values if v))
+
+
 @dataclass(frozen=True)
 class Lesson:
     """One lesson learned, as parsed from its page; every text field is "" when absent."""
@@ -48,35 +63,14 @@ class Lesson:
         """The title, or the lesson's URL for the rare page that has none."""
         return self.title or self.url
 
-    @property
-    def countries(self) -> tuple[str, ...]:
-        """Every country of the lesson, in page order, without repeats."""
-        return _distinct(c for c, _ in self.locations)
-
-    @property
-    def country(self) -> str:
-        """The countries joined for display ("Philippines, Paraguay, Zambia")."""
-        return ", ".join(self.countries)
-
-    @property
-    def regions(self) -> tuple[str, ...]:
-        """Every region of the lesson, in page order, without repeats."""
-        return _distinct(r for _, r in self.locations)
-
-    @property
-    def region(self) -> str:
-        """The regions joined for display."""
-        return ", ".join(self.regions)
-
-    @property
-    def theme_values(self) -> tuple[str, ...]:
-        """Every theme of the lesson (without its category), in page order, without repeats."""
-        return _distinct(t for t, _ in self.themes)
-
-    @property
-    def category_values(self) -> tuple[str, ...]:
-        """Every category of the lesson, in page order, without repeats."""
-        return _distinct(c for _, c in self.themes)
+    # Pages name each place as (country, region) and each theme as (theme, category); the views
+    # below read one side of those pairs, distinct and in page order, or that side joined for display.
+    countries = _pair_side("locations", 0, "Every country of the lesson, in page order, without repeats.")
+    regions = _pair_side("locations", 1, "Every region of the lesson, in page order, without repeats.")
+    theme_values = _pair_side("themes", 0, "Every theme (without its category), in page order, once each.")
+    category_values = _pair_side("themes", 1, "Every category of the lesson, in page order, once each.")
+    country = _joined("countries", 'The countries joined for display ("Philippines, Paraguay, Zambia").')
+    region = _joined("regions", "The regions joined for display.")
 
     @property
     def theme_names(self) -> tuple[str, ...]:
@@ -107,8 +101,3 @@ class Lesson:
             **{name: getattr(self, name) for name in PROSE_FIELDS},
             "extra": dict(self.extra),
         }
-
-
-def _distinct(values: Iterable[str]) -> tuple[str, ...]:
-    """The non-empty values in order, each once."""
-    return tuple(dict.fromkeys(v for v in values if v))
