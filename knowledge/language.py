@@ -14,7 +14,8 @@ other, the shorter has at least `FAMILY_FLOOR` letters and the longer goes on wi
 suffix ("-ship", "-ation", "-ise", "-ance"...), or when they differ only in their last letter past
 that floor ("subsidi"/"subsidis"). The floor and the suffixes keep short roots ("art", "work") and
 look-alikes ("subsidi"/"subsidiari") apart. Inflections Snowball leaves apart, the irregular ones
-("woman"/"women", "writing"/"written", "pay"/"paid"), come from lemminflect's English dictionary.
+("woman"/"women", "writing"/"written", "pay"/"paid"), come from lemminflect's English dictionary,
+through the table of them that scripts/irregular-forms.py derives (knowledge/data/irregular-forms.txt).
 """
 from __future__ import annotations
 
@@ -55,10 +56,10 @@ def english_words() -> dict[str, int]:
 
 
 def warm() -> None:
-    """Read the word list and the inflection tables now (about a second), not on the first question
-    that needs them: a server calls this before it forks its workers, which then share them."""
+    """Read the word list and the irregular forms now (about a quarter of a second), not on the first
+    question that needs them: a server calls this before it forks its workers, which then share them."""
     _english_by_start()
-    other_forms("warming")
+    _irregular()
 
 
 def american(word: str) -> str:
@@ -92,9 +93,7 @@ class Families:
     def inflected(self, word: str) -> list[str]:
         """The lesson stems of the other inflections of `word` (a folded word) that Snowball does
         not bring together: "women" for "woman", "written" for "writing", "paid" for "pay"."""
-        own = stem(word)
-        return sorted({s for s in map(stem, other_forms(word)) if s != own and s in self._all},
-                      key=lambda s: (len(s), s))
+        return sorted({s for s in map(stem, irregular_forms(word)) if s in self._all}, key=lambda s: (len(s), s))
 
     def of(self, stem: str) -> list[str]:
         """The lesson stems of `stem`'s family (never `stem` itself), shortest first."""
@@ -136,18 +135,26 @@ def _respelled(stem: str, other: str) -> bool:
     return frozenset((stem[-1], other[root])) in ALTERNATING and (len(other) == len(stem) or _derived(other, len(stem)))
 
 
-@lru_cache(maxsize=4096)
-def other_forms(word: str) -> tuple[str, ...]:
-    """Every other inflection of the lemmas of an English word, irregular ones included, from
-    lemminflect's dictionary (a word it does not list has none: Snowball covers regular endings).
-    Its tables are read on the first call (about 0.6 s a process)."""
-    from lemminflect import getAllInflections, getAllLemmas
-    lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found}
-    forms = set(lemmas)
-    for lemma in lemmas:
-        forms.update(form for found in getAllInflections(lemma).values() for form in found)
-    forms.discard(word)
-    return tuple(sorted(forms))
+#: The irregular inflections, derived from lemminflect's dictionary by scripts/irregular-forms.py.
+IRREGULAR_FORMS = resources.files("knowledge") / "data" / "irregular-forms.txt"
+
+
+@cache
+def _irregular() -> dict[str, tuple[str, ...]]:
+    """Word → its other inflections whose stem is not its own, read once a process (a few ms)."""
+    table = {}
+    for line in IRREGULAR_FORMS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            word, _, forms = line.partition("\t")
+            table[word] = tuple(forms.split())
+    return table
+
+
+def irregular_forms(word: str) -> tuple[str, ...]:
+    """The other inflections of a folded English word that Snowball does not bring together
+    ("women" for "woman", "written" and "wrote" for "writing"); none for a word the table lacks
+    (Snowball covers regular endings)."""
+    return _irregular().get(word, ())
 
 
 def _derived(word: str, root: int) -> bool:

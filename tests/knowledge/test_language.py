@@ -1,0 +1,60 @@
+"""The English language beyond the lessons: the irregular-forms table the package ships, against
+the library it is derived from, and what it brings to a question."""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from knowledge.language import irregular_forms
+
+from ..conftest import lesson_page
+from .conftest import FILLER, ids
+
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "irregular-forms.py"
+
+
+@pytest.fixture(scope="module")
+def derive():
+    """The script that writes the table, loaded as a module (its derivation is the reference)."""
+    spec = importlib.util.spec_from_file_location("irregular_forms_script", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_shipped_table_is_what_lemminflect_gives_now(derive):
+    """A regular sample of lemminflect's whole dictionary (every 25th word, so about 2,800 words, most
+    of them with no irregular form) and the words the README names: the table agrees on each."""
+    words = derive.dictionary_words()
+    assert len(words) > 50_000
+    sample = words[::25] + ["woman", "writing", "pay", "teaching", "fisherman", "children", "went"]
+    disagree = {w: (irregular_forms(w), derive.irregular_forms(w)) for w in sample
+                if list(irregular_forms(w)) != derive.irregular_forms(w)}
+    assert not disagree, f"knowledge/data/irregular-forms.txt is stale: run {SCRIPT.name}; {list(disagree.items())[:5]}"
+    assert sum(bool(irregular_forms(w)) for w in sample) > 100
+
+
+@pytest.mark.parametrize("word, form", [("woman", "women"), ("writing", "written"), ("pay", "paid"),
+                                        ("child", "children"), ("teaching", "taught")])
+def test_irregular_forms_are_listed_and_regular_ones_left_to_the_stemmer(word, form):
+    assert form in irregular_forms(word)
+    assert irregular_forms("insured") == ()  # Snowball already brings insure/insured/insurance together
+    assert irregular_forms("no-such-word") == ()
+
+
+def test_a_question_finds_a_lesson_through_an_irregular_form(kb_of):
+    """No lesson says "teaching" (nor a one-letter slip of it); one says "taught"."""
+    kb = kb_of({"1": lesson_page("1", description=f"Cooperative members were taught bookkeeping. {FILLER}"),
+                "2": lesson_page("2", description=f"Farmers joined a savings group. {FILLER}")})
+    assert ids(kb.ask("teaching")) == ["1"]
+
+
+def test_the_package_answers_without_lemminflect():
+    """lemminflect is a test dependency only (a user's install lacks it): the package reads the table."""
+    code = ("import sys; from knowledge.language import irregular_forms, warm; warm(); "
+            "assert 'women' in irregular_forms('woman'); assert 'lemminflect' not in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
