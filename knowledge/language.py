@@ -33,9 +33,11 @@ from .text import stem
 
 #: The shortest stem that can root a family.
 FAMILY_FLOOR = 5
-#: How a derived word goes on from its root, as Snowball leaves it ("entrepreneur|ship", "formal|is").
+#: How a derived word goes on from its root, as Snowball leaves it ("entrepreneur|ship", "formal|is"),
+#: agent compounds included ("fisher|men", "craft|sman": the people of a trade, as its root names it).
 DERIVATIONAL_SUFFIXES = ("ship", "ment", "nes", "ion", "at", "iti", "al", "ial", "iv", "ist", "ism", "er", "or",
-                         "ing", "anc", "enc", "abl", "ibl", "is", "iz", "ic", "ian", "ant", "ent", "ee")
+                         "ing", "anc", "enc", "abl", "ibl", "is", "iz", "ic", "ian", "ant", "ent", "ee",
+                         "man", "men", "woman", "women", "sman", "smen", "swoman", "swomen")
 #: British ending → American ending, first match wins.
 _BRITISH = (
     (re.compile(r"isation(s?)$"), r"ization\1"), (re.compile(r"is(e|es|ed|ing|er|ers)$"), r"iz\1"),

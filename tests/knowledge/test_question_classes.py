@@ -114,6 +114,9 @@ def test_a_word_the_lessons_use_only_in_a_fixed_pair_is_not_matched_in_another_p
     ("written contracts for seasonal pickers", "seasonal pickers contracts in writing"),
     ("inspectors were taught to check ladders", "teaching inspectors"),
     ("fishermen on distant-water trawlers", "fisherman trawlers"),
+    # agent compounds are of their root's family, both ways
+    ("fishers on distant-water trawlers", "fishermen trawlers"),
+    ("craftsmen restored the market hall", "crafts market hall"),
 ])
 def test_a_word_matches_the_lessons_words_of_its_family(kb_of, lesson_words, question):
     kb = kb_of({"1": lesson_page("1", description=f"{lesson_words.capitalize()}. {FILLER}"),
