@@ -10,6 +10,7 @@ names them (`Answer.expanded`).
 from __future__ import annotations
 
 from collections import Counter
+from itertools import islice
 
 import numpy as np
 
@@ -50,8 +51,9 @@ def lend(index: InvertedIndex, ranker: Ranker, options: SearchOptions, u: Unders
             weight[term] += count / len(stream) * float(index.idf[term]) * score / top
     n = index.n_docs
     ceiling = max(2, n * MAX_SHARE)
-    terms = [t for t, _ in weight.most_common() if t not in asked and 2 <= index.df[t] <= ceiling and index.df[t] < n]
-    terms = terms[:options.expansion_terms]
+    # Only words lend: a number ("1" of a numbered list, a year) tells nothing of the topic.
+    terms = list(islice((t for t, _ in weight.most_common() if t not in asked and 2 <= index.df[t] <= ceiling
+                         and index.df[t] < n and not index.spellings(t)[0].isdigit()), options.expansion_terms))
     if not terms:
         return None
     average = sum(ranker.weights(topical)) / len(topical)

@@ -306,6 +306,22 @@ def test_lent_words_find_lessons_that_say_it_otherwise_and_only_after_the_matche
     assert {"dzud", "soum"} & set(answer.expanded)
 
 
+def test_numbers_are_not_lent(kb_of):
+    """A numbered list ("1) ... 2) ...") in the best lesson makes its numbers frequent there and rare
+    elsewhere, yet a number says nothing of the topic: only words are lent."""
+    others = {str(i): lesson_page(str(i), description=f"Roads were paved in district {i}.") for i in range(3, 12)}
+    kb = kb_of({
+        "1": lesson_page("1", description="Herders insured: 1) livestock against dzud 2) tents 1) soum offices."),
+        "2": lesson_page("2", description="Soum offices counted dzud losses."),
+        "12": lesson_page("12", description="Roads were paved by hand: 1) gravel 2) tar 1) labour 2) tools."),
+        **others,
+    })
+    answer = kb.ask("herders insurance")
+    assert answer.expanded and {"dzud", "soum"} & set(answer.expanded)
+    assert not [word for word in answer.expanded if word.isdigit()]
+    assert ids(answer) == ["1", "2"]  # not the roads lesson, which shares only the numbers
+
+
 def test_lending_words_can_be_switched_off(kb_of):
     others = {str(i): lesson_page(str(i), description=f"Roads number {i} were paved by hand.") for i in range(3, 12)}
     kb = kb_of({"1": lesson_page("1", description="Herders insured livestock against dzud in soum offices."),
