@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
+from itertools import accumulate
 
 from .record import PROSE_FIELDS, Lesson
 from .text import WORD, fold, stem
@@ -29,10 +31,12 @@ class Cut:
         self.texts = tuple(prose.get(name, "") for name in FALLBACK_ORDER)
         #: Each text folded, where folding is only lower-casing (ASCII); None where it may be more.
         self.lowered = tuple(text.lower() if text.isascii() else None for text in self.texts)
-        self._fields: list[tuple[tuple[str, ...], tuple[str, ...], str] | None] = [None] * len(self.texts)
+        self._fields: list[tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]] | None] = \
+            [None] * len(self.texts)
 
-    def field(self, order: int) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-        """(sentences, the same folded, the folded ones joined by newlines) of one field."""
+    def field(self, order: int) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]]:
+        """(sentences, the same folded, the folded ones joined by newlines, where each starts in
+        that joined text) of one field."""
         cut = self._fields[order]
         if cut is None:
             cut = self._fields[order] = _cut(self.texts[order])
@@ -44,7 +48,7 @@ def cut_sentences(lesson: Lesson) -> Cut:
     return Cut(lesson)
 
 
-def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]]:
     sentences = _sentences(text) if text else []
     if text.isascii():  # folding is lower-casing, which moves no sentence boundary
         folded = [s.lower() for s in sentences]
@@ -52,7 +56,8 @@ def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         folded = _sentences(fold(text))
         if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
             folded = [fold(sentence) for sentence in sentences]
-    return tuple(sentences), tuple(folded), "\n".join(folded)
+    starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0)) if folded else []
+    return tuple(sentences), tuple(folded), "\n".join(folded), tuple(starts)
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
@@ -100,15 +105,17 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
         hits = _query_words_in(cut, order, weights, spellings)
         if not hits:
             continue
-        sentences, folded, _ = cut.field(order)
+        sentences, _, joined, starts = cut.field(order)
         bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
-        for position, sentence in enumerate(folded):
-            if len(sentences[position]) < 20 or not any(w in sentence for w in hits):
-                continue  # too short to stand as a summary, or no query word: scores 0 (below)
-            found = {hits[w] for w in WORD.findall(sentence) if w in hits}
-            if not found:
-                continue
-            rank = (sum(weights[s] for s in found) + bonus, -order, -position)
+        # The sentences holding a query word, with the stems they hold: each word found in the
+        # field's joined text once, its place mapped to its sentence (a sentence never holds "\n").
+        found: dict[int, set[str]] = {}
+        for (at, _), word in _occurrences(joined, list(hits)):
+            found.setdefault(bisect_right(starts, at) - 1, set()).add(hits[word])
+        for position, stems in found.items():
+            if len(sentences[position]) < 20:
+                continue  # too short to stand as a summary: scores 0 (below)
+            rank = (sum(weights[s] for s in stems) + bonus, -order, -position)
             if best is None or rank > best:
                 best = rank
     return best
@@ -149,7 +156,7 @@ def highlight_spans(text: str, weights: Mapping[str, float],
     if text.isascii():  # folding is lower-casing: same positions, so fold once
         low = text.lower()
         if spellings is not None:  # every word with a wanted stem is among them: find those
-            return _occurrences(low, [w for w in spellings if w in low])
+            return tuple(sorted(span for span, _ in _occurrences(low, [w for w in spellings if w in low])))
         return tuple(m.span() for m in WORD.finditer(low) if stem(m.group()) in weights)
     if spellings is not None:
         return tuple(m.span() for m in WORD.finditer(text)
@@ -157,17 +164,18 @@ def highlight_spans(text: str, weights: Mapping[str, float],
     return tuple(m.span() for m in WORD.finditer(text) if stem(fold(m.group())) in weights)
 
 
-def _occurrences(text: str, words: list[str]) -> tuple[tuple[int, int], ...]:
-    """Spans of `words` standing as whole words in `text` (a word is a run of letters and digits)."""
+def _occurrences(text: str, words: list[str]) -> list[tuple[tuple[int, int], str]]:
+    """(span, word) of each of `words` standing as a whole word in `text` (a word is a run of
+    letters and digits), in no particular order."""
     spans = []
     for word in words:
         at = text.find(word)
         while at >= 0:
             end = at + len(word)
             if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
-                spans.append((at, end))
+                spans.append(((at, end), word))
             at = text.find(word, at + 1)
-    return tuple(sorted(spans))
+    return spans
 
 
 def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:

@@ -38,3 +38,41 @@ def test_highlight_spans_merge_into_one_policy(text, spans, merged):
     from knowledge.summary import merge_spans
 
     assert merge_spans(text, spans) == merged
+
+
+def test_the_sentence_with_the_query_words_as_whole_words_wins(kb_of):
+    """"trade" is not in "trademarks" nor "tradecraft": the summary is the sentence that says it."""
+    kb = kb_of({"1": lesson_page("1", description="Trademarks and tradecraft were discussed at length here. "
+                                                  "Trade unions signed the agreement in May after long talks.")})
+    hit = kb.ask("trade").hits[0]
+    assert hit.summary.startswith("Trade unions signed")
+    assert [hit.summary[a:b] for a, b in hit.highlights] == ["Trade"]
+
+
+def test_the_sentence_with_more_of_the_question_wins_and_the_asked_part_breaks_ties(kb_of):
+    kb = kb_of({"1": lesson_page(
+        "1",
+        description="Procurement was slow in the first year of the project. "
+                    "Procurement delays held back the road works in every district.",
+        challenges="Procurement rules changed twice during the second year.")})
+    assert kb.ask("procurement delays").hits[0].summary.startswith("Procurement delays held back")
+    wrong = kb.ask("what went wrong with procurement").hits[0]
+    assert wrong.summary_field == "challenges" and wrong.summary.startswith("Procurement rules changed")
+
+
+@pytest.mark.parametrize("question", ["social insurance for herders", "child labour cocoa", "cote d'ivoire",
+                                      "women cooperatives", "employment services", "safety and health"])
+def test_summaries_from_the_index_spellings_equal_those_from_reading_every_word(question):
+    """The search passes the words it knows from its index (`spellings`) so that a summary need
+    not read every word; the summary must be the one reading every word gives."""
+    from knowledge import BUNDLED_LESSONS
+    from knowledge.load import load_lessons
+    from knowledge.summary import summarize
+    from knowledge.text import words
+
+    lessons, _ = load_lessons([BUNDLED_LESSONS])
+    weights = {stem(w): 1.0 + len(w) / 10 for w in words(question)}
+    for lesson in lessons:
+        text = " ".join(lesson.prose().values())
+        spellings = {w: stem(w) for w in words(text) if stem(w) in weights}
+        assert summarize(lesson, weights, spellings=spellings) == summarize(lesson, weights), lesson.id
