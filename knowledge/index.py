@@ -62,10 +62,11 @@ class InvertedIndex:
     """
 
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float = 1.2,
-                 b: float = 0.75) -> None:
+                 b: float = 0.75, english_prior: float = 0.0) -> None:
         self.n_docs = len(lessons)
         if self.n_docs < WORDWISE_BELOW:
-            self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b))
+            self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b,
+                                      english_prior))
             return
         from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.8 s a process
 
@@ -82,7 +83,7 @@ class InvertedIndex:
         self._stems(lexicon)
         kept_len = kept_len.finish().reshape(self.n_docs, len(FIELDS))
         self._stream(terms.finish(), fields.finish(), kept_len)
-        self._postings(kept_len, weights, k1, b)
+        self._postings(kept_len, weights, k1, b, english_prior)
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
         first_of: dict[int, int] = {}
         self.duplicate_of = np.array([first_of.setdefault(d, i) for i, d in enumerate(digests.finish().tolist())],
@@ -119,7 +120,8 @@ class InvertedIndex:
         self.stream, self.stream_field = terms, fields
         self.stream_start = np.concatenate(([0], np.cumsum(kept_len.sum(axis=1, dtype=np.int64)))).astype(np.int64)
 
-    def _postings(self, kept_len: np.ndarray, weights: Mapping[str, float], k1: float, b: float) -> None:
+    def _postings(self, kept_len: np.ndarray, weights: Mapping[str, float], k1: float, b: float,
+                  english_prior: float) -> None:
         """The BM25F postings, term-major: `docs`, `impacts`, `fields`, `start`, `df` and `idf`."""
         from . import kernels
 
@@ -128,7 +130,8 @@ class InvertedIndex:
         present = np.maximum((kept_len > 0).sum(axis=0), 1)
         avg_len = np.maximum(kept_len.astype(np.int64).sum(axis=0) / present, 1.0)
         self.df = kernels.document_frequencies(self.stream, self.stream_start, len(self.stem_ids))
-        self.idf = np.log(1.0 + (n_docs - self.df + 0.5) / (self.df + 0.5)).astype(np.float32)
+        mean_len = float(kept_len.sum(dtype=np.int64)) / max(n_docs, 1)
+        self.idf = wordwise.smoothed_idf(self.df, n_docs, list(self.stem_ids), mean_len, english_prior)
         self.start = np.concatenate(([0], np.cumsum(self.df))).astype(np.int64)
         total = int(self.start[-1])
         self.docs, self.impacts = np.empty(total, np.int32), np.empty(total, np.float32)

@@ -15,7 +15,11 @@ suffix ("-ship", "-ation", "-ise", "-ance"...), or when they differ only in thei
 that floor ("subsidi"/"subsidis"). The floor and the suffixes keep short roots ("art", "work") and
 look-alikes ("subsidi"/"subsidiari") apart. Inflections Snowball leaves apart, the irregular ones
 ("woman"/"women", "writing"/"written", "pay"/"paid"), come from lemminflect's English dictionary,
-through the table of them that scripts/irregular-forms.py derives (knowledge/data/irregular-forms.txt).
+through the table of them that scripts/language-tables.py derives (knowledge/data/irregular-forms.txt).
+
+How rare a word is, the lessons alone tell poorly when they are few: in 45 lessons "keep" may be
+in as few as "inspectors". `english_shares` gives the search a prior from English (see
+`index.smoothed_idf`).
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ import bisect
 import gzip
 import json
 import re
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -137,8 +142,10 @@ def _respelled(stem: str, other: str) -> bool:
     return frozenset((stem[-1], other[root])) in ALTERNATING and (len(other) == len(stem) or _derived(other, len(stem)))
 
 
-#: The irregular inflections, derived from lemminflect's dictionary by scripts/irregular-forms.py.
+#: The irregular inflections, derived from lemminflect's dictionary by scripts/language-tables.py.
 IRREGULAR_FORMS = resources.files("knowledge") / "data" / "irregular-forms.txt"
+#: How common each stem is in English, derived from the word list by scripts/language-tables.py.
+ENGLISH_STEMS = resources.files("knowledge") / "data" / "english-stems.txt"
 
 
 @cache
@@ -150,6 +157,25 @@ def _irregular() -> dict[str, tuple[str, ...]]:
             word, _, forms = line.partition("\t")
             table[word] = tuple(forms.split())
     return table
+
+
+@cache
+def _english_stems() -> tuple[int, dict[str, int]]:
+    """(count of every English word but the stop words, the counts summed by stem), read once."""
+    counts = {}
+    for line in ENGLISH_STEMS.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            stem_, _, count = line.partition("\t")
+            counts[stem_] = int(count)
+    return counts.pop("_total"), counts
+
+
+def english_shares(stems: Iterable[str], length: float) -> list[float]:
+    """For each stem, the share of English texts of `length` words (stop words aside) that would
+    hold a word of it, were words drawn at their English frequencies: about 0.2 for "keep" in
+    120 words, nearly 0 for "herder". 0 for a stem the table lacks (rare, or not English)."""
+    total, counts = _english_stems()
+    return [1.0 - (1.0 - counts.get(s, 0) / total) ** length for s in stems]
 
 
 def irregular_forms(word: str) -> tuple[str, ...]:

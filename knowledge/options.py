@@ -48,6 +48,10 @@ class SearchOptions:
     #: BM25 term-frequency saturation (k1) and length normalisation (b).
     bm25_k1: float = 1.2
     bm25_b: float = 0.75
+    #: How many lessons' worth of English prose each word's rarity is smoothed with, never more than
+    #: there are lessons (0: the lessons alone): among a few lessons an everyday word ("keep") may
+    #: look as rare as a topic.
+    english_prior: float = 100.0
     #: Share of the query's concepts (0-1, rarer words weigh more) a lesson must match to count as a match.
     min_coverage: float = 0.3
     #: How strongly matching more of the query's concepts outranks matching one of them often.
@@ -78,6 +82,8 @@ class SearchOptions:
         for name in ("max_query_chars", "max_words", "max_word_chars", "max_phrases", "max_filters", "max_terms"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be at least 1, got {getattr(self, name)}")
+        if self.english_prior < 0:
+            raise ValueError(f"english_prior: must be 0 or more, got {self.english_prior}")
         if self.max_typo_checks < 0:
             raise ValueError(f"max_typo_checks: must be 0 or more, got {self.max_typo_checks}")
         for name in ("min_coverage", "typo_penalty", "synonym_weight", "family_weight", "expansion_weight", "bm25_b"):

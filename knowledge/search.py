@@ -57,7 +57,8 @@ class Searcher:
         self.lessons = lessons
         self.options = options
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
-        self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+        self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
+                                   options.english_prior)
         self.facets = Facets(lessons)
         places = Places(self.facets.countries, self.facets.regions)
         labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}

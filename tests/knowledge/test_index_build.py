@@ -69,9 +69,15 @@ def generated(n: int, seed: int = 3) -> list[Lesson]:
     return lessons
 
 
-def reference(lessons: list[Lesson], weights, k1: float, b: float) -> dict:
+def reference(lessons: list[Lesson], options: SearchOptions) -> dict:
     """The index from its definitions, one lesson and one word at a time (`knowledge/wordwise.py`)."""
-    return wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b)
+    return wordwise.build(lessons, field_texts, [float(options.field_weights.get(name, 1.0)) for name in FIELDS],
+                          options.bm25_k1, options.bm25_b, options.english_prior)
+
+
+def build(lessons: list[Lesson], options: SearchOptions) -> InvertedIndex:
+    """The index as the search builds it, with every setting that changes it."""
+    return InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b, options.english_prior)
 
 
 @pytest.fixture(autouse=True)
@@ -104,8 +110,8 @@ CORPORA = {
 def test_the_build_equals_the_index_of_its_definitions(corpus):
     lessons = CORPORA[corpus]()
     options = SearchOptions()
-    index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
-    assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
+    index = build(lessons, options)
+    assert_same(index, reference(lessons, options))
 
 
 @pytest.mark.parametrize("corpus", ["bundled", "awkward", "empty"])
@@ -115,10 +121,10 @@ def test_a_small_index_built_word_by_word_is_the_same_index(corpus, monkeypatch)
     lessons = CORPORA[corpus]()
     options = SearchOptions()
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", len(lessons) + 1)
-    index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
-    assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
+    index = build(lessons, options)
+    assert_same(index, reference(lessons, options))
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", 0)
-    compiled = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+    compiled = build(lessons, options)
     assert index._spellings == compiled._spellings
     assert np.array_equal(index._spellings_start, compiled._spellings_start)
     assert index._spellings_start.dtype == compiled._spellings_start.dtype
@@ -131,8 +137,8 @@ def test_chunks_and_a_growing_vocabulary_change_nothing(monkeypatch):
     options = SearchOptions()
     monkeypatch.setattr(knowledge.index, "_CHUNK", 7)
     monkeypatch.setattr(knowledge.lexicon, "FIRST_CAPACITY", 2)
-    index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
-    assert_same(index, reference(lessons, options.field_weights, options.bm25_k1, options.bm25_b))
+    index = build(lessons, options)
+    assert_same(index, reference(lessons, options))
 
 
 @pytest.mark.parametrize("wordwise_below", [0, 500], ids=["compiled", "word by word"])
@@ -140,7 +146,7 @@ def test_awkward_text_is_tokenised_like_text_words(monkeypatch, wordwise_below):
     """The words a user relies on: apostrophes split, accents and width folded, digits kept."""
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", wordwise_below)
     options = SearchOptions()
-    index = InvertedIndex(AWKWARD, options.field_weights, options.bm25_k1, options.bm25_b)
+    index = build(AWKWARD, options)
     for word in ("ivoir", "ecol", "naiv", "123", "full", "financ", "covid19", "c182", "istanbul", "ete", "cafe"):
         assert index.term_id(word) >= 0, word
     assert index.term_id(stem(fold("ΣΊΣΥΦΟΣ"))) >= 0
@@ -154,3 +160,16 @@ def test_a_small_knowledge_base_is_built_without_loading_the_compiled_kernels():
             "print(len(kb), len(kb.ask('herders', limit=3).hits), 'numba' in sys.modules)")
     shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert shown == [str(len(bundled())), "3", "False"]
+
+
+def test_the_english_prior_lowers_everyday_words_and_fades_with_more_lessons():
+    """`smoothed_idf`: with no prior, BM25's idf; with one, an everyday word ("keep") found in as
+    many lessons as a word of the field ("herder") weighs less, and less so among more lessons."""
+    stems = ["keep", "herder"]
+    for n_docs in (45, 10_000):
+        plain = wordwise.smoothed_idf(np.array([3, 3]), n_docs, stems, 120.0, 0.0)
+        assert plain[0] == plain[1] == np.float32(np.log(1.0 + (n_docs - 3 + 0.5) / 3.5))
+    few, few_plain = (wordwise.smoothed_idf(np.array([3, 3]), 45, stems, 120.0, prior) for prior in (100.0, 0.0))
+    many, many_plain = (wordwise.smoothed_idf(np.array([666, 666]), 9990, stems, 120.0, p) for p in (100.0, 0.0))
+    assert few[0] < few[1] and many[0] < many[1]
+    assert abs(many[0] - many_plain[0]) < abs(few[0] - few_plain[0]) / 5  # many lessons tell it well

@@ -1,5 +1,5 @@
-"""The English language beyond the lessons: the irregular-forms table the package ships, against
-the library it is derived from, and what it brings to a question."""
+"""The English language beyond the lessons: the tables the package ships (irregular forms, how
+common each stem is), against the libraries they are derived from, and what they bring to a question."""
 from __future__ import annotations
 
 import importlib.util
@@ -14,13 +14,13 @@ from knowledge.language import irregular_forms
 from ..conftest import lesson_page
 from .conftest import FILLER, ids
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "irregular-forms.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "language-tables.py"
 
 
 @pytest.fixture(scope="module")
 def derive():
-    """The script that writes the table, loaded as a module (its derivation is the reference)."""
-    spec = importlib.util.spec_from_file_location("irregular_forms_script", SCRIPT)
+    """The script that writes the tables, loaded as a module (its derivations are the reference)."""
+    spec = importlib.util.spec_from_file_location("language_tables_script", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -34,7 +34,7 @@ def test_the_shipped_table_is_what_lemminflect_gives_now(derive):
     sample = words[::25] + ["woman", "writing", "pay", "teaching", "fisherman", "children", "went"]
     disagree = {w: (irregular_forms(w), derive.irregular_forms(w)) for w in sample
                 if list(irregular_forms(w)) != derive.irregular_forms(w)}
-    assert not disagree, f"knowledge/data/irregular-forms.txt is stale: run {SCRIPT.name}; {list(disagree.items())[:5]}"
+    assert not disagree, f"irregular-forms.txt is stale: run scripts/{SCRIPT.name}; {list(disagree.items())[:5]}"
     assert sum(bool(irregular_forms(w)) for w in sample) > 100
 
 
@@ -58,3 +58,17 @@ def test_the_package_answers_without_lemminflect():
     code = ("import sys; from knowledge.language import irregular_forms, warm; warm(); "
             "assert 'women' in irregular_forms('woman'); assert 'lemminflect' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_the_shipped_english_stem_counts_are_what_the_word_list_gives_now(derive):
+    """The counts by stem against pyspellchecker's list grouped again (the whole list: the
+    grouping takes under a second), and what the search reads of them."""
+    from knowledge.language import _english_stems, english_shares
+
+    total, counts = derive.stem_counts()
+    shipped_total, shipped = _english_stems()
+    assert shipped_total == total
+    expected = {s: n for s, n in counts.items() if n >= derive.RAREST * total}
+    assert shipped == expected, "knowledge/data/english-stems.txt is stale: run scripts/language-tables.py"
+    keep, herder, unknown = english_shares(["keep", "herder", "zzzq"], 120)
+    assert 0.1 < keep < 0.5 and herder < 0.01 and unknown == 0.0

@@ -1,8 +1,9 @@
 """Classes of questions the search must hold up on, each on a small corpus written for the test.
 
 One test (or a few) per class: real words that are not typos, word families, topic before place,
-honest partial matches, paraphrase through lent words, theme- and category-only questions, and
-questions about one part of a lesson (what went wrong, what worked).
+honest partial matches, paraphrase through lent words, theme- and category-only questions,
+questions about one part of a lesson (what went wrong, what worked), and everyday words beside
+the topic.
 """
 from __future__ import annotations
 
@@ -407,6 +408,28 @@ def test_a_typo_is_corrected_to_the_word_that_completes_a_place_name(kb_of):
                                  locations=(("Peru", "Americas"),))})
     answer = kb.ask("road works in Lautin Amrica")  # "amrica" is one letter from Africa and America
     assert ("amrica", "america") in answer.corrections
+    assert ids(answer)[0] == "2"
+
+
+# 8. Everyday words weigh less than the topic, however few the lessons -----------------------------
+
+def _everyday_corpus() -> dict[str, str]:
+    """"keep" and "inspectors" are each in one lesson: the lessons alone make them equally rare."""
+    others = {str(i): lesson_page(str(i), description=f"Roads were paved in district {i}.") for i in range(3, 9)}
+    return {"1": lesson_page("1", description="Labour inspectors left for better paid jobs."),
+            "2": lesson_page("2", description="Farmers keep their seed and keep their records in the shed."),
+            **others}
+
+
+def test_an_everyday_word_does_not_outweigh_the_topic(kb_of):
+    answer = kb_of(_everyday_corpus()).ask("how to keep inspectors")
+    assert ids(answer)[0] == "1"
+
+
+def test_the_lessons_alone_decide_rarity_when_the_english_prior_is_off(kb_of):
+    """With `english_prior: 0` the lesson that says "keep" twice wins: the lessons alone cannot tell
+    the everyday word from the topic (what the prior is for)."""
+    answer = kb_of(_everyday_corpus(), SearchOptions(english_prior=0)).ask("how to keep inspectors")
     assert ids(answer)[0] == "2"
 
 
