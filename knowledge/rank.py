@@ -167,10 +167,13 @@ class Ranker:
     def _unknown_weight(self, u: Understanding, weights: list[float]) -> float:
         """What the words no lesson has weigh against every lesson's coverage: a name, an acronym or
         an unrecognised word as the rarest of all; a plain English word as an average one (the
-        lessons may well say the same in other words)."""
+        lessons may well say the same in other words), and so a word the question's budget left
+        unread (`max_typo_checks`): it may as well be a typo of a lesson's word."""
         rarest = idf_of(self.n, 0)
         average = sum(weights) / len(weights) if weights else rarest
-        return (len(u.unknown) - u.plain_unknown) * rarest + u.plain_unknown * average
+        unread = len(set(u.unchecked) & set(u.unknown))
+        names = max(len(u.unknown) - u.plain_unknown - unread, 0)
+        return names * rarest + (len(u.unknown) - names) * average
 
     def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int, weight: float):
         """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
