@@ -19,7 +19,7 @@ through the table of them that scripts/language-tables.py derives (knowledge/dat
 
 How rare a word is, the lessons alone tell poorly when they are few: in 45 lessons "keep" may be
 in as few as "inspectors". `english_shares` gives the search a prior from English (see
-`index.smoothed_idf`).
+`wordwise.smoothed_idf`).
 """
 from __future__ import annotations
 
@@ -38,11 +38,12 @@ from .text import stem
 
 #: The shortest stem that can root a family.
 FAMILY_FLOOR = 5
-#: How a derived word goes on from its root, as Snowball leaves it ("entrepreneur|ship", "formal|is"),
-#: agent compounds included ("fisher|men", "craft|sman": the people of a trade, as its root names it).
+#: How a derived word goes on from its root, as Snowball leaves it ("entrepreneur|ship", "formal|is").
 DERIVATIONAL_SUFFIXES = ("ship", "ment", "nes", "ion", "at", "iti", "al", "ial", "iv", "ist", "ism", "er", "or",
-                         "ing", "anc", "enc", "abl", "ibl", "is", "iz", "ic", "ian", "ant", "ent", "ee",
-                         "man", "men", "woman", "women", "sman", "smen", "swoman", "swomen")
+                         "ing", "anc", "enc", "abl", "ibl", "is", "iz", "ic", "ian", "ant", "ent", "ee")
+#: The whole ending of an agent compound whose root is itself an agent noun ("fisher|men" for
+#: "fishers"). Only such roots: "chair|man", "states|man", "fresh|man" are not their roots' kind.
+AGENT_COMPOUNDS = frozenset({"man", "men", "woman", "women"})
 #: British ending → American ending, first match wins.
 _BRITISH = (
     (re.compile(r"isation(s?)$"), r"ization\1"), (re.compile(r"is(e|es|ed|ing|er|ers)$"), r"iz\1"),
@@ -159,6 +160,10 @@ def _irregular() -> dict[str, tuple[str, ...]]:
     return table
 
 
+#: A British stem's -is- ending as Snowball leaves it ("organis", "organisat"), for its American form.
+_BRITISH_STEM = re.compile(r"is(?=(at)?$)")
+
+
 @cache
 def _english_stems() -> tuple[int, dict[str, int]]:
     """(count of every English word but the stop words, the counts summed by stem), read once."""
@@ -172,10 +177,19 @@ def _english_stems() -> tuple[int, dict[str, int]]:
 
 def english_shares(stems: Iterable[str], length: float) -> list[float]:
     """For each stem, the share of English texts of `length` words (stop words aside) that would
-    hold a word of it, were words drawn at their English frequencies: about 0.2 for "keep" in
+    hold a word of it, were words drawn at their English frequencies: about 0.3 for "keep" in
     120 words, nearly 0 for "herder". 0 for a stem the table lacks (rare, or not English)."""
     total, counts = _english_stems()
-    return [1.0 - (1.0 - counts.get(s, 0) / total) ** length for s in stems]
+    return [1.0 - (1.0 - _stem_count(counts, s) / total) ** length for s in stems]
+
+
+def _stem_count(counts: dict[str, int], stem_: str) -> int:
+    """A stem's English count, a British stem's through its American one ("labour" → "labor",
+    "organis" → "organiz"): the word list spells the American way."""
+    found = counts.get(stem_)
+    if found is None:
+        found = counts.get(american(stem_)) or counts.get(_BRITISH_STEM.sub("iz", stem_), 0)
+    return found
 
 
 def irregular_forms(word: str) -> tuple[str, ...]:
@@ -188,6 +202,8 @@ def irregular_forms(word: str) -> tuple[str, ...]:
 def _derived(word: str, root: int) -> bool:
     """True when `word` goes on after its first `root` letters with a derivational suffix."""
     rest = word[root:]  # Snowball drops a final "e" ("apprentic" + "eship")
+    if rest in AGENT_COMPOUNDS:
+        return word.endswith(("er", "or"), 0, root)
     return rest.startswith(DERIVATIONAL_SUFFIXES) or rest.startswith("e") and rest[1:].startswith(DERIVATIONAL_SUFFIXES)
 
 

@@ -82,7 +82,7 @@ class SearchOptions:
         for name in ("max_query_chars", "max_words", "max_word_chars", "max_phrases", "max_filters", "max_terms"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be at least 1, got {getattr(self, name)}")
-        if self.english_prior < 0:
+        if not self.english_prior >= 0:  # NaN too: it would turn the prior off unsaid
             raise ValueError(f"english_prior: must be 0 or more, got {self.english_prior}")
         if self.max_typo_checks < 0:
             raise ValueError(f"max_typo_checks: must be 0 or more, got {self.max_typo_checks}")

@@ -171,9 +171,7 @@ class Ranker:
         unread (`max_typo_checks`): it may as well be a typo of a lesson's word."""
         rarest = idf_of(self.n, 0)
         average = sum(weights) / len(weights) if weights else rarest
-        unread = len(set(u.unchecked) & set(u.unknown))
-        names = max(len(u.unknown) - u.plain_unknown - unread, 0)
-        return names * rarest + (len(u.unknown) - names) * average
+        return u.unknown_names * rarest + (len(u.unknown) - u.unknown_names) * average
 
     def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int, weight: float):
         """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score

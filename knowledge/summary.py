@@ -1,6 +1,7 @@
 """The one or two sentences of a lesson that best answer a query, in the lesson's own words."""
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
@@ -74,7 +75,7 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
     the search keeps it.
 
     Only the query's words are looked for: a field is cut into sentences only when one of them
-    occurs in it, and words are read only in sentences that hold one as a substring.
+    occurs in it, and each is then found once in the field's folded text and mapped to its sentence.
     """
     cut = cut or cut_sentences(lesson)
     best = _best_sentence(cut, weights, intent, spellings)
@@ -115,7 +116,8 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
         for position, stems in found.items():
             if len(sentences[position]) < 20:
                 continue  # too short to stand as a summary: scores 0 (below)
-            rank = (sum(weights[s] for s in stems) + bonus, -order, -position)
+            # fsum: exact, so a tie is a tie whatever order the set gives (each worker hashes its own way)
+            rank = (math.fsum(weights[s] for s in stems) + bonus, -order, -position)
             if best is None or rank > best:
                 best = rank
     return best

@@ -78,8 +78,8 @@ class Understanding:
     place_only: bool
     #: Places, themes or categories named among other words: their lessons rank first.
     preferred: tuple[tuple[str, str], ...] = ()
-    #: How many of the unknown words are plain English words (the others: names, acronyms, gibberish).
-    plain_unknown: int = 0
+    #: How many unknown words are names, acronyms or gibberish (not English words, nor left unread).
+    unknown_names: int = 0
     #: Unknown words taken as typed, not looked up for a typo: the question's budget was spent.
     unchecked: tuple[str, ...] = ()
     #: Unknown words taken as typed because they are longer than `SearchOptions.max_word_chars`.
@@ -89,8 +89,7 @@ class Understanding:
 
     @property
     def reading(self) -> str:
-        """The question as read, for grouping the ways one question is typed: its topics and places
-        (typos corrected, filler and intent words left out), the words no lesson has, then its filters."""
+        """The question as read, to group the ways one question is typed (typos fixed, filler dropped)."""
         text = " ".join([*(c.label for c in self.concepts), *self.unknown])
         for name, value in self.filters:
             text = narrowed(text, name, value) or text
@@ -184,12 +183,13 @@ class Interpreter:
         preferred = () if place_only else tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         if labels and not tagged:  # "cooperatives": the lessons filed under it first, then the rest
             preferred += labels
-        missing = {words[i]: i for i in sorted(unknown, reverse=True)}  # each word once, at its first place
-        missing = {word: missing[word] for word in sorted(missing, key=missing.get)}
-        plain = sum(1 for word, i in missing.items() if typed[i] not in acronyms and all(map(is_english, word.split())))
+        # each unknown word once, at its first place, in question order
+        missing = dict(sorted({words[i]: i for i in sorted(unknown, reverse=True)}.items(), key=lambda x: x[1]))
+        names = sum(1 for word, i in missing.items() if word not in read.unchecked
+                    and (typed[i] in acronyms or not all(map(is_english, word.split()))))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,
-                             plain, tuple(read.unchecked), tuple(read.too_long), left_out)
+                             names, tuple(read.unchecked), tuple(read.too_long), left_out)
 
     def _searched(self, concepts: list[Concept]) -> tuple[list[Concept], tuple[str, ...]]:
         """The concepts to search, each once, at most `max_terms` of them (every stage of the search

@@ -7,7 +7,7 @@
   half a second to read.
 - knowledge/data/english-stems.txt: how common each Snowball stem is in English (stop words aside),
   from pyspellchecker's word counts, for the stems common enough to matter (see
-  `knowledge.language.english_share`). Grouping its 128,000 words by stem costs about 0.6 s.
+  `knowledge.language.english_shares`). Grouping its 128,000 words by stem costs about 0.6 s.
 
 Run it again when lemminflect, pyspellchecker or the stemmer changes;
 tests/knowledge/test_language.py fails when a table is stale.

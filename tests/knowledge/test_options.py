@@ -24,6 +24,8 @@ def test_a_partial_field_weights_mapping_keeps_the_other_defaults():
     ({"min_coverage": 1.5}, "min_coverage: must be between 0 and 1"),
     ({"field_weights": {"body": 1.0}}, "field_weights: unknown field 'body'"),
     ({"field_weights": {"title": -1.0}}, "field_weights: weights must not be negative"),
+    ({"english_prior": -1.0}, "english_prior: must be 0 or more"),
+    ({"english_prior": float("nan")}, "english_prior: must be 0 or more"),
 ])
 def test_bad_settings_are_refused_naming_the_setting(settings, message):
     with pytest.raises(ValueError, match=message):

@@ -76,3 +76,15 @@ def test_summaries_from_the_index_spellings_equal_those_from_reading_every_word(
         text = " ".join(lesson.prose().values())
         spellings = {w: stem(w) for w in words(text) if stem(w) in weights}
         assert summarize(lesson, weights, spellings=spellings) == summarize(lesson, weights), lesson.id
+
+
+def test_a_word_late_in_a_long_field_is_found_in_its_own_sentence(kb_of):
+    """Each query word is found once in the field and placed in its sentence by where it stands:
+    at the end of the eleventh sentence, it must not land in the twelfth."""
+    filler = " ".join(f"Sentence number {i} says nothing of interest here." for i in range(10))
+    kb = kb_of({"1": lesson_page("1", description=f"{filler} The fund finally paid the herders. "
+                                                  "Roads were then paved by hand in every district of the province "
+                                                  "over the following three years of the programme, one by one.")})
+    hit = kb.ask("herders").hits[0]
+    assert hit.summary.startswith("The fund finally paid the herders.")
+    assert [hit.summary[a:b] for a, b in hit.highlights] == ["herders"]
