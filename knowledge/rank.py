@@ -165,10 +165,10 @@ class Ranker:
                 for w, c in zip(weights, concepts, strict=True)]
 
     def _unknown_weight(self, u: Understanding, weights: list[float]) -> float:
-        """What the words no lesson has weigh against every lesson's coverage: a name, an acronym or
-        an unrecognised word as the rarest of all; a plain English word as an average one (the
-        lessons may well say the same in other words), and so a word the question's budget left
-        unread (`max_typo_checks`): it may as well be a typo of a lesson's word."""
+        """What the words no lesson has weigh against every lesson's coverage: a word typed in
+        capitals or with digits (a name, an acronym, "C190") as the rarest of all; any other as an
+        average one, whether a plain English word (the lessons may well say it in other words) or
+        a typo that no correction reached (it may be a lesson's word)."""
         rarest = idf_of(self.n, 0)
         average = sum(weights) / len(weights) if weights else rarest
         return u.unknown_names * rarest + (len(u.unknown) - u.unknown_names) * average

@@ -78,7 +78,7 @@ class Understanding:
     place_only: bool
     #: Places, themes or categories named among other words: their lessons rank first.
     preferred: tuple[tuple[str, str], ...] = ()
-    #: How many unknown words are names, acronyms or gibberish (not English words, nor left unread).
+    #: How many unknown words are names: typed in capitals ("OSH") or with digits ("C190"); others may be typos.
     unknown_names: int = 0
     #: Unknown words taken as typed, not looked up for a typo: the question's budget was spent.
     unchecked: tuple[str, ...] = ()
@@ -185,8 +185,7 @@ class Interpreter:
             preferred += labels
         # each unknown word once, at its first place, in question order
         missing = dict(sorted({words[i]: i for i in sorted(unknown, reverse=True)}.items(), key=lambda x: x[1]))
-        names = sum(1 for word, i in missing.items() if word not in read.unchecked
-                    and (typed[i] in acronyms or not all(map(is_english, word.split()))))
+        names = sum(1 for w, i in missing.items() if typed[i] in acronyms or any(map(str.isdigit, w)))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,
                              names, tuple(read.unchecked), tuple(read.too_long), left_out)

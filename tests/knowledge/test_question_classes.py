@@ -301,6 +301,27 @@ def test_lessons_that_each_share_one_word_of_a_longer_question_are_no_answer(kb_
     assert ids(kb_of(_scattered_corpus(False)).ask("military veterans"))
 
 
+def _common_words_corpus() -> dict[str, str]:
+    """Eleven lessons holding "herders", "insurance" and "co-ops" (common words here), one not."""
+    verbs = ["bought", "sold", "wanted", "lost", "found", "joined", "left", "kept", "named", "asked", "paid"]
+    pages = {str(i): lesson_page(str(i), description=f"Area {i}: herders {verbs[i]} insurance; {verbs[10 - i]} co-ops.")
+             for i in range(11)}
+    return {**pages, "11": lesson_page("11", description="Roads were paved by hand.")}
+
+
+def test_a_name_no_lesson_has_weighs_as_the_rarest_word_and_a_lower_case_one_as_an_average_word(kb_of):
+    """Words in capitals or with digits are names, acronyms or numbers ("C190"): two of them no
+    lesson has outweigh three common words, and nothing is found. The same words in lower case,
+    neither English nor within a correction's reach, may be typos past the budget of edits: they
+    weigh as average words."""
+    kb = kb_of(_common_words_corpus(), SearchOptions(expansion_terms=0))
+    named = kb.ask("herders insurance ops ZQXV KLMW")
+    assert ids(named) == [] and "zqxv" in named.notice.lower()
+    assert ids(kb.ask("herders insurance ops c1999 p2077")) == []  # digits: identifiers, not typos
+    typed = kb.ask("herders insurance ops zqxv klmw", limit=20)
+    assert len(ids(typed)) == 11 and "11" not in ids(typed)
+
+
 # 5. Paraphrase: words lent by the best lessons --------------------------------------------------
 
 def test_lent_words_find_lessons_that_say_it_otherwise_and_only_after_the_matches(kb_of):
