@@ -206,9 +206,10 @@ class Interpreter:
                 or (stem(word),) in self.thesaurus or self.places.is_adjective(word))
 
     def known_as_typed(self, word: str) -> bool:
-        """True for a word the lessons hold in exactly this form, or that the thesaurus knows as a term."""
+        """True for a word the lessons hold as typed or as its plural ("NEETs"), or a thesaurus term."""
         term = self.index.term_id(stem(word))
-        return (stem(word),) in self.thesaurus or (term >= 0 and word in self.index.spellings(term))
+        return (stem(word),) in self.thesaurus or (
+            term >= 0 and not {word, word + "s"}.isdisjoint(self.index.spellings(term)))
 
     def spell(self, typed: list[str], acronyms: frozenset[str] = frozenset()) -> Reading:
         """How each typed word is read.

@@ -57,6 +57,13 @@ def test_a_word_typed_in_capitals_is_taken_as_typed(kb_of):
     assert ids(kb.ask("food aids in refugee camps"))[0] == "1"  # in lower case it is the word
 
 
+def test_an_acronym_finds_its_plural(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Outreach partners found NEETs in rural areas. {FILLER}"),
+                "2": lesson_page("2", description=f"Outreach to employers in towns. {FILLER}")})
+    answer = kb.ask("NEET outreach")
+    assert ids(answer)[0] == "1" and "neet" in answer.hits[0].matched_terms
+
+
 def test_a_rare_real_word_one_slip_from_a_far_commoner_lesson_word_is_read_as_that_word(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"Child labour fell on cocoa farms. {FILLER}"),
                 "2": lesson_page("2", description=f"Cocoa prices rose. {FILLER}")})
