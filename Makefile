@@ -28,8 +28,8 @@ lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
 	$(BIN)/ruff check .
 
 # The suite runs in 3 processes (pytest-xdist), one test file per process at a time: a file's tests
-# share its fixtures (a server, a browser). On 2 cores it is bound by CPU (about 106 s of it, half
-# in the servers and browsers it starts): 58-63 s with 3 processes (measured 2026-12-03).
+# share its fixtures (a server, a browser). On 2 cores it is bound by CPU (106-111 s of it, half
+# in the servers and browsers it starts): 54-69 s with 3 processes (five runs, 2026-12-03).
 test: $(if $(filter no,$(BROWSER)),,chromium) lint  ## check for Chromium, lint, then run the whole test suite
 	$(BIN)/python -m pytest -n 3 --dist loadfile$(if $(filter no,$(BROWSER)), -m "not browser")
 
