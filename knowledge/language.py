@@ -149,29 +149,26 @@ IRREGULAR_FORMS = resources.files("knowledge") / "data" / "irregular-forms.txt"
 ENGLISH_STEMS = resources.files("knowledge") / "data" / "english-stems.txt"
 
 
+def _table(resource) -> dict[str, str]:
+    """A shipped table: each line a key, a tab and its value; lines starting with # are comments."""
+    return dict(line.split("\t", 1) for line in resource.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+
+
 @cache
 def _irregular() -> dict[str, tuple[str, ...]]:
     """Word → its other inflections whose stem is not its own, read once a process (a few ms)."""
-    table = {}
-    for line in IRREGULAR_FORMS.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, _, forms = line.partition("\t")
-            table[word] = tuple(forms.split())
-    return table
+    return {word: tuple(forms.split()) for word, forms in _table(IRREGULAR_FORMS).items()}
 
 
-#: A British stem's -is- ending as Snowball leaves it ("organis", "organisat"), for its American form.
-_BRITISH_STEM = re.compile(r"is(?=(at)?$)")
+#: A British stem's -is ending as Snowball leaves it ("organis" of "organisation"), for its American form.
+_BRITISH_STEM = re.compile(r"is$")
 
 
 @cache
 def _english_stems() -> tuple[int, dict[str, int]]:
     """(count of every English word but the stop words, the counts summed by stem), read once."""
-    counts = {}
-    for line in ENGLISH_STEMS.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            stem_, _, count = line.partition("\t")
-            counts[stem_] = int(count)
+    counts = {stem_: int(count) for stem_, count in _table(ENGLISH_STEMS).items()}
     return counts.pop("_total"), counts
 
 

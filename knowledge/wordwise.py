@@ -31,9 +31,10 @@ def smoothed_idf(df: np.ndarray, n_docs: int, stems: Sequence[str], mean_len: fl
     were added to the `n_docs`.
 
     A few lessons tell a word's rarity poorly: in 45 lessons "keep" may be in as few as
-    "inspectors", and a question's everyday word then weighs as much as its topic. The prior
-    weighs little against many lessons (1 % of 10,000 at the default 100), never more than the
-    lessons themselves, and nothing for words English rarely uses ("herders", names, acronyms)."""
+    "inspectors", and a question's everyday word then weighs as much as its topic. Both ways:
+    everyday words lose weight, and words English rarely uses ("herders", names, acronyms, even
+    "evaluation" that every lesson holds) gain some. The prior never weighs more than the lessons
+    themselves, and little against many of them (1 % of 10,000 at the default 100)."""
     strength = min(english_prior, n_docs)
     if strength > 0:
         shares = np.array(english_shares(stems, mean_len), dtype=np.float64)
