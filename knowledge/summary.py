@@ -6,6 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from itertools import accumulate
+from typing import NamedTuple
 
 from .record import PROSE_FIELDS, Lesson
 from .text import WORD, fold, stem
@@ -16,6 +17,17 @@ _FIRST_LOOKED_AT = ("description", "success", "challenges")
 #: The prose fields in the order a summary is looked for (first when no sentence shares a word with
 #: the query): what was done, what worked, what went wrong, then the others in page order.
 FALLBACK_ORDER = (*_FIRST_LOOKED_AT, *(name for name in PROSE_FIELDS if name not in _FIRST_LOOKED_AT))
+
+
+class Field(NamedTuple):
+    """One prose field cut into sentences."""
+
+    #: The sentences as the lesson writes them.
+    sentences: tuple[str, ...]
+    #: The same folded, joined by newlines (no sentence holds one): the text query words are found in.
+    joined: str
+    #: Where each sentence starts in `joined`.
+    starts: tuple[int, ...]
 
 
 class Cut:
@@ -32,12 +44,10 @@ class Cut:
         self.texts = tuple(prose.get(name, "") for name in FALLBACK_ORDER)
         #: Each text folded, where folding is only lower-casing (ASCII); None where it may be more.
         self.lowered = tuple(text.lower() if text.isascii() else None for text in self.texts)
-        self._fields: list[tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]] | None] = \
-            [None] * len(self.texts)
+        self._fields: list[Field | None] = [None] * len(self.texts)
 
-    def field(self, order: int) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]]:
-        """(sentences, the same folded, the folded ones joined by newlines, where each starts in
-        that joined text) of one field."""
+    def field(self, order: int) -> Field:
+        """One field cut into sentences (cut on first need, then kept)."""
         cut = self._fields[order]
         if cut is None:
             cut = self._fields[order] = _cut(self.texts[order])
@@ -49,7 +59,7 @@ def cut_sentences(lesson: Lesson) -> Cut:
     return Cut(lesson)
 
 
-def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]]:
+def _cut(text: str) -> Field:
     sentences = _sentences(text) if text else []
     if text.isascii():  # folding is lower-casing, which moves no sentence boundary
         folded = [s.lower() for s in sentences]
@@ -57,8 +67,8 @@ def _cut(text: str) -> tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, .
         folded = _sentences(fold(text))
         if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
             folded = [fold(sentence) for sentence in sentences]
-    starts = list(accumulate((len(f) + 1 for f in folded[:-1]), initial=0)) if folded else []
-    return tuple(sentences), tuple(folded), "\n".join(folded), tuple(starts)
+    starts = tuple(accumulate((len(f) + 1 for f in folded[:-1]), initial=0)) if folded else ()
+    return Field(tuple(sentences), "\n".join(folded), starts)
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
@@ -86,7 +96,7 @@ def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
             best = first
     if best is None:
         return "", "", ()
-    sentences = cut.field(-best[1])[0]
+    sentences = cut.field(-best[1]).sentences
     position = -best[2]
     text = sentences[position]
     if len(text) < limit // 2 and position + 1 < len(sentences):
@@ -106,7 +116,7 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
         hits = _query_words_in(cut, order, weights, spellings)
         if not hits:
             continue
-        sentences, _, joined, starts = cut.field(order)
+        sentences, joined, starts = cut.field(order)
         bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
         # The sentences holding a query word, with the stems they hold: each word found in the
         # field's joined text once, its place mapped to its sentence (a sentence never holds "\n").
@@ -132,7 +142,7 @@ def _query_words_in(cut: Cut, order: int, weights: Mapping[str, float],
         return {}
     if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
         return {}  # none of the query's words here: every sentence of it scores 0
-    joined = cut.field(order)[2]
+    joined = cut.field(order).joined
     # Each distinct word stemmed once (cached), or looked up among the spellings the index knows.
     if spellings is None:
         return {w: s for w in set(WORD.findall(joined)) for s in (stem(w),) if s in weights}
@@ -184,7 +194,7 @@ def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:
     """(0, -field order, -position) of the first sentence long enough to stand as a summary."""
     for order, text in enumerate(cut.texts):
         if text:
-            for position, sentence in enumerate(cut.field(order)[0]):
+            for position, sentence in enumerate(cut.field(order).sentences):
                 if len(sentence) >= 20:
                     return (0.0, -order, -position)
     return None
