@@ -166,7 +166,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lessons", type=Path, action="append", help="default: the bundled sample lessons")
     parser.add_argument("--queries", type=Path, action="append",
-                        help="judged queries (YAML); repeat for several sets (default: bench/queries.yaml)")
+                        help="judged queries (YAML); repeat for several sets (default: bench/queries.yaml; "
+                             "bench/blind-1.yaml, -2 and -3 were written blind, from the lessons alone)")
     parser.add_argument("--mix", type=int, default=0, metavar="N",
                         help="measure again with the lessons mixed among N generated lessons (bench/generate.py)")
     parser.add_argument("--seed", type=int, default=3, help="seed of the typo generator")
