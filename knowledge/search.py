@@ -289,14 +289,15 @@ def _partial(hits: tuple[Hit, ...], topics: list[str], offset: int) -> list[str]
 
 def _over_budget(u: Understanding, options: SearchOptions) -> list[str]:
     """What the question's budget left undone, when it did: words not searched, typos not looked for."""
+    left_out, unchecked, too_long = u.unsearched.left_out, u.unsearched.unchecked, u.unsearched.too_long
     notes = []
-    if u.left_out:
+    if left_out:
         notes.append(f"Only the first {options.max_terms} words of the question were searched (setting "
-                     f"max_terms), not {_quoted(list(u.left_out[:5]))}{'…' if len(u.left_out) > 5 else ''}.")
-    if u.unchecked:
+                     f"max_terms), not {_quoted(list(left_out[:5]))}{'…' if len(left_out) > 5 else ''}.")
+    if unchecked:
         notes.append(f"Only the first {options.max_typo_checks} unknown words were checked for typos (setting "
-                     f"max_typo_checks), not {_quoted(list(u.unchecked[:5]))}{'…' if len(u.unchecked) > 5 else ''}.")
-    if u.too_long:
+                     f"max_typo_checks), not {_quoted(list(unchecked[:5]))}{'…' if len(unchecked) > 5 else ''}.")
+    if too_long:
         notes.append(f"Words longer than {options.max_word_chars} letters are taken as typed (setting "
                      f"max_word_chars).")
     return notes

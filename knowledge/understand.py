@@ -26,7 +26,7 @@ from .query import narrowed, parse_query
 from .senses import FixedPairs
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
-from .typos import TypoChecks
+from .typos import TypoChecks, Unsearched
 from .vocabulary import (
     CHALLENGE_PAIRS,
     INTENT_WORDS,
@@ -80,12 +80,8 @@ class Understanding:
     preferred: tuple[tuple[str, str], ...] = ()
     #: How many unknown words are names: typed in capitals ("OSH") or with digits ("C190"); others may be typos.
     unknown_names: int = 0
-    #: Unknown words taken as typed, not looked up for a typo: the question's budget was spent.
-    unchecked: tuple[str, ...] = ()
-    #: Unknown words taken as typed because they are longer than `SearchOptions.max_word_chars`.
-    too_long: tuple[str, ...] = ()
-    #: The concepts past `SearchOptions.max_terms`, not searched.
-    left_out: tuple[str, ...] = ()
+    #: What the question's budget left undone: words not looked up for typos, concepts not searched.
+    unsearched: Unsearched = Unsearched()
 
     @property
     def reading(self) -> str:
@@ -188,7 +184,7 @@ class Interpreter:
         names = sum(1 for w, i in missing.items() if typed[i] in acronyms or any(map(str.isdigit, w)))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,
-                             names, tuple(read.unchecked), tuple(read.too_long), left_out)
+                             names, Unsearched(tuple(read.unchecked), tuple(read.too_long), left_out))
 
     def _searched(self, concepts: list[Concept]) -> tuple[list[Concept], tuple[str, ...]]:
         """The concepts to search, each once, at most `max_terms` of them (every stage of the search
