@@ -38,10 +38,13 @@ def test_make_run_takes_the_port_and_host_from_variables():
 @needs_make
 def test_make_test_checks_for_chromium_first_unless_told_to_leave_the_browser_tests_out():
     full = dry_run("test")
-    assert full[0] == "scripts/ensure-chromium" and full[-1] == ".venv/bin/python -m pytest -n 3 --dist loadfile"
+    assert full[0] == "scripts/ensure-chromium"
+    assert full[-1].endswith(" .venv/bin/python -m pytest -n 3 --dist loadfile")
     without = dry_run("test", "BROWSER=no")
     assert "scripts/ensure-chromium" not in without
-    assert without[-1] == '.venv/bin/python -m pytest -n 3 --dist loadfile -m "not browser"'
+    assert without[-1].endswith(' .venv/bin/python -m pytest -n 3 --dist loadfile -m "not browser"')
+    # the bytecode cache is kept in the venv even where the environment turns it off
+    assert full[-1].startswith("PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=") and "/.venv/pycache " in full[-1]
 
 
 def fake_tools(folder: Path, *, uid: int, sudo: str | None) -> Path:

@@ -1,5 +1,6 @@
-"""End to end: `lessons serve` on 127.0.0.1, the search page in Debian's headless Chromium,
-driven by Selenium through Debian's chromedriver (never a browser or driver downloaded by a tool)."""
+"""End to end: `lessons serve` on 127.0.0.1, the search page and the admin page in Debian's headless
+Chromium, driven by Selenium through Debian's chromedriver (never a browser or driver downloaded by a
+tool). One module, so one test process starts one Chromium for both pages."""
 from __future__ import annotations
 
 import json
@@ -9,10 +10,12 @@ import urllib.request
 import pytest
 
 from ...conftest import lesson_page
-from ..test_serve import start_server
+from ..test_serve import post, start_server
 from .conftest import console_errors
 
 pytestmark = pytest.mark.browser
+
+ADMIN_TOKEN = "browser-test-admin-token-0123456789"
 
 
 def markdown_bold_words(base: str, question: str, lesson_url: str) -> list[str]:
@@ -142,3 +145,58 @@ def test_the_page_cites_votes_groups_narrows_and_opens_a_lesson_with_similar_one
     similar[0].click()
     wait.until(lambda _: browser.current_url == target)
     assert browser.find_element(By.CSS_SELECTOR, "main.lesson").get_attribute("data-id") == target.rsplit("/", 1)[1]
+
+
+# -- the admin page ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory, stop_later):
+    """`lessons serve` with ADMIN_TOKEN, after a few questions (one of them twice, one finding nothing)."""
+    folder = tmp_path_factory.mktemp("admin")
+    process, base = start_server(folder, env={"ADMIN_TOKEN": ADMIN_TOKEN})
+    for question in ("lessons on social insurance for herders", "quantum blockchain", "Quantum blockchain?",
+                     "child labour country:Philippines"):
+        assert post(base + "webhook", {"text": question})[0] == 200
+    yield base
+    stop_later(process)
+
+
+def test_the_admin_page_needs_the_token_then_shows_the_report_and_its_charts(admin_server, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as seen
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.delete_all_cookies()
+    browser.get(admin_server + "admin")
+    console_errors(browser)
+    assert not browser.find_elements(By.ID, "gaps")  # nothing shows before signing in
+    browser.find_element(By.ID, "token").send_keys("not-the-token")
+    browser.find_element(By.CSS_SELECTOR, "#login button").click()
+    wait = WebDriverWait(browser, 15)
+    wait.until(seen.presence_of_element_located((By.ID, "wrong")))
+    assert not browser.find_elements(By.ID, "gaps")
+    assert any("401" in line for line in console_errors(browser))  # the wrong token's answer
+
+    browser.find_element(By.ID, "token").send_keys(ADMIN_TOKEN)
+    browser.find_element(By.CSS_SELECTOR, "#login button").click()
+    gaps = wait.until(seen.presence_of_element_located((By.ID, "gaps")))
+    assert browser.current_url == admin_server + "admin"
+    assert browser.find_element(By.ID, "questions").text == "4"
+    first_gap = gaps.find_element(By.CSS_SELECTOR, "tbody tr")
+    assert first_gap.text.startswith("quantum blockchain") and "Quantum blockchain?" in first_gap.text
+    day_bars = browser.find_elements(By.CSS_SELECTOR, "#chart-days svg rect.bar-asked")
+    assert len(day_bars) == 30 and day_bars[-1].rect["height"] > 0  # today's bar, drawn
+    theme_rows = browser.find_elements(By.CSS_SELECTOR, "#chart-themes svg rect.bar-available")
+    assert len(theme_rows) > 1
+    assert browser.execute_script("return document.cookie") == ""  # HttpOnly: no script can read the session
+    assert console_errors(browser) == []  # nothing refused, nothing missing (the icon is there)
+
+    browser.find_element(By.CSS_SELECTOR, "#since").send_keys("last 7 days")
+    browser.find_element(By.CSS_SELECTOR, ".period button").click()
+    wait.until(lambda driver: "since=7" in driver.current_url)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#chart-days svg rect.bar-asked")) == 7
+
+    browser.find_element(By.CSS_SELECTOR, "form[action='/admin/logout'] button").click()
+    wait.until(seen.presence_of_element_located((By.ID, "token")))
+    browser.get(admin_server + "admin")
+    assert not browser.find_elements(By.ID, "gaps")
