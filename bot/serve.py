@@ -19,6 +19,7 @@ from .loading import UsageError, load_kb, skipped_note
 from .logs import setup_logging
 from .net import is_loopback
 from .recording import QuestionRecorder
+from .records import NOTHING_KEPT, Records
 from .state import QuestionLog, StateStore
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
     gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
     asks = _remote(holder) if prefork else reloader  # with workers, POST /admin/reload asks the master
-    app, slack = build_app(settings, holder, secrets, asks, state=state, questions=questions, gate=gate)
+    app, slack = build_app(settings, holder, secrets, asks, records=Records(state, questions), gate=gate)
     post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
@@ -167,8 +168,7 @@ def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets,
 
 
 def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, reloader: Reloads | None = None, *,
-              state: StateStore | None = None, questions: QuestionRecorder | None = None,
-              gate: Gate | None = None) -> tuple[Flask, App | None]:
+              records: Records = NOTHING_KEPT, gate: Gate | None = None) -> tuple[Flask, App | None]:
     """The Flask app, and the Slack app when the environment turns Slack on (else None).
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
@@ -184,10 +184,9 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
         from .slack import build_slack_app  # slack-bolt is only imported when Slack is on
         from .slack.dedup import SharedKeys
 
-        slack = build_slack_app(settings, holder, secrets=secrets, questions=questions, state=state,
-                                recent=SharedKeys(state) if state is not None else None)
-    app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, state=state,
-                     questions=questions, gate=gate)
+        slack = build_slack_app(settings, holder, secrets=secrets, records=records,
+                                recent=SharedKeys(records.state) if records.state is not None else None)
+    app = create_app(settings, holder, secrets=secrets, reloader=reloader, slack=slack, records=records, gate=gate)
     return app, slack
 
 

@@ -31,7 +31,7 @@ from knowledge import QueryError
 from ..config import Secrets, Settings
 from ..features.ranking import FeedbackRanking
 from ..live import KnowledgeHolder
-from ..recording import QuestionRecorder
+from ..records import NOTHING_KEPT, Records
 from ..render.blocks import (
     ACTION_MORE,
     ACTION_NARROW,
@@ -46,7 +46,7 @@ from ..render.blocks import (
 )
 from ..render.buttons import ACTION_GROUP
 from ..render.subscription_blocks import home_subscriptions, unavailable
-from ..state import Scope, StateStore, StateUnavailable
+from ..state import Scope, StateUnavailable
 from .client import describe_error, web_client
 from .conversation import Claims, RecentKeys, clean_text, continuation, ignorable, is_help, is_more
 from .identity import BoltTokenWarnings, BotIdentity
@@ -67,8 +67,7 @@ def build_slack_app(
     recent: Claims | None = None,
     listener_executor: Executor | None = None,
     identity: BotIdentity | None = None,
-    questions: QuestionRecorder | None = None,
-    state: StateStore | None = None,
+    records: Records = NOTHING_KEPT,
 ) -> App:
     """A slack-bolt `App` answering the slash command, DMs, mentions, buttons and App Home.
 
@@ -97,7 +96,7 @@ def build_slack_app(
         # counts as a failed delivery at Slack (a failed click for the user).
         raise_error_for_unhandled_request=True,
     )
-    SlackDoor(settings, holder, client, recent or RecentKeys(), questions, state).register(app)
+    SlackDoor(settings, holder, client, recent or RecentKeys(), records).register(app)
     return app
 
 
@@ -105,9 +104,10 @@ class SlackDoor:
     """The listeners of the Slack door over one holder; each is a handful of lines."""
 
     def __init__(self, settings: Settings, holder: KnowledgeHolder, client: WebClient, recent: Claims,
-                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
+                 records: Records = NOTHING_KEPT) -> None:
         self.settings, self.holder, self.client, self.recent = settings, holder, client, recent
-        self.questions = questions
+        self.questions = records.questions
+        state = records.state
         self.command = settings.slack.command
         self.ranking = FeedbackRanking(state, settings.feedback.ranking)
         self.subscriptions = SubscriptionCommands(state, holder, self.command)

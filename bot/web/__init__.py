@@ -13,8 +13,7 @@ from knowledge import KnowledgeBase
 
 from ..config import Secrets, Settings
 from ..live import KnowledgeHolder, Reloader, Reloads, as_holder
-from ..recording import QuestionRecorder
-from ..state import StateStore
+from ..records import NOTHING_KEPT, Records
 from .admin import register_admin
 from .dashboard import register_dashboard
 from .fastjson import OrjsonProvider
@@ -36,8 +35,7 @@ def create_app(
     secrets: Secrets | None = None,
     reloader: Reloads | None = None,
     slack: App | None = None,
-    state: StateStore | None = None,
-    questions: QuestionRecorder | None = None,
+    records: Records = NOTHING_KEPT,
     gate: Gate | None = None,
 ) -> Flask:
     """Build the Flask app around a knowledge base (or a holder that a reload can swap).
@@ -64,11 +62,11 @@ def create_app(
     app.url_map.merge_slashes = False
 
     register_gate(app, gate or Gate(settings.server.max_body_bytes, secrets, settings.rate_limit))
-    register_web(app, holder, settings, questions, state)  # /, /webhook, /api/..., /healthz, /openapi.json
+    register_web(app, holder, settings, records)  # /, /webhook, /api/..., /healthz, /openapi.json
     register_lessons(app, holder, settings)  # /lessons/<id>, /api/lessons/<id>/similar
-    register_feedback(app, holder, settings, state)  # POST /api/feedback
+    register_feedback(app, holder, settings, records.state)  # POST /api/feedback
     register_admin(app, reloader, secrets.admin_token)  # POST /admin/reload
-    register_dashboard(app, holder, settings, secrets.admin_token, state)  # /admin, its sign-in and report
+    register_dashboard(app, holder, settings, secrets.admin_token, records.state)  # /admin, its sign-in and report
     if slack is not None and secrets.slack_signing_secret:
         from ..slack.http import mount_slack
 

@@ -22,6 +22,7 @@ from ..features.access import today
 from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
 from ..recording import QuestionRecorder
+from ..records import NOTHING_KEPT, Records
 from ..render.data import answer_to_dict, lesson_to_dict, query_error_code
 from ..render.text import answer_to_markdown
 from ..state import StateStore
@@ -35,13 +36,12 @@ MAX_WHOLE = 10**18
 MAX_ECHOED_ID = 100
 
 
-def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings,
-                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
+def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, records: Records = NOTHING_KEPT) -> None:
     """Mount the web door's routes, its security headers and the JSON error pages on `app`;
-    `questions` logs each answered question (None: not logged); `state` holds the feedback votes that
-    move the ranking, and `/healthz` says whether it can be used (None: neither). The token is the
-    gate's (`bot.web.gate`), checked before any view runs."""
-    door = WebDoor(holder, settings, questions, state)
+    `records.questions` logs each answered question (None: not logged); `records.state` holds the
+    feedback votes that move the ranking, and `/healthz` says whether it can be used (None: neither).
+    The token is the gate's (`bot.web.gate`), checked before any view runs."""
+    door = WebDoor(holder, settings, records.questions, records.state)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])

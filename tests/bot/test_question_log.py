@@ -14,6 +14,7 @@ import sqlite3
 from bot.cli import main
 from bot.config import Settings
 from bot.recording import QuestionRecorder
+from bot.records import Records
 from bot.render.blocks import ACTION_MORE, ACTION_SHARE, encode_value
 from bot.state import QuestionLog, StateStore
 from bot.web import create_app
@@ -30,7 +31,7 @@ def logged(state: StateStore, recorder: QuestionRecorder) -> list[tuple[str, str
 
 
 def test_the_web_door_logs_webhook_and_api_questions(bundled, state, recorder):
-    client = create_app(Settings(), bundled, state=state, questions=recorder).test_client()
+    client = create_app(Settings(), bundled, records=Records(state, recorder)).test_client()
     assert client.post("/webhook", json={"text": "child labour"}).status_code == 200
     assert client.get("/api/search?q=herders").status_code == 200
     assert client.get("/api/search?q=herders&offset=5").status_code == 200  # a later page
@@ -42,7 +43,7 @@ def test_the_web_door_answers_when_the_store_is_broken(bundled, tmp_path):
     (tmp_path / "file").write_text("not a folder")
     broken = StateStore(tmp_path / "file" / "state.sqlite3")
     recorder = QuestionRecorder(QuestionLog(broken), 90)
-    client = create_app(Settings(), bundled, state=broken, questions=recorder).test_client()
+    client = create_app(Settings(), bundled, records=Records(broken, recorder)).test_client()
     response = client.post("/webhook", json={"text": HERDERS})
     assert response.status_code == 200 and response.get_json()["total"] > 0
     assert recorder.flush() and recorder.dropped == 1

@@ -24,6 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 from bot.config import Secrets, Settings
 from bot.live import KnowledgeHolder
 from bot.recording import QuestionRecorder
+from bot.records import Records
 from bot.slack import build_slack_app
 from bot.slack.client import web_client
 from bot.slack.identity import BotIdentity
@@ -276,10 +277,10 @@ class Door:
         api = web_client(secrets, retry_interval=FAST_RETRIES)
         self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
-                                    listener_executor=self.executor, questions=questions, state=state,
+                                    listener_executor=self.executor, records=Records(state, questions),
                                     recent=recent)
-        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, questions=questions,
-                                state=state)
+        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt,
+                                records=Records(state, questions))
         self.client = self.flask.test_client()
         self.fake = fake
 

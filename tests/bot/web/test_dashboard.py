@@ -6,6 +6,7 @@ import re
 import pytest
 
 from bot.config import QuestionsSettings, Secrets, Settings
+from bot.records import Records
 from bot.state import Feedback, QuestionLog, StateStore
 from bot.web import create_app
 from bot.web.session import COOKIE, SESSION_SECONDS, session_valid, session_value
@@ -15,7 +16,7 @@ TOKEN = "a-long-admin-token-for-tests"
 
 @pytest.fixture
 def app(bundled, state, recorder):
-    made = create_app(Settings(), bundled, secrets=Secrets(admin_token=TOKEN), state=state, questions=recorder)
+    made = create_app(Settings(), bundled, secrets=Secrets(admin_token=TOKEN), records=Records(state, recorder))
     client = made.test_client()
     for question in ("lessons on social insurance for herders", "quantum blockchain", "quantum blockchain"):
         assert client.post("/webhook", json={"text": question}).status_code == 200
@@ -104,7 +105,7 @@ def test_scripts_use_the_bearer_token(app):
 
 
 def test_without_admin_token_the_page_is_off(bundled, state):
-    client = create_app(Settings(), bundled, state=state).test_client()
+    client = create_app(Settings(), bundled, records=Records(state)).test_client()
     page = client.get("/admin")
     assert page.status_code == 403 and "ADMIN_TOKEN" in page.text and 'type="password"' not in page.text
     assert client.post("/admin/login", data={"token": ""}).status_code == 403
@@ -123,7 +124,7 @@ def test_feedback_votes_show_when_there_are_some(app, state):
 def test_a_broken_store_shows_why_and_the_json_says_503(bundled, tmp_path):
     (tmp_path / "file").write_text("x")
     broken = StateStore(tmp_path / "file" / "state.sqlite3")
-    client = create_app(Settings(), bundled, secrets=Secrets(admin_token=TOKEN), state=broken).test_client()
+    client = create_app(Settings(), bundled, secrets=Secrets(admin_token=TOKEN), records=Records(broken)).test_client()
     sign_in(client)
     page = client.get("/admin")
     assert page.status_code == 200 and "the question log cannot be read" in page.text
@@ -132,7 +133,7 @@ def test_a_broken_store_shows_why_and_the_json_says_503(bundled, tmp_path):
 
 def test_the_page_says_when_the_log_is_off(bundled, state):
     settings = Settings(questions=QuestionsSettings(enabled=False))
-    client = create_app(settings, bundled, secrets=Secrets(admin_token=TOKEN), state=state).test_client()
+    client = create_app(settings, bundled, secrets=Secrets(admin_token=TOKEN), records=Records(state)).test_client()
     sign_in(client)
     assert "questions.enabled is false" in client.get("/admin").text
 

@@ -9,6 +9,7 @@ import pytest
 
 from bot.config import FeedbackSettings, Secrets, Settings
 from bot.features.access import today
+from bot.records import Records
 from bot.state import Feedback, StateStore
 from bot.web import create_app
 from knowledge import FIELD_LABELS, KnowledgeBase
@@ -22,7 +23,7 @@ CLOSE = "cocoa cooperatives farmers"
 
 @pytest.fixture
 def client(bundled, state):
-    return create_app(Settings(), bundled, state=state).test_client()
+    return create_app(Settings(), bundled, records=Records(state)).test_client()
 
 
 @pytest.fixture
@@ -84,7 +85,8 @@ def test_the_lesson_view_of_a_hostile_lesson_is_text_and_an_unknown_one_a_404_pa
     hostile = '<img src=x onerror="alert(1)">Herders'
     page = lesson_page("7", title=hostile, description="<script>alert(2)</script> insurance.")
     page = page.replace("https://webapps.ilo.org/ievaldiscovery/eval/99999", "javascript:alert(3)")
-    client = create_app(Settings(), KnowledgeBase.from_paths([make_lessons({"7": page})]), state=state).test_client()
+    kb = KnowledgeBase.from_paths([make_lessons({"7": page})])
+    client = create_app(Settings(), kb, records=Records(state)).test_client()
     html = client.get("/lessons/7").get_data(as_text=True)
     assert "<img" not in html and "<script>alert" not in html and "&lt;script&gt;" in html
     assert 'href="javascript:' not in html and "eval-link" not in html
@@ -127,7 +129,7 @@ def test_each_facet_carries_the_question_narrowed_to_it(client):
 # -- feedback -----------------------------------------------------------------------------------------
 
 def test_votes_are_stored_hashed_and_two_voters_move_a_hit_with_the_reason_in_the_json(close_pair, state):
-    client = create_app(Settings(), close_pair, state=state).test_client()
+    client = create_app(Settings(), close_pair, records=Records(state)).test_client()
     before = ids(client)
     second = before[1]
     recorded = vote(client, second, "voter-one").get_json()
@@ -147,7 +149,7 @@ def test_votes_are_stored_hashed_and_two_voters_move_a_hit_with_the_reason_in_th
 
 def test_feedback_ranking_can_be_switched_off_and_votes_are_still_kept(close_pair, state):
     settings = Settings(feedback=FeedbackSettings(ranking=False))
-    client = create_app(settings, close_pair, state=state).test_client()
+    client = create_app(settings, close_pair, records=Records(state)).test_client()
     before = ids(client)
     for voter in ("a", "b", "c"):
         assert vote(client, before[1], voter).status_code == 200
@@ -156,7 +158,7 @@ def test_feedback_ranking_can_be_switched_off_and_votes_are_still_kept(close_pai
 
 
 def test_feedback_follows_the_webhook_token_rule_and_refuses_bad_votes(bundled, state):
-    client = create_app(Settings(), bundled, secrets=Secrets(webhook_token="t0k"), state=state).test_client()
+    client = create_app(Settings(), bundled, secrets=Secrets(webhook_token="t0k"), records=Records(state)).test_client()
     assert vote(client, "252474", "v", question=HERDERS).get_json()["error"] == "missing_token"
     assert vote(client, "252474", "v", question=HERDERS, Authorization="Bearer nope").status_code == 401
     ok = vote(client, "252474", "v", question=HERDERS, Authorization="Bearer t0k")
@@ -172,7 +174,7 @@ def test_feedback_follows_the_webhook_token_rule_and_refuses_bad_votes(bundled, 
 def test_a_broken_state_file_is_a_503_and_degraded_health_while_searching_goes_on(bundled, tmp_path, caplog):
     (tmp_path / "state.sqlite3").write_bytes(b"this is not a database, but it is not empty either" * 100)
     store = StateStore(tmp_path / "state.sqlite3")
-    client = create_app(Settings(), bundled, state=store).test_client()
+    client = create_app(Settings(), bundled, records=Records(store)).test_client()
     refused = vote(client, "252474", "v", question=HERDERS)
     assert refused.status_code == 503
     assert refused.get_json() == {"error": "state_unavailable", "detail": "The bot's memory is damaged, so this is "
@@ -189,7 +191,7 @@ def test_a_locked_state_file_answers_busy_politely_and_health_says_so(bundled, t
     import sqlite3
 
     store = StateStore(tmp_path / "state.sqlite3", timeout=0.1)
-    client = create_app(Settings(), bundled, state=store).test_client()
+    client = create_app(Settings(), bundled, records=Records(store)).test_client()
     assert client.get("/healthz").get_json()["state"]["ok"]
     holder = sqlite3.connect(tmp_path / "state.sqlite3", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")  # another program holds the write lock

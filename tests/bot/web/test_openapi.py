@@ -8,6 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from bot.config import Secrets, Settings
+from bot.records import Records
 from bot.state import StateStore
 from bot.web import create_app
 
@@ -74,13 +75,14 @@ CALLS = [
 @pytest.fixture(scope="module")
 def app(bundled, tmp_path_factory):
     state = StateStore(tmp_path_factory.mktemp("state") / "state.sqlite3")
-    yield create_app(Settings(), bundled, secrets=Secrets(webhook_token="t", admin_token="admin"), state=state)
+    secrets = Secrets(webhook_token="t", admin_token="admin")
+    yield create_app(Settings(), bundled, secrets=secrets, records=Records(state))
     state.close()
 
 
 def test_a_state_store_that_cannot_be_used_answers_503_as_described(bundled, spec, tmp_path):
     (tmp_path / "file").write_text("not a folder")
-    broken = create_app(Settings(), bundled, state=StateStore(tmp_path / "file" / "state.sqlite3"))
+    broken = create_app(Settings(), bundled, records=Records(StateStore(tmp_path / "file" / "state.sqlite3")))
     response = broken.test_client().post("/api/feedback", json={"question": "herders", "lesson_id": "252474",
                                                                  "vote": "helpful", "voter": "v1"})
     assert response.status_code == 503 and response.get_json()["error"] == "state_unavailable"
