@@ -26,12 +26,19 @@ def tiers(facets: Facets, u: Understanding, matched: np.ndarray, topic_share: np
 
     `asked`: for a question about one part of a lesson, the share of its topic that part holds in each.
     """
-    first, notice = _named(facets, u, matched, topic_share)
     # Within a tier, the lessons that match all the question any lesson matches come first, and
-    # among them, those whose part the question asks about holds the most of it.
+    # among them, those whose part the question asks about holds the most of it. In place, in
+    # int8: this runs over every matched lesson of every question.
     complete = _most(topic_share)
-    answers = _most(asked) & (asked > 0) if asked is not None else np.zeros(len(matched), dtype=bool)
-    return (4 * first + 2 * complete + (complete & answers)).astype(np.int8), notice
+    tier = complete.astype(np.int8)
+    tier *= 2
+    if asked is not None:
+        tier += complete & _most(asked) & (asked > 0)
+    if not u.preferred:
+        return tier, ""
+    first, notice = _named(facets, u, matched, topic_share)
+    tier += first * np.int8(4)
+    return tier, notice
 
 
 def _most(share: np.ndarray) -> np.ndarray:

@@ -139,8 +139,8 @@ class Ranker:
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
         for concept, weight, hits in zip(u.concepts, weights, concept_hits, strict=True):
-            if not concept.place:  # a topic held only loosely counts in part
-                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight
+            if not concept.place and (hits.dtype.kind != "f" or self.may_hold_loosely(concept)):
+                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight  # held loosely: in part
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         asked = None

@@ -16,6 +16,7 @@ Each stage is its own module, and `Searcher.ask` reads as the list of them:
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -259,13 +260,21 @@ def _coincidental(found: Scored, u: Understanding) -> bool:
     topics = [k for k, c in enumerate(u.concepts) if not c.place]
     if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
         return False
-    best = found.matched[[int(np.argmax(found.scores))]]  # usually matches several: no need to read on
-    if sum(bool(holds(found.concept_hits[k], best)[0]) for k in topics) > 1:
+    best = int(found.matched[int(np.argmax(found.scores))])  # usually matches several: no need to read on
+    if sum(1 for _ in itertools.islice((k for k in topics if _holds_one(found.concept_hits[k], best)), 2)) > 1:
         return False
     held = np.zeros(len(found.matched), dtype=np.int16)
     for k in topics:
         held += holds(found.concept_hits[k], found.matched)
     return int(held.max()) <= 1
+
+
+def _holds_one(hits: np.ndarray, doc: int) -> bool:
+    """`holds` for one lesson: a binary search in its sorted lessons (or a look at its score)."""
+    if hits.dtype.kind == "f":
+        return bool(hits[doc] > 0)
+    at = int(np.searchsorted(hits, doc))
+    return at < len(hits) and int(hits[at]) == doc
 
 
 def _misses_a_topic(hit: Hit, u: Understanding) -> bool:
