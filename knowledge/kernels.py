@@ -223,3 +223,23 @@ def fill_postings(stream, stream_field, stream_start, kept_len, avg_len, weights
             docs[at] = doc
             fields[at] = bits
             impacts[at] = np.float32(np.float64(idf[term]) * pseudo * (k1 + 1) / (k1 + pseudo))
+
+
+@njit(cache=True)
+def impact_order(impacts, start, long, offsets, step, levels, pos_bits, order):  # pragma: no cover - compiled
+    """Each long term's postings by falling impact quantum, then by position (`topk.ImpactOrder`):
+    for long term k, `order[offsets[k]:offsets[k + 1]]` gets the positions in its postings. One
+    term's keys at a time, so the build holds no index-long temporaries."""
+    mask = (np.int64(1) << pos_bits) - 1
+    for k in range(long.shape[0]):
+        lo = start[long[k]]
+        n = offsets[k + 1] - offsets[k]
+        keys = np.empty(n, np.int64)
+        for i in range(n):
+            quantum = np.floor(np.float64(impacts[lo + i]) / step)
+            if quantum > levels:
+                quantum = levels
+            keys[i] = ((levels - np.int64(quantum)) << pos_bits) | i
+        keys.sort()
+        for i in range(n):
+            order[offsets[k] + i] = keys[i] & mask

@@ -91,15 +91,18 @@ def test_each_long_terms_postings_are_read_by_falling_impact(kb):
         assert bound >= float(impacts[read[middle:]].max())
 
 
-def test_the_impact_order_built_a_few_terms_at_a_time_is_the_whole_order(kb, monkeypatch):
-    """The build sorts slices of whole terms to keep its memory small; the order must not change."""
+def test_the_compiled_impact_order_is_its_definition(kb):
+    """Each long term's postings by falling impact quantum, ties in lesson order (the compiled
+    build against numpy's stable sort of the same quanta)."""
     index = kb._searcher.index
-    whole = topk.ImpactOrder(index.docs, index.impacts, index.start, index.df)
-    monkeypatch.setattr(topk, "BUILD_POSTINGS", 500)
-    sliced = topk.ImpactOrder(index.docs, index.impacts, index.start, index.df)
-    assert len(whole.order) > 10 * 500
-    assert np.array_equal(whole.order, sliced.order) and whole.step == sliced.step
-    assert np.array_equal(whole.first, sliced.first)
+    order = topk.ImpactOrder(index.docs, index.impacts, index.start, index.df)
+    long = np.flatnonzero(index.df >= topk.LONG)
+    assert len(long) >= 3 and order.levels > 0
+    for term in long.tolist():
+        lo, hi, first = int(index.start[term]), int(index.start[term + 1]), int(order.first[term])
+        quantum = np.minimum(np.floor(index.impacts[lo:hi].astype(np.float64) / order.step), order.levels)
+        expected = np.argsort(-quantum, kind="stable")
+        assert np.array_equal(order.order[first:first + hi - lo], expected)
 
 
 def test_a_bitset_holds_exactly_its_lessons():
