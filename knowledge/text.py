@@ -31,6 +31,10 @@ ourselves out over own per same she should so some such than that the their thei
 themselves then there these they this those through to too under until up upon very via was we
 were what when where which while who whom whose why will with within without would you your yours
 yourself yourselves s t d ll m re ve vs versus etc eg ie use used using
+aboard across along amid amidst among amongst around behind beneath beside besides beyond despite
+except onto since throughout till toward towards underneath unlike
+although though unless whereas whilst whether yet thus hence therefore however moreover furthermore
+nevertheless nonetheless otherwise instead meanwhile
 """.split())  # noqa: SIM905 (a word list reads best as text)
 
 #: Words that frame a question rather than say what it is about ("show me lessons on ...").

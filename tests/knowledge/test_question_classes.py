@@ -261,6 +261,17 @@ def test_when_no_lesson_matches_the_whole_question_the_notice_says_what_is_missi
     assert "No lesson matches the whole question" in answer.notice
 
 
+@pytest.mark.parametrize("word", ["among", "across", "towards", "despite", "whether", "although"])
+def test_a_function_word_is_no_topic_the_lessons_must_hold(kb_of, word):
+    """Prepositions and conjunctions are closed classes of words that never name a topic: a lesson
+    that holds every other word of the question matches all of it, and no notice names them."""
+    kb = kb_of({"1": lesson_page("1", description=f"Drought insurance reached herders. {FILLER}"),
+                "2": lesson_page("2", description=f"Herders moved their camps. {FILLER}")})
+    answer = kb.ask(f"drought insurance {word} herders")
+    assert ids(answer)[0] == "1"
+    assert not answer.partial and word not in answer.notice
+
+
 def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"The workplace policy was posted at the gate. {FILLER}")})
     answer = kb.ask("HIV and AIDS workplace policy")
