@@ -20,6 +20,17 @@ from .query import parse_query
 from .text import WORD, fold
 
 
+class Unsearched(NamedTuple):
+    """What one question's budget left undone, for the answer to say: nothing when all is empty."""
+
+    #: Unknown words taken as typed, not looked up for a typo: the look-ups were spent (`typos.TypoChecks.skipped`).
+    unchecked: tuple[str, ...] = ()
+    #: Unknown words taken as typed because they are longer than `SearchOptions.max_word_chars`.
+    too_long: tuple[str, ...] = ()
+    #: The concepts past `SearchOptions.max_terms`, not searched.
+    left_out: tuple[str, ...] = ()
+
+
 class OverBudget(NamedTuple):
     """Why a question is refused: its `QueryError` code and a message a user can act on."""
 

@@ -46,11 +46,13 @@ class ImpactOrder:
         self.order, self.step, self.levels = np.zeros(int(offsets[-1]), np.int32), 1.0, 0
         if not len(long):
             return
-        from . import kernels  # numba (an index of 500 lessons or more has loaded it already)
+        from . import kernels  # numba (loaded already for an index of 500 lessons or more)
 
         pos_bits = max(int(lengths.max()).bit_length(), 1)
         term_bits = max(len(long).bit_length(), 1)
-        q_bits = min(63 - pos_bits - term_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
+        # float32 impacts hold 24 bits. The key no longer holds the term (each term is sorted on its
+        # own), but the levels stay those the tests and the shortcut's bounds were checked with.
+        q_bits = min(63 - pos_bits - term_bits, 24)
         top = float(impacts.max())  # every impact, the long terms' among them: one pass, no positions
         self.levels = levels = (1 << q_bits) - 1
         self.step = max(top, 1e-30) / levels

@@ -10,18 +10,7 @@ are taken as typed, and the answer says so (`skipped`, `too_long`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NamedTuple
-
-
-class Unsearched(NamedTuple):
-    """What one question's budget left undone, for the answer to say: nothing when all is empty."""
-
-    #: Unknown words taken as typed, not looked up for a typo: the look-ups were spent (`skipped`).
-    unchecked: tuple[str, ...] = ()
-    #: Unknown words taken as typed because they are longer than `SearchOptions.max_word_chars`.
-    too_long: tuple[str, ...] = ()
-    #: The concepts past `SearchOptions.max_terms`, not searched.
-    left_out: tuple[str, ...] = ()
+from typing import Any
 
 
 class TypoChecks:

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .budget import Unsearched
 from .either import either_or, joined
 from .index import InvertedIndex
 from .language import Families, english_count, english_near, is_english
@@ -26,7 +27,7 @@ from .query import narrowed, parse_query
 from .senses import FixedPairs
 from .spelling import SpellingIndex, edit_budget
 from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
-from .typos import TypoChecks, Unsearched
+from .typos import TypoChecks
 from .vocabulary import (
     CHALLENGE_PAIRS,
     INTENT_WORDS,
