@@ -80,6 +80,9 @@ def shoot(base: str, output: Path) -> None:
 
 
 def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1].startswith("-"):  # no options: `--help` prints this, draws nothing
+        print(__doc__)
+        return 0 if sys.argv[1] in ("-h", "--help") else 2
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "admin-report.png"
     with tempfile.TemporaryDirectory() as folder:
         state = Path(folder) / "state.sqlite3"

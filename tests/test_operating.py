@@ -82,6 +82,17 @@ def test_as_root_a_missing_chromium_is_installed_with_apt_get(tmp_path):
     assert (tools / "apt-get.log").read_text().splitlines() == ["update -qq", "install -y -qq chromium chromium-driver"]
 
 
+@pytest.mark.parametrize("uid", [0, 1000])
+def test_help_says_what_the_check_does_and_installs_nothing(tmp_path, uid):
+    tools = fake_tools(tmp_path / "bin", uid=uid, sudo=None)
+    env = {"PATH": str(tools), "CHROMIUM": str(tmp_path / "none"), "CHROMEDRIVER": str(tmp_path / "none")}
+    done = subprocess.run(["/bin/bash", str(ROOT / "scripts" / "ensure-chromium"), "--help"], env=env,
+                          capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and "usage: scripts/ensure-chromium" in done.stdout
+    assert "headless Chromium" in done.stdout
+    assert not (tools / "apt-get.log").exists()
+
+
 def test_with_chromium_there_the_check_is_silent(tmp_path):
     present = tmp_path / "chromium"
     present.write_text("#!/bin/sh\n")
