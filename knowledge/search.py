@@ -29,6 +29,7 @@ from . import expansion, preference
 from .answer import Answer, Hit, told_apart
 from .facets import Facets
 from .index import InvertedIndex
+from .language import is_english
 from .options import SearchOptions
 from .phrases import with_phrases
 from .rank import Ranked, Ranker, Scored, holds
@@ -213,9 +214,12 @@ class Searcher:
         return {w: s for s in stems for w in self.index.spellings(self.index.term_id(s))}
 
     def _suggest(self, unknown: list[str]) -> tuple[str, ...]:
-        """Known words nearest the first few unknown ones (up to two edits), commonest first."""
+        """Known words nearest the first few unknown ones (up to two edits), commonest first. Not
+        near a word of the English language: it is no typo, and the lessons' words that look like
+        it ("health" for "heat") are not what was meant."""
         found = []
-        for word in [w for w in unknown if len(w) <= self.options.max_word_chars][:SUGGESTED_FROM]:
+        typos = [w for w in unknown if len(w) <= self.options.max_word_chars and not is_english(w)]
+        for word in typos[:SUGGESTED_FROM]:
             found += [w for w, _ in self.index.spelling.nearest(word, budget=2 if len(word) >= 4 else 0, limit=3)]
         return tuple(dict.fromkeys(found))[:5]
 

@@ -25,6 +25,14 @@ def test_a_real_word_is_never_corrected_into_a_lesson_word(kb_of):
     assert "lugged" in answer.notice
 
 
+def test_a_real_word_no_lesson_has_gets_no_look_alike_suggestions(kb_of):
+    kb = kb_of({"1": lesson_page("1", description=f"Health checks for the team of herders. {FILLER}")})
+    answer = kb.ask("heat stress")  # English words: "health" and "team" only look like them
+    assert answer.hits == () and "heat" in answer.notice
+    assert answer.suggestions == ()
+    assert "herders" in kb.ask("heat herdexx").suggestions  # a typo beyond correction still gets them
+
+
 def test_a_misspelt_word_is_still_corrected(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"Brick kiln workers were paid by piece. {FILLER}")})
     answer = kb.ask("brick kiln wrokers")
