@@ -64,13 +64,15 @@ def main() -> int:
     lessons, _ = search.parsed_lessons(folder, args.n)
     options = SearchOptions()
     # numba's compiled code read from its cache (fewer lessons would be indexed word by word)
-    index.InvertedIndex(lessons[:index.WORDWISE_BELOW], options.field_weights)
+    index.InvertedIndex(lessons[:index.WORDWISE_BELOW], options.field_weights, options.bm25_k1, options.bm25_b,
+                        english_prior=options.english_prior)
     spent = timed_steps()
     gc.collect()
     records = search.rss_mb()
     search.reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
-    built = index.InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b)
+    built = index.InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
+                                english_prior=options.english_prior)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = search.peak_mb() - records
     gc.collect()

@@ -61,12 +61,12 @@ class InvertedIndex:
     Below `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in plain Python.
     """
 
-    def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float = 1.2,
-                 b: float = 0.75, english_prior: float = 0.0) -> None:
+    def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float, b: float, *,
+                 english_prior: float) -> None:
         self.n_docs = len(lessons)
         if self.n_docs < WORDWISE_BELOW:
             self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b,
-                                      english_prior))
+                                      english_prior=english_prior))
             return
         from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.8 s a process
 
@@ -195,5 +195,6 @@ def field_bit(name: str) -> int:
 
 
 def idf_of(n_docs: int, df: int) -> float:
-    """The BM25 idf of a term found in `df` of `n_docs` lessons."""
+    """BM25's own idf of a term found in `df` of `n_docs` lessons, without the English prior of
+    `wordwise.smoothed_idf` (for a word no lesson holds, English adds nothing to its rarity)."""
     return math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))

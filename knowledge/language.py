@@ -62,9 +62,9 @@ _ANY_BRITISH = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _B
 def english_words() -> dict[str, int]:
     """Every lower-case English word of the bundled dictionary (letters only, two or more), with
     how common it is. Read once per process, on the first question that needs it (orjson parses the
-    160,000 entries in about 40 ms, four times quicker than the standard library)."""
+    160,000 entries about twice as fast as the standard library)."""
     data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
-    return {w: int(n) for w, n in orjson.loads(gzip.decompress(data)).items() if len(w) > 1 and w.isalpha()}
+    return {w: n for w, n in orjson.loads(gzip.decompress(data)).items() if len(w) > 1 and w.isalpha()}
 
 
 def warm() -> None:
@@ -167,10 +167,6 @@ def _irregular() -> dict[str, tuple[str, ...]]:
     return {word: tuple(forms.split()) for word, forms in _table(IRREGULAR_FORMS).items()}
 
 
-#: A British stem's -is ending as Snowball leaves it ("organis" of "organisation"), for its American form.
-_BRITISH_STEM = re.compile(r"is$")
-
-
 @cache
 def _english_stems() -> tuple[int, dict[str, int]]:
     """(count of every English word but the stop words, the counts summed by stem), read once."""
@@ -191,7 +187,8 @@ def _stem_count(counts: dict[str, int], stem_: str) -> int:
     "organis" → "organiz"): the word list spells the American way."""
     found = counts.get(stem_)
     if found is None:
-        found = counts.get(american(stem_)) or counts.get(_BRITISH_STEM.sub("iz", stem_), 0)
+        # a British stem's -is as Snowball leaves it ("organis" of "organisation") is -iz
+        found = counts.get(american(stem_)) or (counts.get(stem_[:-2] + "iz", 0) if stem_.endswith("is") else 0)
     return found
 
 

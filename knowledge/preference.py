@@ -47,10 +47,8 @@ def _most(share: np.ndarray) -> np.ndarray:
 
 
 def _named(facets: Facets, u: Understanding, matched: np.ndarray, topic_share: np.ndarray) -> tuple[np.ndarray, str]:
-    """Tiers from the places and labels a question names: 0 (none named) to 2."""
+    """Tiers from the places and labels a question names (it names some): 0 to 2."""
     none = np.zeros(len(matched), dtype=np.int8)
-    if not u.preferred:
-        return none, ""
     places = tuple(p for p in u.preferred if p[0] not in LABELS)
     labels = tuple(p for p in u.preferred if p[0] in LABELS)
     tagged = facets.anywhere(labels)[matched] if labels else none.astype(bool)

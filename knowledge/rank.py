@@ -139,8 +139,8 @@ class Ranker:
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
         for concept, weight, hits in zip(u.concepts, weights, concept_hits, strict=True):
-            if not concept.place and (hits.dtype.kind != "f" or self.may_hold_loosely(concept)):
-                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight  # held loosely: in part
+            if not concept.place:  # a topic held only loosely counts in part
+                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         asked = None
@@ -208,6 +208,8 @@ class Ranker:
         (sorted), or a corpus-long array of its scores."""
         if hits.dtype.kind != "f":  # one word: its few category-only lessons, read once
             return self._category_only(concept.alternatives[0][0][0])
+        if not self.may_hold_loosely(concept):  # told without reading a corpus-long array
+            return np.zeros(0, dtype=np.intp)
         firm = np.zeros(self.n, dtype=bool)
         for ids, _ in concept.alternatives:
             if len(ids) == 1:
@@ -329,6 +331,14 @@ def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
     if docs.dtype.kind == "f":
         return docs[page] > 0
     return within(page, docs)
+
+
+def holds_one(docs: np.ndarray, doc: int) -> bool:
+    """`holds` for one lesson: a binary search in the sorted lessons (or a look at its score)."""
+    if docs.dtype.kind == "f":
+        return bool(docs[doc] > 0)
+    at = int(np.searchsorted(docs, doc))
+    return at < len(docs) and int(docs[at]) == doc
 
 
 def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,6 @@ Each stage is its own module, and `Searcher.ask` reads as the list of them:
 """
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -32,7 +31,7 @@ from .index import InvertedIndex
 from .language import is_english
 from .options import SearchOptions
 from .phrases import with_phrases
-from .rank import Ranked, Ranker, Scored, holds
+from .rank import Ranked, Ranker, Scored, holds, holds_one
 from .record import Lesson
 from .shortcut import Reader
 from .summary import Cut, cut_sentences, summarize
@@ -60,7 +59,7 @@ class Searcher:
         self.options = options
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
-                                   options.english_prior)
+                                   english_prior=options.english_prior)
         self.facets = Facets(lessons)
         places = Places(self.facets.countries, self.facets.regions)
         labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
@@ -265,20 +264,15 @@ def _coincidental(found: Scored, u: Understanding) -> bool:
     if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
         return False
     best = int(found.matched[int(np.argmax(found.scores))])  # usually matches several: no need to read on
-    if sum(1 for _ in itertools.islice((k for k in topics if _holds_one(found.concept_hits[k], best)), 2)) > 1:
-        return False
+    held_by_best = 0
+    for k in topics:
+        held_by_best += holds_one(found.concept_hits[k], best)
+        if held_by_best > 1:
+            return False
     held = np.zeros(len(found.matched), dtype=np.int16)
     for k in topics:
         held += holds(found.concept_hits[k], found.matched)
     return int(held.max()) <= 1
-
-
-def _holds_one(hits: np.ndarray, doc: int) -> bool:
-    """`holds` for one lesson: a binary search in its sorted lessons (or a look at its score)."""
-    if hits.dtype.kind == "f":
-        return bool(hits[doc] > 0)
-    at = int(np.searchsorted(hits, doc))
-    return at < len(hits) and int(hits[at]) == doc
 
 
 def _misses_a_topic(hit: Hit, u: Understanding) -> bool:

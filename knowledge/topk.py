@@ -49,10 +49,7 @@ class ImpactOrder:
         from . import kernels  # numba (loaded already for an index of 500 lessons or more)
 
         pos_bits = max(int(lengths.max()).bit_length(), 1)
-        term_bits = max(len(long).bit_length(), 1)
-        # float32 impacts hold 24 bits. The key no longer holds the term (each term is sorted on its
-        # own), but the levels stay those the tests and the shortcut's bounds were checked with.
-        q_bits = min(63 - pos_bits - term_bits, 24)
+        q_bits = min(63 - pos_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
         top = float(impacts.max())  # every impact, the long terms' among them: one pass, no positions
         self.levels = levels = (1 << q_bits) - 1
         self.step = max(top, 1e-30) / levels

@@ -180,8 +180,9 @@ class Interpreter:
         preferred = () if place_only else tuple(dict.fromkeys((name, value) for _, _, name, value in places))
         if labels and not tagged:  # "cooperatives": the lessons filed under it first, then the rest
             preferred += labels
-        # each unknown word once, at its first place, in question order
-        missing = dict(sorted({words[i]: i for i in sorted(unknown, reverse=True)}.items(), key=lambda x: x[1]))
+        missing: dict[str, int] = {}  # each unknown word once, at its first place, in question order
+        for i in sorted(unknown):
+            missing.setdefault(words[i], i)
         names = sum(1 for w, i in missing.items() if typed[i] in acronyms or any(map(str.isdigit, w)))
         return Understanding(concepts, filters, excluded, parsed.phrases, intent, read.corrections,
                              list(missing), stop_only and not filters, place_only, preferred,

@@ -43,7 +43,7 @@ def smoothed_idf(df: np.ndarray, n_docs: int, stems: Sequence[str], mean_len: fl
 
 
 def build(lessons: Sequence[Lesson], field_texts: FieldTexts, weights: Sequence[float], k1: float,
-          b: float, english_prior: float = 0.0) -> dict[str, Any]:
+          b: float, *, english_prior: float) -> dict[str, Any]:
     """Every array and table of `InvertedIndex`, by name; `weights` per field, in the index's order."""
     stem_ids: dict[str, int] = {}
     word_count: Counter[str] = Counter()  # in order of first use, as dicts keep it

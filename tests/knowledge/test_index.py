@@ -16,8 +16,9 @@ LESSONS = [
 
 
 def build() -> InvertedIndex:
+    """The index of the four lessons alone: no English prior, so idf is BM25's own (`idf_of`)."""
     options = SearchOptions()
-    return InvertedIndex(LESSONS, options.field_weights, options.bm25_k1, options.bm25_b)
+    return InvertedIndex(LESSONS, options.field_weights, options.bm25_k1, options.bm25_b, english_prior=0.0)
 
 
 def test_postings_list_each_lesson_once_with_its_fields():

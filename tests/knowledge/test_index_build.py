@@ -72,12 +72,13 @@ def generated(n: int, seed: int = 3) -> list[Lesson]:
 def reference(lessons: list[Lesson], options: SearchOptions) -> dict:
     """The index from its definitions, one lesson and one word at a time (`knowledge/wordwise.py`)."""
     return wordwise.build(lessons, field_texts, [float(options.field_weights.get(name, 1.0)) for name in FIELDS],
-                          options.bm25_k1, options.bm25_b, options.english_prior)
+                          options.bm25_k1, options.bm25_b, english_prior=options.english_prior)
 
 
 def build(lessons: list[Lesson], options: SearchOptions) -> InvertedIndex:
     """The index as the search builds it, with every setting that changes it."""
-    return InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b, options.english_prior)
+    return InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
+                         english_prior=options.english_prior)
 
 
 @pytest.fixture(autouse=True)
