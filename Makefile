@@ -11,7 +11,7 @@ HOST ?=
 # `make test BROWSER=no` leaves the browser tests out (pytest -m "not browser"), so it needs no Chromium.
 BROWSER ?= yes
 
-.PHONY: run test lint install clean chromium
+.PHONY: run test lint install clean chromium help
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,12 +28,10 @@ lint: $(STAMP)  ## ruff over the whole tree (rules in pyproject.toml)
 	$(BIN)/ruff check .
 
 # The suite runs in 3 processes (pytest-xdist), one test file per process at a time: a file's tests
-# share its fixtures (a server, a browser). On 2 cores it is bound by CPU: 73-77 CPU-s, 42-45 s
-# (`make test` from start to end, six runs on a quiet machine, 2026-12-03).
+# share its fixtures (a server, a browser); its measured time is in the README (Development).
 # Python's bytecode cache is kept in the venv ($(VENV)/pycache), even where PYTHONDONTWRITEBYTECODE
 # is set: without it every test process and every server a test starts compiles the project (and
-# pytest rewrites every test module) again, a quarter of the suite's CPU (measured on the same
-# code: 118-129 CPU-s without it, 88-91 with it; later changes brought it to the figures above).
+# pytest rewrites every test module) again, about a quarter of the suite's CPU.
 PYCACHE = PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(abspath $(VENV))/pycache
 test: $(if $(filter no,$(BROWSER)),,chromium) lint  ## check for Chromium, lint, then run the whole test suite
 	$(PYCACHE) $(BIN)/python -m pytest -n 3 --dist loadfile$(if $(filter no,$(BROWSER)), -m "not browser")
@@ -41,5 +39,8 @@ test: $(if $(filter no,$(BROWSER)),,chromium) lint  ## check for Chromium, lint,
 chromium:  ## install Debian's Chromium for the browser tests when missing, or say in one line what to install
 	scripts/ensure-chromium
 
-clean:
+clean:  ## remove the venv (and with it the bytecode cache) and build leftovers
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+help:  ## list these targets
+	@sed -n 's/^\([a-z]*\):.*## \(.*\)/make \1: \2/p' $(MAKEFILE_LIST)

@@ -23,9 +23,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lemminflect import getAllInflections, getAllLemmas  # noqa: E402  (a test dependency, not the package's)
-from lemminflect.core.Lemmatizer import Lemmatizer  # noqa: E402
-
 from knowledge.language import ENGLISH_STEMS, IRREGULAR_FORMS, english_words  # noqa: E402
 from knowledge.text import STOP_WORDS, WORD, stem  # noqa: E402
 
@@ -49,6 +46,8 @@ STEMS_HEADER = """\
 
 def irregular_forms(word: str) -> list[str]:
     """Every other inflection of `word`'s lemmas whose Snowball stem is not `word`'s."""
+    from lemminflect import getAllInflections, getAllLemmas  # a test dependency, not the package's
+
     lemmas = {lemma for found in getAllLemmas(word).values() for lemma in found}
     forms = set(lemmas)
     for lemma in lemmas:
@@ -60,6 +59,8 @@ def irregular_forms(word: str) -> list[str]:
 def dictionary_words() -> list[str]:
     """The words lemminflect can look up that a question can hold: lower case, letters and digits
     (a question is folded and split into such words; lesson stems have nothing else either)."""
+    from lemminflect.core.Lemmatizer import Lemmatizer
+
     lemmatizer = Lemmatizer()
     words = set(lemmatizer._getLemmaDict()) | set(lemmatizer._getOverridesDict())
     return sorted(w for w in words if w == w.lower() and WORD.fullmatch(w))
@@ -87,7 +88,13 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:  # no options: `--help` (or anything) prints this script's use, writes nothing
+    if len(sys.argv) > 1:  # no options: `--help` prints this script's use and writes nothing
+        if sys.argv[1] not in ("-h", "--help"):
+            print(f"language-tables.py: no arguments expected, got {sys.argv[1]!r} (see --help)", file=sys.stderr)
+            sys.exit(2)
         print(__doc__)
-        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
-    sys.exit(main())
+        sys.exit(0)
+    try:
+        sys.exit(main())
+    except ModuleNotFoundError as missing:  # lemminflect comes with the test tools only
+        sys.exit(f"language-tables.py: {missing.name} is missing: .venv/bin/pip install -e '.[test]'")

@@ -61,11 +61,11 @@ def shoot(base: str, output: Path) -> None:
     from selenium.webdriver.common.by import By
 
     options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # as scripts/ensure-chromium
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                  "--window-size=1100,900", "--force-device-scale-factor=1"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
     try:
         driver.get(base + "admin")
         driver.find_element(By.ID, "token").send_keys(TOKEN)
@@ -81,8 +81,12 @@ def shoot(base: str, output: Path) -> None:
 
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1].startswith("-"):  # no options: `--help` prints this, draws nothing
+        if sys.argv[1] not in ("-h", "--help"):
+            print(f"screenshot-admin.py: no option {sys.argv[1]!r}; the one argument is the picture's path "
+                  "(see --help)", file=sys.stderr)
+            return 2
         print(__doc__)
-        return 0 if sys.argv[1] in ("-h", "--help") else 2
+        return 0
     output = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "admin-report.png"
     with tempfile.TemporaryDirectory() as folder:
         state = Path(folder) / "state.sqlite3"

@@ -82,14 +82,15 @@ def test_as_root_a_missing_chromium_is_installed_with_apt_get(tmp_path):
     assert (tools / "apt-get.log").read_text().splitlines() == ["update -qq", "install -y -qq chromium chromium-driver"]
 
 
-@pytest.mark.parametrize("uid", [0, 1000])
-def test_help_says_what_the_check_does_and_installs_nothing(tmp_path, uid):
-    tools = fake_tools(tmp_path / "bin", uid=uid, sudo=None)
+def test_help_says_what_the_check_does_and_installs_nothing(tmp_path):
+    tools = fake_tools(tmp_path / "bin", uid=0, sudo=None)  # root, Chromium missing: it would install
     env = {"PATH": str(tools), "CHROMIUM": str(tmp_path / "none"), "CHROMEDRIVER": str(tmp_path / "none")}
-    done = subprocess.run(["/bin/bash", str(ROOT / "scripts" / "ensure-chromium"), "--help"], env=env,
-                          capture_output=True, text=True, timeout=30)
+    script = str(ROOT / "scripts" / "ensure-chromium")
+    done = subprocess.run(["/bin/bash", script, "--help"], env=env, capture_output=True, text=True, timeout=30)
     assert done.returncode == 0 and "usage: scripts/ensure-chromium" in done.stdout
     assert "headless Chromium" in done.stdout
+    wrong = subprocess.run(["/bin/bash", script, "--force"], env=env, capture_output=True, text=True, timeout=30)
+    assert wrong.returncode == 2 and "'--force'" in wrong.stderr and "--help" in wrong.stderr
     assert not (tools / "apt-get.log").exists()
 
 

@@ -2,6 +2,7 @@
 Debian's chromedriver by Selenium (never a browser or driver downloaded by a tool), one for the run."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import subprocess
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+#: Where Debian puts them; CHROMIUM= and CHROMEDRIVER= choose others, as for scripts/ensure-chromium.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
 INSTALL = ("install them with: sudo apt-get install -y chromium chromium-driver (make test does it when it may), "
            "or leave these tests out: pytest -m 'not browser'")
 #: Chromium as root in a container: no sandbox, no GPU, and nothing that reaches the network.
