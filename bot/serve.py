@@ -173,9 +173,8 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
 
     The one place that decides: Slack is on with SLACK_BOT_TOKEN plus SLACK_SIGNING_SECRET (HTTP
     mode, `POST /slack/events`) or SLACK_APP_TOKEN (Socket Mode). One Slack app serves both.
-    Both doors log their questions to `records.questions`; `records.state` (the state file) goes to
-    every door: the admin page, feedback votes, subscriptions, and Slack's retry keys (shared by
-    every worker).
+    Both doors get `records` (`Records`); its state file also keeps Slack's retry keys, shared by
+    every worker.
     """
     from .web import create_app
 

@@ -74,9 +74,8 @@ def build_slack_app(
     `client` defaults to a `WebClient` on `SLACK_API_URL`; `recent` is the de-duplication store
     (a `RecentKeys` of this process when None);
     `listener_executor` runs listeners after the ack (bolt's default pool when None); `identity`
-    authorizes requests (a `BotIdentity` on `client` when None); `records.questions` logs each
-    question answered (never who asked or where; None: not logged); `records.state` keeps
-    subscriptions and feedback votes (None: those answer politely that they are not kept).
+    authorizes requests (a `BotIdentity` on `client` when None); `records` is what the doors keep
+    (`Records`; without a state file, subscriptions and votes answer politely that they are not kept).
     Requests over HTTP are verified by `bot.slack.http.mount_slack` before bolt sees them, so bolt
     does not verify them again.
     """

@@ -43,10 +43,9 @@ def create_app(
     `secrets` default to none at all (an open webhook, reload over HTTP off); `lessons serve`
     passes the environment's. `reloader` defaults to reloading `settings.lessons.paths`. `slack`
     is the Slack app `bot.serve` built (None: Slack off); it is served at `POST /slack/events`
-    when `secrets` hold the signing secret that verifies those requests. `records` (`Records`): the
-    state store (the question log the admin page reads, feedback votes and their place in the
-    ranking; None: no feedback, and `/healthz` says nothing of it) and the recorder that logs every
-    question the web door answers (None: not logged). `gate` refuses what the headers alone condemn
+    when `secrets` hold the signing secret that verifies those requests. `records` is what the
+    doors keep (`Records`: the state file the admin page and feedback read, and the question log).
+    `gate` refuses what the headers alone condemn
     (size, token, rate cap) before any view runs; `bot.serve` passes the one it also hands to
     waitress (default: one from `settings` and `secrets`).
     """

@@ -21,11 +21,9 @@ from ..config import Settings
 from ..features.access import today
 from ..features.ranking import Explained, FeedbackRanking
 from ..live import KnowledgeHolder
-from ..recording import QuestionRecorder
 from ..records import NOTHING_KEPT, Records
 from ..render.data import answer_to_dict, lesson_to_dict, query_error_code
 from ..render.text import answer_to_markdown
-from ..state import StateStore
 from .http import FORM_TYPES, ApiError, add_security_headers, json_error, json_kind, read_fields, unexpected_error
 from .openapi import openapi_spec
 
@@ -37,11 +35,10 @@ MAX_ECHOED_ID = 100
 
 
 def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, records: Records = NOTHING_KEPT) -> None:
-    """Mount the web door's routes, its security headers and the JSON error pages on `app`;
-    `records.questions` logs each answered question (None: not logged); `records.state` holds the
-    feedback votes that move the ranking, and `/healthz` says whether it can be used (None: neither).
-    The token is the gate's (`bot.web.gate`), checked before any view runs."""
-    door = WebDoor(holder, settings, records.questions, records.state)
+    """Mount the web door's routes, its security headers and the JSON error pages on `app`, with
+    what it keeps in `records` (`Records`: the question log, and the votes that move the ranking,
+    which `/healthz` reports on). The token is the gate's (`bot.web.gate`), checked before any view runs."""
+    door = WebDoor(holder, settings, records)
     app.add_url_rule("/", "page", door.page, methods=["GET"])
     app.add_url_rule("/favicon.ico", "favicon", door.favicon, methods=["GET"])
     app.add_url_rule("/healthz", "healthz", door.healthz, methods=["GET"])
@@ -57,12 +54,11 @@ def register_web(app: Flask, holder: KnowledgeHolder, settings: Settings, record
 class WebDoor:
     """The views of the web door over one holder; each returns a response, nothing else."""
 
-    def __init__(self, holder: KnowledgeHolder, settings: Settings,
-                 questions: QuestionRecorder | None = None, state: StateStore | None = None) -> None:
-        self.holder, self.settings, self.questions = holder, settings, questions
-        self.state = state
+    def __init__(self, holder: KnowledgeHolder, settings: Settings, records: Records = NOTHING_KEPT) -> None:
+        self.holder, self.settings = holder, settings
+        self.questions, self.state = records.questions, records.state
         self.answers = AnswerCache(settings.cache.answers, settings.cache.answer_bytes)
-        self.ranking = FeedbackRanking(state, settings.feedback.ranking, self.answers)
+        self.ranking = FeedbackRanking(records.state, settings.feedback.ranking, self.answers)
 
     def page(self) -> Response:
         """The search page; `/?q=...` is read by its script, so a query URL is shareable."""

@@ -276,11 +276,11 @@ class Door:
         self.holder = holder = KnowledgeHolder(kb)
         api = web_client(secrets, retry_interval=FAST_RETRIES)
         self.identity = BotIdentity(api, wait=auth_wait, retry_after=auth_retry_after)
+        records = Records(state, questions)
         self.bolt = build_slack_app(settings, holder, secrets=secrets, client=api, identity=self.identity,
-                                    listener_executor=self.executor, records=Records(state, questions),
+                                    listener_executor=self.executor, records=records,
                                     recent=recent)
-        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt,
-                                records=Records(state, questions))
+        self.flask = create_app(settings, holder, secrets=secrets, slack=self.bolt, records=records)
         self.client = self.flask.test_client()
         self.fake = fake
 

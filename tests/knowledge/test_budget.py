@@ -7,7 +7,7 @@ import pytest
 from knowledge import QueryError, SearchOptions
 
 from ..conftest import lesson_page
-from .conftest import ids
+from .conftest import common_words_corpus, ids
 
 
 @pytest.fixture
@@ -69,11 +69,7 @@ def test_words_past_max_typo_checks_weigh_as_average_words_not_as_names(kb_of):
     """A word the budget left unread may be a typo of a lesson's word: against the lessons'
     coverage it weighs as an average word, as a plain English word does, not as the rarest name
     (which would leave no lesson matching enough of the question)."""
-    verbs = ["bought", "sold", "wanted", "lost", "found", "joined", "left", "kept", "named", "asked", "paid"]
-    pages = {str(i): lesson_page(str(i), description=f"Area {i}: herders {verbs[i]} insurance; {verbs[10 - i]} co-ops.")
-             for i in range(11)}
-    pages["11"] = lesson_page("11", description="Roads were paved by hand.")
-    kb = kb_of(pages, SearchOptions(max_typo_checks=0, expansion_terms=0))
+    kb = kb_of(common_words_corpus(), SearchOptions(max_typo_checks=0, expansion_terms=0))
     answer = kb.ask("herders insurance ops hnoey trdaers", limit=10)  # two typos, neither looked up
     assert "max_typo_checks" in answer.notice and "hnoey" in answer.notice
     assert len(ids(answer)) == 10 and "11" not in ids(answer)

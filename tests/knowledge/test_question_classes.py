@@ -12,7 +12,7 @@ import pytest
 from knowledge import SearchOptions
 
 from ..conftest import lesson_page
-from .conftest import FILLER, ids
+from .conftest import FILLER, common_words_corpus, ids
 
 # 1. A word of the English language that no lesson holds is not a typo --------------------------
 
@@ -154,9 +154,9 @@ def test_a_family_is_a_root_and_its_suffixes_not_any_word_on_the_same_letters(kb
 
 @pytest.mark.parametrize(("lesson_words", "question"), [
     ("the chair of the board resigned", "chairman"),
-    ("states ratified the convention", "statesman"),
     ("fresh produce rotted at the border", "freshman"),
-    ("micro enterprises received small loans", "micromanagement"),
+    ("inspectors watch the border", "watchman"),
+    ("the chair of the board resigned", "chairwomen"),
 ])
 def test_a_compound_whose_root_is_another_kind_of_word_is_not_of_its_family(kb_of, lesson_words, question):
     kb = kb_of({"1": lesson_page("1", description=f"{lesson_words.capitalize()}. {FILLER}")})
@@ -327,20 +327,12 @@ def test_lessons_that_each_share_one_word_of_a_longer_question_are_no_answer(kb_
     assert ids(kb_of(_scattered_corpus(False)).ask("military veterans"))
 
 
-def _common_words_corpus() -> dict[str, str]:
-    """Eleven lessons holding "herders", "insurance" and "co-ops" (common words here), one not."""
-    verbs = ["bought", "sold", "wanted", "lost", "found", "joined", "left", "kept", "named", "asked", "paid"]
-    pages = {str(i): lesson_page(str(i), description=f"Area {i}: herders {verbs[i]} insurance; {verbs[10 - i]} co-ops.")
-             for i in range(11)}
-    return {**pages, "11": lesson_page("11", description="Roads were paved by hand.")}
-
-
 def test_a_name_no_lesson_has_weighs_as_the_rarest_word_and_a_lower_case_one_as_an_average_word(kb_of):
     """Words in capitals or with digits are names, acronyms or numbers ("C190"): two of them no
     lesson has outweigh three common words, and nothing is found. The same words in lower case,
     neither English nor within a correction's reach, may be typos past the budget of edits: they
     weigh as average words."""
-    kb = kb_of(_common_words_corpus(), SearchOptions(expansion_terms=0))
+    kb = kb_of(common_words_corpus(), SearchOptions(expansion_terms=0))
     named = kb.ask("herders insurance ops ZQXV KLMW")
     assert ids(named) == [] and "zqxv" in named.notice.lower()
     assert ids(kb.ask("herders insurance ops c1999 p2077")) == []  # digits: identifiers, not typos

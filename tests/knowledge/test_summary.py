@@ -62,17 +62,14 @@ def test_the_sentence_with_more_of_the_question_wins_and_the_asked_part_breaks_t
 
 @pytest.mark.parametrize("question", ["social insurance for herders", "child labour cocoa", "cote d'ivoire",
                                       "women cooperatives", "employment services", "safety and health"])
-def test_summaries_from_the_index_spellings_equal_those_from_reading_every_word(question):
+def test_summaries_from_the_index_spellings_equal_those_from_reading_every_word(question, bundled):
     """The search passes the words it knows from its index (`spellings`) so that a summary need
     not read every word; the summary must be the one reading every word gives."""
-    from knowledge import BUNDLED_LESSONS
-    from knowledge.load import load_lessons
     from knowledge.summary import summarize
     from knowledge.text import words
 
-    lessons, _ = load_lessons([BUNDLED_LESSONS])
     weights = {stem(w): 1.0 + len(w) / 10 for w in words(question)}
-    for lesson in lessons:
+    for lesson in bundled:
         text = " ".join(lesson.prose().values())
         spellings = {w: stem(w) for w in words(text) if stem(w) in weights}
         assert summarize(lesson, weights, spellings=spellings) == summarize(lesson, weights), lesson.id
