@@ -140,6 +140,11 @@ class InvertedIndex:
         kernels.fill_postings(self.stream, self.stream_field, self.stream_start, kept_len, avg_len, w, self.idf,
                               self.start, float(k1), float(b), self.docs, self.impacts, self.fields)
 
+    @property
+    def compiled(self) -> bool:
+        """True when the compiled kernels built this index (numba is loaded: readers may use them too)."""
+        return self.n_docs >= WORDWISE_BELOW
+
     def term_id(self, stem: str) -> int:
         """The id of a stem, or -1 when no lesson has it."""
         return self.stem_ids.get(stem, -1)

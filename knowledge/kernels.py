@@ -1,9 +1,11 @@
-"""The index build's per-token loops, compiled with numba: interning raw tokens and building postings.
+"""The per-token loops, compiled with numba: the index build's (interning raw tokens, building postings)
+and the proximity bonus's reading of the leaders' words.
 
 A Python loop or dict lookup per token costs about a second per ten million tokens, and 100k lessons
 hold 25 million; these loops run at C speed instead, over plain numpy arrays. They are compiled on
 first use and cached next to this file (numba's `cache=True`), so only the first build on a machine
-pays the compile (a few seconds). Only the index build calls them.
+pays the compile (a few seconds). They run for an index built by them (`index.WORDWISE_BELOW` lessons
+or more), so a small knowledge base never loads numba.
 """
 from __future__ import annotations
 
@@ -243,3 +245,40 @@ def impact_order(impacts, start, long, offsets, step, levels, pos_bits, order): 
         keys.sort()
         for i in range(n):
             order[offsets[k] + i] = keys[i] & mask
+
+
+@njit(cache=True, nogil=True)
+def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, reach, out):  # pragma: no cover
+    """For each lesson `docs[i]`, how many neighbouring concepts (k and k + 1) stand within `reach`
+    words of each other in one field of its token stream, into `out[i]` (`proximity.together`).
+    Concept k's term ids are `terms[terms_start[k]:terms_start[k + 1]]`; at most 63 concepts (each
+    token's concepts are one bit mask, and so are the pairs found near)."""
+    k = terms_start.shape[0] - 1
+    one = np.uint64(1)
+    pairs = (one << np.uint64(max(k - 1, 0))) - one
+    longest = 0
+    for i in range(docs.shape[0]):
+        longest = max(longest, stream_start[docs[i] + 1] - stream_start[docs[i]])
+    mask = np.zeros(longest, np.uint64)
+    for i in range(docs.shape[0]):
+        lo, hi = stream_start[docs[i]], stream_start[docs[i] + 1]
+        for p in range(lo, hi):
+            token, m = stream[p], np.uint64(0)
+            for c in range(k):
+                for j in range(terms_start[c], terms_start[c + 1]):
+                    if terms[j] == token:
+                        m |= one << np.uint64(c)
+                        break
+            mask[p - lo] = m
+        near = np.uint64(0)
+        for gap in range(1, reach + 1):
+            for p in range(hi - lo - gap):
+                a, b = mask[p], mask[p + gap]
+                if a and b and stream_field[lo + p] == stream_field[lo + p + gap]:
+                    near |= (a & (b >> one)) | (b & (a >> one))  # bit c: concepts c and c + 1, either way round
+        near &= pairs
+        count = 0
+        while near:
+            near &= near - one
+            count += 1
+        out[i] = count

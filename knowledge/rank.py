@@ -9,11 +9,11 @@ near-duplicates (or, when asked, the other lessons of an evaluation) into the hi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 
+from . import proximity
 from .facets import Facet
 from .index import FIELDS, InvertedIndex, field_bit, idf_of
 from .membership import within, within_at
@@ -281,7 +281,8 @@ class Ranker:
             # Only the leaders can move up a page, so only they are read word by word.
             lead = np.argsort(-top_scores, kind="stable")[:max(20, wanted + 10)]
             top_scores = top_scores.copy()
-            top_scores[lead] *= 1.0 + self.options.proximity_bonus * self._proximity(docs[lead], concepts)
+            near = proximity.together(self.index, docs[lead], concepts)
+            top_scores[lead] *= 1.0 + self.options.proximity_bonus * near
         order = np.lexsort((docs, -top_scores, -tiers.astype(np.int16)))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
@@ -300,29 +301,6 @@ class Ranker:
         if by_evaluation:
             total = len(np.unique(self.evaluation.first_value(matched)))
         return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
-
-    def _proximity(self, docs: np.ndarray, concepts: list[Concept]) -> np.ndarray:
-        """Share of neighbouring query concepts that also stand together (within 2 words) in each lesson."""
-        start, end = self.index.stream_start[docs], self.index.stream_start[docs + 1]
-        lengths = end - start
-        positions = (np.repeat(start - np.concatenate(([0], np.cumsum(lengths)[:-1])), lengths)
-                     + np.arange(lengths.sum()))
-        tokens, fields = self.index.stream[positions], self.index.stream_field[positions]
-        owner = np.repeat(np.arange(len(docs)), lengths)
-        member = [_member(tokens, c.terms) for c in concepts]
-        together = np.zeros(len(docs))
-        pairs = 0
-        for a, b in pairwise(member):
-            pairs += 1
-            near = np.zeros(len(docs), dtype=bool)
-            for gap in (1, 2):
-                if len(tokens) <= gap:
-                    continue
-                same = (owner[:-gap] == owner[gap:]) & (fields[:-gap] == fields[gap:])
-                hit = same & ((a[:-gap] & b[gap:]) | (b[:-gap] & a[gap:]))
-                near[owner[:-gap][hit]] = True
-            together += near
-        return together / max(pairs, 1)
 
 
 def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
@@ -359,12 +337,6 @@ def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
         cover += (best > 0) * weight
         total += best
     return cover, total
-
-
-def _member(tokens: np.ndarray, sorted_terms: np.ndarray) -> np.ndarray:
-    """Which tokens are among `sorted_terms` (a sorted search, faster than np.isin for few terms)."""
-    at = np.minimum(np.searchsorted(sorted_terms, tokens), len(sorted_terms) - 1)
-    return sorted_terms[at] == tokens
 
 
 def _top(key: np.ndarray, depth: int) -> np.ndarray:

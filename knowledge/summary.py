@@ -116,8 +116,12 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
         hits = _query_words_in(cut, order, weights, spellings)
         if not hits:
             continue
-        sentences, joined, starts = cut.field(order)
         bonus = 0.5 if FALLBACK_ORDER[order] == intent else 0.0
+        # No sentence holds more than its field: a field that cannot beat the best is never cut
+        # (a tie goes to the earlier field). fsum is exact, so this bound is too.
+        if best is not None and math.fsum(weights[s] for s in set(hits.values())) + bonus <= best[0]:
+            continue
+        sentences, joined, starts = cut.field(order)
         # The sentences holding a query word, with the stems they hold: each word found in the
         # field's joined text once, its place mapped to its sentence (a sentence never holds "\n").
         found: dict[int, set[str]] = {}
@@ -135,13 +139,15 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
 
 def _query_words_in(cut: Cut, order: int, weights: Mapping[str, float],
                     spellings: Mapping[str, str] | None) -> dict[str, str]:
-    """The words of one field that stem to a query stem, with that stem; {} when none (a field
-    whose text holds none of the query's spellings is never cut into sentences)."""
+    """The words of one field that stem to a query stem, with that stem (a few more may be found
+    than its sentences hold: a fragment too short to be a sentence); {} when none."""
     text, lowered = cut.texts[order], cut.lowered[order]
     if not text:
         return {}
-    if spellings is not None and lowered is not None and not any(w in lowered for w in spellings):
-        return {}  # none of the query's words here: every sentence of it scores 0
+    if spellings is not None and lowered is not None:
+        # The folded text holds every word its sentences hold (they are cut from it): a field
+        # none of the query's words are in is never cut into sentences.
+        return {w: s for w, s in spellings.items() if w in lowered}
     joined = cut.field(order).joined
     # Each distinct word stemmed once (cached), or looked up among the spellings the index knows.
     if spellings is None:
