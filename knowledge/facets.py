@@ -40,7 +40,6 @@ class Facets:
         self.n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
         #: Each lesson's evaluation (or the lesson itself when it names none), for grouping.
         self.evaluation = Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
-        self._every = bitsets.full(self.n)
 
     def _values_of(self, lessons: Sequence[Lesson]) -> list[tuple[tuple[str, ...], ...]]:
         """Each lesson's values in `FILTER_NAMES` order (countries, regions, themes, categories,
@@ -95,18 +94,14 @@ class Facets:
 
     def counts_of(self, matched: np.ndarray) -> MappingProxyType:
         """`counts` of the lessons of a bitset (`bitsets.py`): a facet of few values counts each
-        value's set against it, the others count the lessons' combinations as `counts` does."""
+        value's set against it, the others count the lessons' combinations (`Facet.counts_of`)."""
         found: dict[str, tuple[tuple[str, int], ...]] = {}
-        docs = None
         for name, facet in self.counted.items():
             if facet.value_bits is not None:
                 counts = np.bitwise_count(facet.value_bits & matched).sum(axis=1, dtype=np.int64)
                 found[name] = facet.top(counts, FACET_SIZE)
                 continue
-            if docs is None:
-                outside = 2 * bitsets.count(matched) > self.n
-                docs = bitsets.members(self._every & ~matched if outside else matched)
-            found[name] = facet.counts(docs, FACET_SIZE, outside)
+            found[name] = facet.counts_of(matched, FACET_SIZE)
         return MappingProxyType(found)
 
     def popular_themes(self) -> tuple[str, ...]:
@@ -162,6 +157,20 @@ class Facet:
         """
         per_combo = np.bincount(self.combo[docs], minlength=self.n_combos)
         if outside:
+            per_combo = self.combo_total - per_combo
+        counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
+        return self.top(counts.astype(np.int64), size)
+
+    def counts_of(self, matched: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
+        """`counts` of the lessons of a bitset: each combination counted in one compiled pass over
+        its bits (`kernels.combination_counts`; the shortcut serves large indexes only, where numba
+        is loaded), without listing the lessons."""
+        from . import kernels
+
+        per_combo = np.zeros(self.n_combos, dtype=np.int64)
+        others = 2 * bitsets.count(matched) > len(self.combo)  # most lessons: count the others, fewer
+        kernels.combination_counts(matched, self.combo, per_combo, others)
+        if others:
             per_combo = self.combo_total - per_combo
         counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
         return self.top(counts.astype(np.int64), size)

@@ -282,3 +282,50 @@ def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, rea
             near &= near - one
             count += 1
         out[i] = count
+
+
+@njit(cache=True, nogil=True)
+def tier_sums(found, docs, values, sets, n, sums, pattern):  # pragma: no cover - compiled
+    """For each lesson `found[j]`: into `sums[j]`, the float64 sum of its `values` in the postings
+    `docs` (in their order, as `np.bincount` sums them); into `pattern[j]`, bit c set when the
+    bitset `sets[c]` holds it (`topk.dense_scores`)."""
+    total = np.zeros(n, np.float64)
+    for i in range(docs.shape[0]):
+        total[docs[i]] += values[i]
+    k = sets.shape[0]
+    for j in range(found.shape[0]):
+        doc = found[j]
+        sums[j] = total[doc]
+        word, bit = doc >> 6, np.uint64(doc & 63)
+        p = 0
+        for c in range(k):
+            if (sets[c, word] >> bit) & np.uint64(1):
+                p |= 1 << c
+        pattern[j] = p
+
+
+#: The de Bruijn sequence and table that name the lowest set bit of a word in three operations.
+_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_LOWEST_BIT = np.zeros(64, np.int64)
+for _i in range(64):
+    _LOWEST_BIT[((1 << _i) * 0x03F79D71B4CB0A89 & 0xFFFFFFFFFFFFFFFF) >> 58] = _i
+
+
+@njit(cache=True, nogil=True)
+def combination_counts(bits, combo, counts, others):  # pragma: no cover - compiled
+    """Add 1 to `counts[combo[d]]` for each lesson d of the bitset `bits` (of the lessons it does
+    not hold, when `others`: fewer, for a set of more than half), visiting only those bits (the
+    lowest of a word named by its de Bruijn product) (`facets.Facet.counts_of`)."""
+    one = np.uint64(1)
+    n = combo.shape[0]
+    for word in range(bits.shape[0]):
+        x = bits[word]
+        base = word << 6
+        if others:
+            x = ~x
+            if n - base < 64:  # the last word: no lesson past the end
+                x &= (one << np.uint64(n - base)) - one
+        while x:
+            low = x & (~x + one)
+            counts[combo[base + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]]] += 1
+            x ^= low

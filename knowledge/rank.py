@@ -286,8 +286,9 @@ class Ranker:
         order = np.lexsort((docs, -top_scores, -tiers.astype(np.int16)))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
-        repeated = within(self._duplicates, matched) & within(self._originals, matched)
-        total = len(matched) - int(np.count_nonzero(repeated))
+        twin = self.index.duplicate_of[matched]  # a lesson's own number unless it repeats another's prose
+        copies = twin != matched
+        total = len(matched) - int(np.count_nonzero(within(twin[copies], matched))) if copies.any() else len(matched)
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if by_evaluation:

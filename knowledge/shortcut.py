@@ -105,7 +105,7 @@ class Reader:
         if len(terms) == 1:
             term, certainty = terms[0]
             docs, impacts, _ = self.index.postings(term)
-            values = impacts * np.float32(certainty)
+            values = impacts if certainty == 1.0 else impacts * np.float32(certainty)  # x * 1 is x: no copy
             source = Source(terms, lambda cands: _lookup(docs, values, cands), False, docs, values)
             return source, self.bits.of(term), docs
         _, best = self.ranker._concept_scores(concept, None, 0, 0.0)
@@ -143,9 +143,11 @@ class Reader:
             best = None if size <= max(wanted, SMALL) or len(sources) > THRESHOLD_CONCEPTS else \
                 best_within(within, wanted, sources, patterns, admitted, self.order, sets)
             if best is None:
-                found = bitsets.members(within)
-                score = exact_scores(found, sources, patterns) if size <= SMALL else \
-                    dense_scores(found, sources, patterns, [bitsets.holds(s, found) for s in sets], self.n)
+                if size <= SMALL:
+                    found = bitsets.members(within)
+                    score = exact_scores(found, sources, patterns)
+                else:
+                    found, score = dense_scores(within, sources, patterns, sets, self.n)
                 if size > wanted:
                     top = np.argpartition(-score, wanted - 1)[:wanted]
                     found, score = found[top], score[top]

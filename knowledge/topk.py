@@ -184,22 +184,23 @@ def _bound(bounds: list[float], patterns: Patterns, admitted: np.ndarray) -> flo
     return float(best.max()) * (1 + 1e-5) if len(best) else 0.0
 
 
-def dense_scores(cands: np.ndarray, sources: Sequence[Source], patterns: Patterns, held: Sequence[np.ndarray],
-                 n: int) -> np.ndarray:
-    """The scores of many sorted `cands` as `Ranker.score` makes them, in its one pass over every
-    posting (`held`: which concepts each holds)."""
+def dense_scores(within: np.ndarray, sources: Sequence[Source], patterns: Patterns, sets: Sequence[np.ndarray],
+                 n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every lesson of the set `within` (sorted) and its score as `Ranker.score` makes it: the
+    sparse concepts' postings summed in one compiled pass (`kernels.tier_sums`, which reads each
+    lesson's pattern from the concepts' `sets` too), then the dense concepts' values added."""
+    from . import kernels  # numba (loaded already: the shortcut serves large indexes only)
+
+    found = bitsets.members(within)
     sparse = [s for s in sources if not s.dense]
-    if sparse:
-        docs = np.concatenate([s.docs for s in sparse], dtype=np.intp) if len(sparse) > 1 \
-            else sparse[0].docs.astype(np.intp)
-        values = np.concatenate([s.values for s in sparse]) if len(sparse) > 1 else sparse[0].values
-        total = np.bincount(docs, weights=values, minlength=n)
-    else:
-        total = np.zeros(n)
+    docs = np.concatenate([s.docs for s in sparse]) if sparse else np.zeros(0, np.int32)
+    values = np.concatenate([s.values for s in sparse]) if sparse else np.zeros(0, np.float32)
+    sums, pattern = np.empty(len(found)), np.empty(len(found), np.int64)
+    kernels.tier_sums(found, docs, values, np.stack(sets), n, sums, pattern)
     for source in sources:
         if source.dense:
-            total += source.values
-    return total[cands].astype(np.float32) * patterns.factor[patterns.of(held)]
+            sums += source.values[found]
+    return found, sums.astype(np.float32) * patterns.factor[pattern]
 
 
 def exact_scores(cands: np.ndarray, sources: Sequence[Source], patterns: Patterns) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from knowledge import KnowledgeBase, Lesson
+from knowledge import KnowledgeBase, Lesson, bitsets
 from knowledge.facets import Facet, Facets, filter_matches
 
 from ..conftest import lesson_page
@@ -82,3 +82,18 @@ def test_facets_allow_every_lesson_without_filters_and_either_value_of_one_filte
     assert facets.allowed((("country", "kenya"), ("country", "Peru"))).tolist() == [True, True, False]
     assert facets.allowed((("country", "kenya"), ("region", "Americas"))).tolist() == [False, False, False]
     assert facets.countries == {"Kenya", "Peru", "Ghana"} and facets.regions == {"Africa", "Americas"}
+
+
+@pytest.mark.parametrize("share", [0.0, 0.01, 0.3, 0.7, 0.99, 1.0])
+def test_counting_a_bitset_of_lessons_counts_as_the_list_of_them(share):
+    """The shortcut counts a facet of many values from the match set's bits, the straightforward
+    search from its lesson numbers: the same counts, for sparse and dense sets (counted through the
+    lessons left out), on a number of lessons that is no multiple of 64."""
+    rng = np.random.default_rng(7)
+    names = [f"Country {i}" for i in range(150)]
+    values = [tuple(rng.choice(names, size=rng.integers(1, 4), replace=False).tolist()) for _ in range(1001)]
+    facet = Facet(values)
+    mask = rng.random(len(values)) < share
+    assert facet.counts_of(bitsets.from_mask(mask), 20) == facet.counts(np.flatnonzero(mask), 20)
+    assert sum(count for _, count in facet.counts_of(bitsets.from_mask(mask), 150)) == \
+        sum(len(v) for v, m in zip(values, mask, strict=True) if m)
