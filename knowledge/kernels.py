@@ -146,7 +146,7 @@ def expand_tokens(raw_ids, per_field, word_start, word_flat, word_term, word_cou
     return terms[:k], fields[:k], lengths
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def document_frequencies(stream, stream_start, n_terms):  # pragma: no cover - compiled
     """How many lessons hold each term (int64)."""
     df = np.zeros(n_terms, np.int64)
@@ -185,7 +185,7 @@ def _numpy_sum(values, n):  # pragma: no cover - compiled
     return values[0] + res
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fill_postings(stream, stream_field, stream_start, kept_len, avg_len, weights, idf, start, k1, b,
                   docs, impacts, fields):  # pragma: no cover - compiled
     """Write every (term, lesson) posting into its term's run, lessons in order: the lesson, its
@@ -227,7 +227,7 @@ def fill_postings(stream, stream_field, stream_start, kept_len, avg_len, weights
             impacts[at] = np.float32(np.float64(idf[term]) * pseudo * (k1 + 1) / (k1 + pseudo))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def impact_order(impacts, start, long, offsets, step, levels, pos_bits, order):  # pragma: no cover - compiled
     """Each long term's postings by falling impact quantum, then by position (`topk.ImpactOrder`):
     for long term k, `order[offsets[k]:offsets[k + 1]]` gets the positions in its postings. One

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from functools import cached_property, lru_cache
 
@@ -33,7 +34,7 @@ from .options import SearchOptions
 from .phrases import with_phrases
 from .rank import Ranked, Ranker, Scored, holds, holds_one
 from .record import Lesson
-from .shortcut import Reader
+from .shortcut import Reader, read_ahead
 from .summary import Cut, cut_sentences, summarize
 from .text import stem
 from .understand import Interpreter, Understanding
@@ -60,13 +61,17 @@ class Searcher:
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
         self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
                                    english_prior=options.english_prior)
-        self.facets = Facets(lessons)
-        places = Places(self.facets.countries, self.facets.regions)
-        labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
-        self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)
-        self.ranker = Ranker(self.index, options, self.facets.evaluation)
-        if self.index.n_docs >= SHORTCUT_FROM:
-            _ = self.reader  # built with the index, not by the first question
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # The shortcut's parts are built beside the facets (see `shortcut.read_ahead`), with the
+            # index, not by the first question.
+            parts = pool.submit(read_ahead, self.index) if self.index.n_docs >= SHORTCUT_FROM else None
+            self.facets = Facets(lessons)
+            places = Places(self.facets.countries, self.facets.regions)
+            labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
+            self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)
+            self.ranker = Ranker(self.index, options, self.facets.evaluation)
+            if parts is not None:
+                self.reader = Reader(self.index, self.ranker, self.facets, options, parts.result())
         #: Each lesson's prose cut into sentences on first use, kept for the lessons shown most.
         self.cut: Callable[[int], Cut] = lru_cache(maxsize=SENTENCE_CACHE)(self._cut)
 
