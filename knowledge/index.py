@@ -74,13 +74,19 @@ class InvertedIndex:
         lexicon = Lexicon()
         terms, fields = Growing(np.int32), Growing(np.int8)
         kept_len, digests, memo = Growing(np.int32), Growing(np.uint64), {}
-        for first in range(0, self.n_docs, _CHUNK):
-            data, ends, chunk_digests = _raw_bytes(lessons[first:first + _CHUNK], memo)
-            chunk_terms, chunk_fields, lengths = lexicon.terms(*lexicon.tokens(data, ends), len(FIELDS))
-            del data, ends
-            for into, values in ((terms, chunk_terms), (fields, chunk_fields), (kept_len, lengths),
-                                 (digests, chunk_digests)):
-                into.extend(values)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            # Each chunk's bytes (Python) are made in a thread while the compiled interner, which
+            # lets go of the GIL, reads the chunk before.
+            ahead = pool.submit(_raw_bytes, lessons[:_CHUNK], memo)
+            for first in range(0, self.n_docs, _CHUNK):
+                data, ends, chunk_digests = ahead.result()
+                if first + _CHUNK < self.n_docs:
+                    ahead = pool.submit(_raw_bytes, lessons[first + _CHUNK:first + 2 * _CHUNK], memo)
+                chunk_terms, chunk_fields, lengths = lexicon.terms(*lexicon.tokens(data, ends), len(FIELDS))
+                del data, ends
+                for into, values in ((terms, chunk_terms), (fields, chunk_fields), (kept_len, lengths),
+                                     (digests, chunk_digests)):
+                    into.extend(values)
         self.stem_ids = lexicon.stem_ids
         kept_len = kept_len.finish().reshape(self.n_docs, len(FIELDS))
         self._stream(terms.finish(), fields.finish(), kept_len)

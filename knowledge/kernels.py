@@ -17,7 +17,7 @@ _FNV_PRIME = np.uint64(0x100000001B3)
 _SPACE = np.uint8(32)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def intern_tokens(data, kinds, ends, at, table, hashes, offsets, arena, known, used):  # pragma: no cover
     """Intern the tokens of `data` (UTF-8) from byte `at` on, ids in order of first use.
 
@@ -80,7 +80,7 @@ def _probe(data, kinds, i, j, h, table, hashes, offsets, arena):  # pragma: no c
     return slot, -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def prose_digests(data, ends, first_field, n_fields):  # pragma: no cover - compiled
     """A 64-bit FNV-1a hash per lesson of its fields from `first_field` on, joined by newlines,
     ASCII capitals lowered. `data` holds each lesson's `n_fields` fields, field f ending before
@@ -101,7 +101,7 @@ def prose_digests(data, ends, first_field, n_fields):  # pragma: no cover - comp
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rehash(table_size, hashes, known):  # pragma: no cover - compiled
     """A fresh open-addressing table of `table_size` slots holding ids 0..known-1."""
     table = np.full(table_size, -1, np.int32)
@@ -114,7 +114,7 @@ def rehash(table_size, hashes, known):  # pragma: no cover - compiled
     return table
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def expand_tokens(raw_ids, per_field, word_start, word_flat, word_term, word_count, n_fields):  # pragma: no cover
     """Raw tokens → the kept terms of a run of whole lessons, their fields, and each field's length.
 
