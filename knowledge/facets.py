@@ -19,6 +19,14 @@ FACET_SIZE = 10
 BITSET_VALUES = 64
 
 
+def _factorized(keys: list) -> tuple[np.ndarray, list[int]]:
+    """(each key's number, numbered in order of first use; the position of each number's first key)."""
+    numbers: dict = {}
+    of = np.fromiter(map(lambda key: numbers.setdefault(key, len(numbers)), keys), dtype=np.int32, count=len(keys))
+    first = np.unique(of, return_index=True)[1] if len(keys) else np.zeros(0, np.int64)
+    return of, first.tolist()
+
+
 def filter_matches(name: str, wanted: str, value: str) -> bool:
     """A filter value matches the whole value or its first words (`theme:gender` finds "Gender
     equality"), never a piece of a word (`country:niger` is not Nigeria, `sudan` not South Sudan);
@@ -33,32 +41,29 @@ class Facets:
 
     def __init__(self, lessons: Sequence[Lesson]) -> None:
         self.n = len(lessons)
-        values = self._values_of(lessons)
-        self.filters = {name: Facet([v[i] for v in values]) for i, name in enumerate(FILTER_NAMES)}
+        # Lessons share their place and theme lists: each distinct list is read once (the first
+        # lesson holding it stands for it), and each lesson points at its own.
+        place_of, places = _factorized([lesson.locations for lesson in lessons])
+        theme_of, themes = _factorized([lesson.themes for lesson in lessons])
+        eval_of, evals = _factorized([lesson.eval_number for lesson in lessons])
+        countries = [lessons[first].countries for first in places]
+        regions = [lessons[first].regions for first in places]
+        values = {"country": (place_of, countries), "region": (place_of, regions),
+                  "theme": (theme_of, [lessons[first].theme_values for first in themes]),
+                  "category": (theme_of, [lessons[first].category_values for first in themes]),
+                  "eval": (eval_of, [(lessons[first].eval_number,) if lessons[first].eval_number else ()
+                                     for first in evals])}
+        self.filters = {name: Facet.of_combinations(*values[name]) for name in FILTER_NAMES}
         self.counted = {name: self.filters[name] for name in FACETS}
+        #: Every country and region the corpus names.
+        self.countries = {c for cs in countries for c in cs}
+        self.regions = {r for rs in regions for r in rs}
         #: How many countries each lesson has (at least 1): a place-only question ranks by it.
-        self.n_places = np.array([max(len(v[0]), 1) for v in values], dtype=np.int32)
-        #: Each lesson's evaluation (or the lesson itself when it names none), for grouping.
-        self.evaluation = Facet([(lesson.eval_number or f"lesson:{lesson.id}",) for lesson in lessons])
-
-    def _values_of(self, lessons: Sequence[Lesson]) -> list[tuple[tuple[str, ...], ...]]:
-        """Each lesson's values in `FILTER_NAMES` order (countries, regions, themes, categories,
-        evaluation); sets `countries` and `regions`, every one the corpus names."""
-        # Lessons share their few place and theme combinations: each is worked out once.
-        places_of: dict[tuple, tuple] = {}
-        themes_of: dict[tuple, tuple] = {}
-        values = []
-        for lesson in lessons:
-            places = places_of.get(lesson.locations)
-            if places is None:
-                places = places_of[lesson.locations] = (lesson.countries, lesson.regions)
-            themes = themes_of.get(lesson.themes)
-            if themes is None:
-                themes = themes_of[lesson.themes] = (lesson.theme_values, lesson.category_values)
-            values.append((*places, *themes, (lesson.eval_number,) if lesson.eval_number else ()))
-        self.countries = {c for cs, _ in places_of.values() for c in cs}
-        self.regions = {r for _, rs in places_of.values() for r in rs}
-        return values
+        self.n_places = np.array([max(len(cs), 1) for cs in countries], dtype=np.int32)[place_of]
+        #: Each lesson's evaluation as a number, the same for the lessons of one evaluation (a
+        #: lesson that names none is its own), for grouping.
+        named = np.array([bool(lessons[first].eval_number) for first in evals], dtype=bool)
+        self.evaluation = np.where(named[eval_of], eval_of, len(evals) + np.arange(self.n)).astype(np.int64)
 
     def allowed(self, filters: tuple[tuple[str, str], ...]) -> np.ndarray | None:
         """A mask of the lessons every filter lets through (None: no filter); several values of one
@@ -118,8 +123,20 @@ class Facet:
 
     def __init__(self, values: list[tuple[str, ...]]) -> None:
         combos: dict[tuple[str, ...], int] = {}  # a lesson's values are distinct already
-        self.combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
-                                 count=len(values))
+        combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
+                            count=len(values))
+        self._take(combo, list(combos))
+
+    @classmethod
+    def of_combinations(cls, combo: np.ndarray, combos: list[tuple[str, ...]]) -> Facet:
+        """The facet of lessons whose values are `combos[combo[d]]` (two combinations may hold the
+        same values); combinations in order of first use, as lesson by lesson."""
+        facet = cls.__new__(cls)
+        facet._take(combo, combos)
+        return facet
+
+    def _take(self, combo: np.ndarray, combos: list[tuple[str, ...]]) -> None:
+        self.combo = combo
         ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
         self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
         self.names = list(ids)
@@ -130,15 +147,15 @@ class Facet:
         combo_len = np.array([len(c) for c in combos], dtype=np.int64)
         self.combo_owner = np.repeat(np.arange(len(combos), dtype=np.int32), combo_len)
         # Each lesson's values, flat (its combination's, copied with numpy).
-        lengths = combo_len[self.combo] if len(values) else np.zeros(0, np.int64)
+        lengths = combo_len[self.combo] if len(combo) else np.zeros(0, np.int64)
         self.start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        self.owner = np.repeat(np.arange(len(values), dtype=np.int32), lengths)
+        self.owner = np.repeat(np.arange(len(combo), dtype=np.int32), lengths)
         combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
         at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
         self.value = self.combo_value[at]
         #: Each value's lessons as a bitset, for a facet of few values (counting a set is then a
         #: few thousand word operations a value); None for the others.
-        self.value_bits = self._value_bits(len(values)) if len(self.names) <= BITSET_VALUES else None
+        self.value_bits = self._value_bits(len(combo)) if len(self.names) <= BITSET_VALUES else None
 
     def _value_bits(self, n: int) -> np.ndarray:
         order = np.argsort(self.value, kind="stable")
@@ -186,6 +203,3 @@ class Facet:
         mask[self.owner[np.isin(self.value, value_ids)]] = True
         return mask
 
-    def first_value(self, docs: np.ndarray) -> np.ndarray:
-        """The id of the first value of each of `docs` (each must hold one, as in `Facets.evaluation`)."""
-        return self.value[self.start[docs]]

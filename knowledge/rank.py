@@ -14,7 +14,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import proximity
-from .facets import Facet
 from .index import FIELDS, InvertedIndex, field_bit, idf_of
 from .membership import within, within_at
 from .options import SearchOptions
@@ -84,7 +83,7 @@ class Ranked(NamedTuple):
 class Ranker:
     """Scores and orders lessons for understood queries over one index."""
 
-    def __init__(self, index: InvertedIndex, options: SearchOptions, evaluation: Facet) -> None:
+    def __init__(self, index: InvertedIndex, options: SearchOptions, evaluation: np.ndarray) -> None:
         self.index = index
         self.options = options
         self.evaluation = evaluation
@@ -292,7 +291,7 @@ class Ranker:
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if by_evaluation:
-            groups = self.evaluation.first_value(docs)
+            groups = self.evaluation[docs]
         _, first = np.unique(groups, return_index=True)
         keep = np.zeros(len(docs), dtype=bool)
         keep[first] = True
@@ -300,7 +299,7 @@ class Ranker:
         for g, d in zip(groups[~keep], docs[~keep], strict=True):
             grouped.setdefault(leaders[int(g)], []).append(int(d))
         if by_evaluation:
-            total = len(np.unique(self.evaluation.first_value(matched)))
+            total = len(np.unique(self.evaluation[matched]))
         return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
 
 
