@@ -124,7 +124,7 @@ class InvertedIndex:
                                                                            minlength=len(stem_ids)))))
         word_term, counts = lexicon.word_term.array, lexicon.word_count.array
         keep_words = [i for i, w in enumerate(words) if word_term[i] >= 0 and w.isalpha()]
-        self.spelling = SpellingIndex([words[i] for i in keep_words], counts[keep_words].tolist())
+        self.spelling = SpellingIndex([words[i] for i in keep_words], counts[keep_words].tolist(), compiled=True)
 
     def _stream(self, terms: np.ndarray, fields: np.ndarray, kept_len: np.ndarray) -> None:
         """The token stream per lesson (stop words out) for proximity and related lessons."""

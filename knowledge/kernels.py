@@ -329,3 +329,27 @@ def combination_counts(bits, combo, counts, others):  # pragma: no cover - compi
             low = x & (~x + one)
             counts[combo[base + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]]] += 1
             x ^= low
+
+
+@njit(cache=True, nogil=True)
+def deletion_hashes(data, nuls, keys):  # pragma: no cover - compiled
+    """For each word of `data` (UTF-8, each followed by a NUL at `nuls[k]`), the signed 64-bit
+    FNV-1a hash of the word with each of its characters left out in turn, into `keys` in order
+    (`spelling.SpellingIndex`; `spelling.fnv` hashes a query's variants the same way)."""
+    o = 0
+    for k in range(nuls.shape[0]):
+        lo = nuls[k - 1] + 1 if k else 0
+        hi = nuls[k]
+        p = lo
+        while p < hi:
+            q = p + 1
+            while q < hi and (data[q] & 0xC0) == 0x80:  # the rest of a character's bytes
+                q += 1
+            h = _FNV_OFFSET
+            for i in range(lo, p):
+                h = (h ^ np.uint64(data[i])) * _FNV_PRIME
+            for i in range(q, hi):
+                h = (h ^ np.uint64(data[i])) * _FNV_PRIME
+            keys[o] = np.int64(h)
+            o += 1
+            p = q

@@ -21,10 +21,23 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+_FNV_OFFSET, _FNV_PRIME, _MASK = 0xCBF29CE484222325, 0x100000001B3, (1 << 64) - 1
+
+
+def fnv(word: str) -> int:
+    """The 64-bit FNV-1a hash of a word's UTF-8 bytes, signed (as `kernels.deletion_hashes` makes it)."""
+    h = _FNV_OFFSET
+    for byte in word.encode("utf-8", "surrogatepass"):
+        h = ((h ^ byte) * _FNV_PRIME) & _MASK
+    return h - (1 << 64) if h >> 63 else h
+
+
 class SpellingIndex:
     """Known words with their frequencies, and the index that finds near misses fast."""
 
-    def __init__(self, words: list[str], counts: list[int]) -> None:
+    def __init__(self, words: list[str], counts: list[int], *, compiled: bool = False) -> None:
+        """`compiled`: hash the deletions with the compiled kernels (loaded for a large index:
+        0.05 s instead of 0.5 s for 90,000 words), by FNV-1a instead of Python's `hash`."""
         self.words = words
         self.counts = counts
         self.ids = {w: i for i, w in enumerate(words)}
@@ -38,8 +51,17 @@ class SpellingIndex:
         # 5-letter typo by deleting the typo's extra letter, which looks it up in `ids` directly.
         long = [i for i, w in enumerate(words) if len(w) >= 5]
         lengths = [len(words[i]) for i in long]
-        keys = np.fromiter((hash(w[:j] + w[j + 1:]) for w in map(words.__getitem__, long) for j in range(len(w))),
-                           dtype=np.int64, count=sum(lengths))
+        self._hash = fnv if compiled else hash
+        if compiled:
+            from . import kernels
+
+            data = np.frombuffer(("\0".join(words[i] for i in long) + "\0").encode("utf-8", "surrogatepass"),
+                                 np.uint8)
+            keys = np.empty(sum(lengths), dtype=np.int64)
+            kernels.deletion_hashes(data, np.flatnonzero(data == 0), keys)
+        else:
+            keys = np.fromiter((hash(w[:j] + w[j + 1:]) for w in map(words.__getitem__, long) for j in range(len(w))),
+                               dtype=np.int64, count=sum(lengths))
         owners = np.repeat(np.array(long, dtype=np.int32), lengths)
         order = np.argsort(keys, kind="stable")
         self._keys, self._owners = keys[order], owners[order]
@@ -48,7 +70,7 @@ class SpellingIndex:
         """Ids of the words that one deletion turns into any of `variants`."""
         if not len(self._keys) or not variants:
             return set()
-        hashes = np.array([hash(v) for v in variants], dtype=np.int64)
+        hashes = np.array([self._hash(v) for v in variants], dtype=np.int64)
         lo, hi = np.searchsorted(self._keys, hashes, "left"), np.searchsorted(self._keys, hashes, "right")
         return {int(i) for a, b in zip(lo.tolist(), hi.tolist(), strict=True) if b > a for i in self._owners[a:b]}
 

@@ -1,9 +1,11 @@
 """Typo tolerance: the edit budget and the nearest known word."""
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from knowledge.spelling import SpellingIndex, edit_budget
+from knowledge.spelling import SpellingIndex, edit_budget, fnv
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -37,3 +39,21 @@ def test_nearest_prefers_fewer_edits_then_the_commoner_word():
     assert index.nearest("chid") == [("child", 1)]  # 4 letters: only a dropped letter of a known word
     assert index.nearest("coperativs") == [("cooperatives", 2)]
     assert index.nearest("xyzzyq") == []
+
+
+def test_the_compiled_deletion_hashes_find_the_same_words():
+    """A large index hashes its words' deletions in compiled code (FNV-1a over UTF-8), a small one with
+    Python's `hash`: the same near words either way, for letters of one byte or several."""
+    words = ["herders", "insurance", "côte", "naïveté", "straße", "İstanbul", "ærøskøbing", "déjà", "cooperatives",
+             "coopératives", "日本語テキスト", "ab\udcffcdef"]
+    plain = SpellingIndex(words, list(range(1, len(words) + 1)))
+    compiled = SpellingIndex(words, list(range(1, len(words) + 1)), compiled=True)
+    long = [w for w in words if len(w) >= 5]
+    assert compiled._keys.tolist() == sorted(fnv(w[:j] + w[j + 1:]) for w in long for j in range(len(w)))
+    rng = random.Random(4)
+    for word in words * 20:
+        at = rng.randrange(len(word))
+        typo = rng.choice([word[:at] + word[at + 1:], word[:at] + "x" + word[at:], word[:at] + "é" + word[at + 1:]])
+        assert compiled.nearest(typo, limit=3) == plain.nearest(typo, limit=3), typo
+    assert compiled.nearest("insurrance") == [("insurance", 1)]
+    assert compiled.nearest("naïvetée") == [("naïveté", 1)]
