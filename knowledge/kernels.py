@@ -353,3 +353,39 @@ def deletion_hashes(data, nuls, keys):  # pragma: no cover - compiled
             keys[o] = np.int64(h)
             o += 1
             p = q
+
+
+@njit(cache=True, nogil=True)
+def add_postings(docs, values, weight, cover, total):  # pragma: no cover - compiled
+    """One concept's postings into every lesson's coverage (`weight`) and score sum (`values`, as
+    float64), as `rank._sums` adds them with `np.bincount`."""
+    for i in range(docs.shape[0]):
+        cover[docs[i]] += weight
+        total[docs[i]] += values[i]
+
+
+@njit(cache=True, nogil=True)
+def add_dense(best, weight, cover, total):  # pragma: no cover - compiled
+    """A concept given as every lesson's score (`best`, 0 where it is absent) into coverage and sums."""
+    for d in range(best.shape[0]):
+        if best[d] > 0:
+            cover[d] += weight
+        total[d] += best[d]
+
+
+@njit(cache=True, nogil=True)
+def best_of(docs, impacts, certainty, best):  # pragma: no cover - compiled
+    """`best[d]` becomes the larger of itself and the float32 `impacts * certainty` of each posting
+    (`rank.Ranker._concept_scores`: a concept's best alternative in each lesson)."""
+    for i in range(docs.shape[0]):
+        value = impacts[i] * certainty
+        if value > best[docs[i]]:
+            best[docs[i]] = value
+
+
+@njit(cache=True, nogil=True)
+def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
+    """Mark each posting's lesson that holds the term in a field other than `only` (a field bit)."""
+    for i in range(docs.shape[0]):
+        if fields[i] != only:
+            marked[docs[i]] = True

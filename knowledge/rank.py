@@ -120,7 +120,7 @@ class Ranker:
                 values.append((docs, scores, weight))
             if concept.place:
                 places.append((docs if docs is not None else np.flatnonzero(scores), weight))
-        cover, total = _sums(values, dense, n)
+        cover, total = (_compiled_sums if self.index.compiled else _sums)(values, dense, n)
         if lent is not None:
             total = total + lent.score
             cover = cover + np.minimum(lent.cover, self.options.min_coverage * (sum(weights) or 1.0))
@@ -181,7 +181,7 @@ class Ranker:
             docs, impacts, fields = self.index.postings(term)
             if intent is not None:
                 intent[docs[(fields & bit) != 0]] += weight
-            return docs, impacts * np.float32(certainty)
+            return docs, impacts if certainty == 1.0 else impacts * np.float32(certainty)  # x * 1 is x: no copy
         best = np.zeros(self.n, dtype=np.float32)
         in_field = np.zeros(self.n, dtype=bool) if intent is not None else None
         for i, (ids, certainty) in enumerate(concept.alternatives):
@@ -189,7 +189,11 @@ class Ranker:
                 docs, impacts, fields = self.index.postings(ids[0])
             else:
                 docs, impacts, fields = self._phrase_alternative(ids)
-            if i == 0:  # nothing to compare with yet: one scatter, no gather
+            if self.index.compiled:  # one compiled pass: no gathered and scattered copies
+                from . import kernels
+
+                kernels.best_of(docs, impacts, np.float32(certainty), best)
+            elif i == 0:  # nothing to compare with yet: one scatter, no gather
                 best[docs] = impacts * np.float32(certainty)
             else:
                 values = best[docs]
@@ -213,7 +217,12 @@ class Ranker:
         for ids, _ in concept.alternatives:
             if len(ids) == 1:
                 docs, _, fields = self.index.postings(ids[0])
-                firm[docs[fields != field_bit("category")]] = True
+                if self.index.compiled:
+                    from . import kernels
+
+                    kernels.mark_beyond(docs, fields, field_bit("category"), firm)
+                else:
+                    firm[docs[fields != field_bit("category")]] = True
             else:
                 firm[self._together(ids)] = True
         return np.flatnonzero((hits > 0) & ~firm)
@@ -336,6 +345,19 @@ def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
     for best, weight in dense:
         cover += (best > 0) * weight
         total += best
+    return cover, total
+
+
+def _compiled_sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_sums` in compiled passes over each concept's postings (no concatenated copies, no
+    bincount's corpus-long temporaries): the same float64 additions in the same order."""
+    from . import kernels  # loaded with the index (`InvertedIndex.compiled`)
+
+    cover, total = np.zeros(n), np.zeros(n)
+    for docs, scores, weight in values:
+        kernels.add_postings(docs, scores, float(weight), cover, total)
+    for best, weight in dense:
+        kernels.add_dense(best, float(weight), cover, total)
     return cover, total
 
 

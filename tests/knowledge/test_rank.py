@@ -7,7 +7,7 @@ import pytest
 
 from knowledge import SearchOptions
 from knowledge.membership import within, within_at
-from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
+from knowledge.rank import BOOST_LIMITS, Scored, _compiled_sums, _sums, _top, holds
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -141,3 +141,17 @@ def test_membership_by_binary_search_or_by_table_is_the_same(many, among):
     position = {int(d): i for i, d in enumerate(sorted_docs)}
     assert within(docs, sorted_docs).tolist() == [int(d) in position for d in docs]
     assert within_at(docs, sorted_docs).tolist() == [position.get(int(d), -1) for d in docs]
+
+
+def test_compiled_sums_add_as_bincount_does():
+    """A large index sums coverage and scores in compiled passes, a small one with np.bincount:
+    the very same float64 values (the ranking compares them exactly)."""
+    rng = np.random.default_rng(11)
+    n = 5000
+    values = [(np.sort(rng.choice(n, size, replace=False)).astype(np.int32),
+               (rng.random(size) * 7).astype(np.float32), float(rng.random() * 3)) for size in (4000, 700, 1, 2500)]
+    dense = [(np.where(rng.random(n) < 0.3, rng.random(n) * 5, 0).astype(np.float32), 1.7)]
+    for sparse, wide in ((values, dense), (values[:1], []), ([], dense), ([], [])):
+        plain, compiled = _sums(sparse, wide, n), _compiled_sums(sparse, wide, n)
+        assert all(np.array_equal(a, b) for a, b in zip(plain, compiled, strict=True))
+    assert _compiled_sums(values, dense, n)[0].max() > 0

@@ -125,3 +125,21 @@ def test_a_knowledge_base_below_the_threshold_scores_every_lesson(tmp_path):
     for question in questions(small, 20):
         small.ask(question)
     assert "reader" not in vars(small._searcher)
+
+
+def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
+    """A large index scores, reads loose matches and measures proximity in compiled passes
+    (`kernels.py`); a small one with numpy. Both ways on the same lessons and questions (with
+    thesaurus phrases, typos and filters), scores and summaries to the last bit."""
+    searcher = kb._searcher
+    asked = [*questions(kb, 60, seed=8), "social protection for herders", "child labour cocoa",
+             "occupational safety and health", "forced labour migrant workers", "youth employment Africa"]
+
+    def pages() -> list:
+        return [(page(answer), [(h.summary, h.highlights) for h in answer.hits])
+                for answer in (searcher.ask(q, 10, straightforward=True) for q in asked)]
+
+    compiled = pages()
+    monkeypatch.setattr(type(searcher.index), "compiled", property(lambda index: False))
+    assert pages() == compiled
+    assert sum(bool(p[0][0]) for p in compiled) > len(asked) // 2  # most questions find lessons
