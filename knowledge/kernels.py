@@ -389,3 +389,23 @@ def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
     for i in range(docs.shape[0]):
         if fields[i] != only:
             marked[docs[i]] = True
+
+
+@njit(cache=True, nogil=True)
+def intersect(a, b):  # pragma: no cover - compiled
+    """(positions in `a`, positions in `b`) of the lessons both sorted lists hold, in order: one
+    walk along both (`rank.Ranker._phrase_alternative`)."""
+    ia = np.empty(min(a.shape[0], b.shape[0]), np.int64)
+    ib = np.empty_like(ia)
+    i = j = k = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            ia[k], ib[k] = i, j
+            i += 1
+            j += 1
+            k += 1
+    return ia[:k], ib[:k]

@@ -254,9 +254,14 @@ class Ranker:
         parts = [self.index.postings(t) for t in ids]
         if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
             (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
-            at = within_at(a, b)
-            both = at >= 0
-            at = at[both]
+            if self.index.compiled:  # both lists walked once, side by side
+                from . import kernels
+
+                both, at = kernels.intersect(a, b)
+            else:
+                at = within_at(a, b)
+                both = at >= 0
+                at = at[both]
             sums = a_impacts[both].astype(np.float64) + b_impacts[at]
             docs, scores = a[both], (sums / 2).astype(np.float32)
             scores[~within(docs, self._together(ids))] *= np.float32(APART)
