@@ -284,26 +284,6 @@ def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, rea
         out[i] = count
 
 
-@njit(cache=True, nogil=True)
-def tier_sums(found, docs, values, sets, n, sums, pattern):  # pragma: no cover - compiled
-    """For each lesson `found[j]`: into `sums[j]`, the float64 sum of its `values` in the postings
-    `docs` (in their order, as `np.bincount` sums them); into `pattern[j]`, bit c set when the
-    bitset `sets[c]` holds it (`topk.dense_scores`)."""
-    total = np.zeros(n, np.float64)
-    for i in range(docs.shape[0]):
-        total[docs[i]] += values[i]
-    k = sets.shape[0]
-    for j in range(found.shape[0]):
-        doc = found[j]
-        sums[j] = total[doc]
-        word, bit = doc >> 6, np.uint64(doc & 63)
-        p = 0
-        for c in range(k):
-            if (sets[c, word] >> bit) & np.uint64(1):
-                p |= 1 << c
-        pattern[j] = p
-
-
 #: The de Bruijn sequence and table that name the lowest set bit of a word in three operations.
 _DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
 _LOWEST_BIT = np.zeros(64, np.int64)
@@ -409,3 +389,55 @@ def intersect(a, b):  # pragma: no cover - compiled
             j += 1
             k += 1
     return ia[:k], ib[:k]
+
+
+@njit(cache=True, nogil=True)
+def add_values(docs, values, total):  # pragma: no cover - compiled
+    """Each posting's value (as float64) into its lesson's sum, in order (as `np.bincount` adds)."""
+    for i in range(docs.shape[0]):
+        total[docs[i]] += values[i]
+
+
+@njit(cache=True, nogil=True)
+def best_in_set(bits, total, sets, factor, docs, scores):  # pragma: no cover - compiled
+    """The best `len(docs)` lessons of the bitset `bits` by float64(float32(total[d])) times the
+    `factor` of d's pattern (bit c: the bitset `sets[c]` holds d), into `docs` and `scores` in
+    no order; returns how many (fewer when the set is smaller). A min-heap of the kept: a lesson
+    that does not beat the least kept costs one comparison (`topk.dense_best`)."""
+    r = docs.shape[0]
+    kept = 0
+    one = np.uint64(1)
+    k = sets.shape[0]
+    for word in range(bits.shape[0]):
+        x = bits[word]
+        while x:
+            low = x & (~x + one)
+            doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
+            x ^= low
+            w, b = doc >> 6, np.uint64(doc & 63)
+            p = 0
+            for c in range(k):
+                if (sets[c, w] >> b) & one:
+                    p |= 1 << c
+            score = np.float64(np.float32(total[doc])) * factor[p]
+            if kept < r:  # fill the heap, sifting the newcomer up
+                i = kept
+                kept += 1
+                while i > 0 and scores[(i - 1) // 2] > score:
+                    scores[i], docs[i] = scores[(i - 1) // 2], docs[(i - 1) // 2]
+                    i = (i - 1) // 2
+                scores[i], docs[i] = score, doc
+            elif score > scores[0]:  # replace the least kept, sifting down
+                i = 0
+                while True:
+                    child = 2 * i + 1
+                    if child >= r:
+                        break
+                    if child + 1 < r and scores[child + 1] < scores[child]:
+                        child += 1
+                    if scores[child] >= score:
+                        break
+                    scores[i], docs[i] = scores[child], docs[child]
+                    i = child
+                scores[i], docs[i] = score, doc
+    return kept

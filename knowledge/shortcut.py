@@ -24,7 +24,7 @@ from .index import InvertedIndex
 from .options import SearchOptions
 from .patterns import Patterns
 from .rank import Ranked, Ranker
-from .topk import ImpactOrder, Source, best_within, dense_scores, exact_scores
+from .topk import ImpactOrder, Source, best_within, dense_best, exact_scores
 from .understand import Concept, Understanding
 
 #: As `search.COINCIDENCE_WORDS` (not imported: search imports this module).
@@ -150,17 +150,16 @@ class Reader:
             size = bitsets.count(within)
             best = None if size <= max(wanted, SMALL) or len(sources) > THRESHOLD_CONCEPTS else \
                 best_within(within, wanted, sources, patterns, admitted, self.order, sets)
-            if best is None:
-                if size <= SMALL:
-                    found = bitsets.members(within)
-                    score = exact_scores(found, sources, patterns)
-                else:
-                    found, score = dense_scores(within, sources, patterns, sets, self.n)
+            if best is not None:
+                found, score = best
+            elif size > SMALL:
+                found, score = dense_best(within, wanted, sources, patterns, sets, self.n)
+            else:
+                found = bitsets.members(within)
+                score = exact_scores(found, sources, patterns)
                 if size > wanted:
                     top = np.argpartition(-score, wanted - 1)[:wanted]
                     found, score = found[top], score[top]
-            else:
-                found, score = best
             docs.append(found)
             scores.append(score)
             tiers.append(np.full(len(found), tier, dtype=np.int8))

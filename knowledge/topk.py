@@ -184,23 +184,24 @@ def _bound(bounds: list[float], patterns: Patterns, admitted: np.ndarray) -> flo
     return float(best.max()) * (1 + 1e-5) if len(best) else 0.0
 
 
-def dense_scores(within: np.ndarray, sources: Sequence[Source], patterns: Patterns, sets: Sequence[np.ndarray],
-                 n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every lesson of the set `within` (sorted) and its score as `Ranker.score` makes it: the
-    sparse concepts' postings summed in one compiled pass (`kernels.tier_sums`, which reads each
-    lesson's pattern from the concepts' `sets` too), then the dense concepts' values added."""
+def dense_best(within: np.ndarray, r: int, sources: Sequence[Source], patterns: Patterns,
+               sets: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `r` best lessons of the large set `within` (all when fewer) and their scores as
+    `Ranker.score` makes them, in compiled passes: each sparse concept's postings added into one
+    corpus-long sum in order, the dense concepts' values after them, then one walk over the set's
+    bits that reads each lesson's pattern from the concepts' `sets` and keeps the best `r`."""
     from . import kernels  # numba (loaded already: the shortcut serves large indexes only)
 
-    found = bitsets.members(within)
-    sparse = [s for s in sources if not s.dense]
-    docs = np.concatenate([s.docs for s in sparse]) if sparse else np.zeros(0, np.int32)
-    values = np.concatenate([s.values for s in sparse]) if sparse else np.zeros(0, np.float32)
-    sums, pattern = np.empty(len(found)), np.empty(len(found), np.int64)
-    kernels.tier_sums(found, docs, values, np.stack(sets), n, sums, pattern)
+    total = np.zeros(n)
+    for source in sources:
+        if not source.dense:
+            kernels.add_values(source.docs, source.values, total)
     for source in sources:
         if source.dense:
-            sums += source.values[found]
-    return found, sums.astype(np.float32) * patterns.factor[pattern]
+            total += source.values
+    docs, scores = np.empty(r, np.int64), np.empty(r)
+    kept = kernels.best_in_set(within, total, np.stack(sets), patterns.factor, docs, scores)
+    return docs[:kept], scores[:kept]
 
 
 def exact_scores(cands: np.ndarray, sources: Sequence[Source], patterns: Patterns) -> np.ndarray:
