@@ -59,7 +59,10 @@ class InvertedIndex:
     (`Lexicon.terms`, compiled); then, over all lessons, the stems' spellings and the spelling index
     (`_stems`) → per-lesson token stream (`_stream`) → BM25F postings (`_postings`, compiled) →
     near-duplicates. Term ids are in order of first use in the lessons (fields in `FIELDS` order).
-    Below `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in plain Python.
+    The compiled kernels let go of the GIL, so a thread works beside them: it makes the next
+    chunk's bytes while the interner reads this one, and writes the postings while Python builds
+    the spelling index. Below `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in
+    plain Python.
     """
 
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float, b: float, *,

@@ -4,7 +4,8 @@ bitsets, the leaders from the threshold algorithm (`topk.py`).
 `Ranker.score` scores every lesson, so its cost grows with the match set (41 % of 100,000
 lessons for the median benchmark question). Here the match set is a bitset built from the
 concepts' bitsets (`patterns.Patterns.union`), counted and faceted as it is, and only the lessons
-that can reach the page are scored. The questions it does not cover (intent, named places or
+that can reach the page are scored (a large tier in one compiled walk over its bits that keeps
+the best few, `topk.dense_best`). The questions it does not cover (intent, named places or
 labels, phrases, exclusions, boosts, grouping, lent words, many concepts, a topic word that some
 lesson holds in its category alone) take the straightforward way; `tests/knowledge/test_shortcut.py`
 checks both give the same answers.
