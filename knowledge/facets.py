@@ -180,13 +180,13 @@ class Facet:
 
     def counts_of(self, matched: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
         """`counts` of the lessons of a bitset: each combination counted in one compiled pass over
-        its bits (`kernels.combination_counts`; the shortcut serves large indexes only, where numba
+        its bits (`passes.combination_counts`; the shortcut serves large indexes only, where numba
         is loaded), without listing the lessons."""
-        from . import kernels
+        from . import passes
 
         per_combo = np.zeros(self.n_combos, dtype=np.int64)
         others = 2 * bitsets.count(matched) > len(self.combo)  # most lessons: count the others, fewer
-        kernels.combination_counts(matched, self.combo, per_combo, others)
+        passes.combination_counts(matched, self.combo, per_combo, others)
         if others:
             per_combo = self.combo_total - per_combo
         counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))

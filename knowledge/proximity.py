@@ -30,14 +30,14 @@ def together(index: InvertedIndex, docs: np.ndarray, concepts: list[Concept]) ->
 
 
 def compiled(index: InvertedIndex, docs: np.ndarray, concepts: list[Concept]) -> np.ndarray:
-    """`together` in one compiled pass (`kernels.near_pairs`)."""
-    from . import kernels
+    """`together` in one compiled pass (`passes.near_pairs`)."""
+    from . import passes
 
     terms = [c.terms for c in concepts]
     flat = np.concatenate(terms) if terms else np.zeros(0, np.int32)
     starts = np.concatenate(([0], np.cumsum([len(t) for t in terms]))).astype(np.int64)
     near = np.zeros(len(docs), dtype=np.float64)
-    kernels.near_pairs(index.stream, index.stream_field, index.stream_start, docs.astype(np.int64), flat, starts,
+    passes.near_pairs(index.stream, index.stream_field, index.stream_start, docs.astype(np.int64), flat, starts,
                        REACH, near)
     return near / max(len(concepts) - 1, 1)
 

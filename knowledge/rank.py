@@ -190,9 +190,9 @@ class Ranker:
             else:
                 docs, impacts, fields = self._phrase_alternative(ids)
             if self.index.compiled:  # one compiled pass: no gathered and scattered copies
-                from . import kernels
+                from . import passes
 
-                kernels.best_of(docs, impacts, np.float32(certainty), best)
+                passes.best_of(docs, impacts, np.float32(certainty), best)
             elif i == 0:  # nothing to compare with yet: one scatter, no gather
                 best[docs] = impacts * np.float32(certainty)
             else:
@@ -218,9 +218,9 @@ class Ranker:
             if len(ids) == 1:
                 docs, _, fields = self.index.postings(ids[0])
                 if self.index.compiled:
-                    from . import kernels
+                    from . import passes
 
-                    kernels.mark_beyond(docs, fields, field_bit("category"), firm)
+                    passes.mark_beyond(docs, fields, field_bit("category"), firm)
                 else:
                     firm[docs[fields != field_bit("category")]] = True
             else:
@@ -255,9 +255,9 @@ class Ranker:
         if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
             (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
             if self.index.compiled:  # both lists walked once, side by side
-                from . import kernels
+                from . import passes
 
-                both, at = kernels.intersect(a, b)
+                both, at = passes.intersect(a, b)
             else:
                 at = within_at(a, b)
                 both = at >= 0
@@ -356,13 +356,13 @@ def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
 def _compiled_sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
     """`_sums` in compiled passes over each concept's postings (no concatenated copies, no
     bincount's corpus-long temporaries): the same float64 additions in the same order."""
-    from . import kernels  # loaded with the index (`InvertedIndex.compiled`)
+    from . import passes  # numba is loaded with the index (`InvertedIndex.compiled`)
 
     cover, total = np.zeros(n), np.zeros(n)
     for docs, scores, weight in values:
-        kernels.add_postings(docs, scores, float(weight), cover, total)
+        passes.add_postings(docs, scores, float(weight), cover, total)
     for best, weight in dense:
-        kernels.add_dense(best, float(weight), cover, total)
+        passes.add_dense(best, float(weight), cover, total)
     return cover, total
 
 

@@ -190,17 +190,17 @@ def dense_best(within: np.ndarray, r: int, sources: Sequence[Source], patterns: 
     `Ranker.score` makes them, in compiled passes: each sparse concept's postings added into one
     corpus-long sum in order, the dense concepts' values after them, then one walk over the set's
     bits that reads each lesson's pattern from the concepts' `sets` and keeps the best `r`."""
-    from . import kernels  # numba (loaded already: the shortcut serves large indexes only)
+    from . import passes  # numba (loaded already: the shortcut serves large indexes only)
 
     total = np.zeros(n)
     for source in sources:
         if not source.dense:
-            kernels.add_values(source.docs, source.values, total)
+            passes.add_values(source.docs, source.values, total)
     for source in sources:
         if source.dense:
             total += source.values
     docs, scores = np.empty(r, np.int64), np.empty(r)
-    kept = kernels.best_in_set(within, total, np.stack(sets), patterns.factor, docs, scores)
+    kept = passes.best_in_set(within, total, np.stack(sets), patterns.factor, docs, scores)
     return docs[:kept], scores[:kept]
 
 

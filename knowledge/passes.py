@@ -1,0 +1,184 @@
+"""The per-lesson loops a question runs on a large index, compiled with numba: the proximity
+bonus's reading of the leaders' words, scoring in place, the shortcut's walks over bitsets.
+
+Each replaces numpy passes that made corpus-long copies (a gather, a scatter, a bincount's
+temporaries), the same float operations in the same order, so answers do not change; every caller
+keeps the numpy way for a small index (`index.InvertedIndex.compiled` is False), which never loads
+numba, and a test compares the two. Cached next to this file like `kernels.py`.
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True, nogil=True)
+def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, reach, out):  # pragma: no cover
+    """For each lesson `docs[i]`, how many neighbouring concepts (k and k + 1) stand within `reach`
+    words of each other in one field of its token stream, into `out[i]` (`proximity.together`).
+    Concept k's term ids are `terms[terms_start[k]:terms_start[k + 1]]`; at most 63 concepts (each
+    token's concepts are one bit mask, and so are the pairs found near)."""
+    k = terms_start.shape[0] - 1
+    one = np.uint64(1)
+    pairs = (one << np.uint64(max(k - 1, 0))) - one
+    longest = 0
+    for i in range(docs.shape[0]):
+        longest = max(longest, stream_start[docs[i] + 1] - stream_start[docs[i]])
+    mask = np.zeros(longest, np.uint64)
+    for i in range(docs.shape[0]):
+        lo, hi = stream_start[docs[i]], stream_start[docs[i] + 1]
+        for p in range(lo, hi):
+            token, m = stream[p], np.uint64(0)
+            for c in range(k):
+                for j in range(terms_start[c], terms_start[c + 1]):
+                    if terms[j] == token:
+                        m |= one << np.uint64(c)
+                        break
+            mask[p - lo] = m
+        near = np.uint64(0)
+        for gap in range(1, reach + 1):
+            for p in range(hi - lo - gap):
+                a, b = mask[p], mask[p + gap]
+                if a and b and stream_field[lo + p] == stream_field[lo + p + gap]:
+                    near |= (a & (b >> one)) | (b & (a >> one))  # bit c: concepts c and c + 1, either way round
+        near &= pairs
+        count = 0
+        while near:
+            near &= near - one
+            count += 1
+        out[i] = count
+
+
+#: The de Bruijn sequence and table that name the lowest set bit of a word in three operations.
+_DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
+_LOWEST_BIT = np.zeros(64, np.int64)
+for _i in range(64):
+    _LOWEST_BIT[((1 << _i) * 0x03F79D71B4CB0A89 & 0xFFFFFFFFFFFFFFFF) >> 58] = _i
+
+
+@njit(cache=True, nogil=True)
+def combination_counts(bits, combo, counts, others):  # pragma: no cover - compiled
+    """Add 1 to `counts[combo[d]]` for each lesson d of the bitset `bits` (of the lessons it does
+    not hold, when `others`: fewer, for a set of more than half), visiting only those bits (the
+    lowest of a word named by its de Bruijn product) (`facets.Facet.counts_of`)."""
+    one = np.uint64(1)
+    n = combo.shape[0]
+    for word in range(bits.shape[0]):
+        x = bits[word]
+        base = word << 6
+        if others:
+            x = ~x
+            if n - base < 64:  # the last word: no lesson past the end
+                x &= (one << np.uint64(n - base)) - one
+        while x:
+            low = x & (~x + one)
+            counts[combo[base + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]]] += 1
+            x ^= low
+
+
+@njit(cache=True, nogil=True)
+def add_postings(docs, values, weight, cover, total):  # pragma: no cover - compiled
+    """One concept's postings into every lesson's coverage (`weight`) and score sum (`values`, as
+    float64), as `rank._sums` adds them with `np.bincount`."""
+    for i in range(docs.shape[0]):
+        cover[docs[i]] += weight
+        total[docs[i]] += values[i]
+
+
+@njit(cache=True, nogil=True)
+def add_dense(best, weight, cover, total):  # pragma: no cover - compiled
+    """A concept given as every lesson's score (`best`, 0 where it is absent) into coverage and sums."""
+    for d in range(best.shape[0]):
+        if best[d] > 0:
+            cover[d] += weight
+        total[d] += best[d]
+
+
+@njit(cache=True, nogil=True)
+def best_of(docs, impacts, certainty, best):  # pragma: no cover - compiled
+    """`best[d]` becomes the larger of itself and the float32 `impacts * certainty` of each posting
+    (`rank.Ranker._concept_scores`: a concept's best alternative in each lesson)."""
+    for i in range(docs.shape[0]):
+        value = impacts[i] * certainty
+        if value > best[docs[i]]:
+            best[docs[i]] = value
+
+
+@njit(cache=True, nogil=True)
+def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
+    """Mark each posting's lesson that holds the term in a field other than `only` (a field bit)."""
+    for i in range(docs.shape[0]):
+        if fields[i] != only:
+            marked[docs[i]] = True
+
+
+@njit(cache=True, nogil=True)
+def intersect(a, b):  # pragma: no cover - compiled
+    """(positions in `a`, positions in `b`) of the lessons both sorted lists hold, in order: one
+    walk along both (`rank.Ranker._phrase_alternative`)."""
+    ia = np.empty(min(a.shape[0], b.shape[0]), np.int64)
+    ib = np.empty_like(ia)
+    i = j = k = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            i += 1
+        elif a[i] > b[j]:
+            j += 1
+        else:
+            ia[k], ib[k] = i, j
+            i += 1
+            j += 1
+            k += 1
+    return ia[:k], ib[:k]
+
+
+@njit(cache=True, nogil=True)
+def add_values(docs, values, total):  # pragma: no cover - compiled
+    """Each posting's value (as float64) into its lesson's sum, in order (as `np.bincount` adds)."""
+    for i in range(docs.shape[0]):
+        total[docs[i]] += values[i]
+
+
+@njit(cache=True, nogil=True)
+def best_in_set(bits, total, sets, factor, docs, scores):  # pragma: no cover - compiled
+    """The best `len(docs)` lessons of the bitset `bits` by float64(float32(total[d])) times the
+    `factor` of d's pattern (bit c: the bitset `sets[c]` holds d), into `docs` and `scores` in
+    no order; returns how many (fewer when the set is smaller). A min-heap of the kept: a lesson
+    that does not beat the least kept costs one comparison (`topk.dense_best`)."""
+    r = docs.shape[0]
+    kept = 0
+    one = np.uint64(1)
+    k = sets.shape[0]
+    for word in range(bits.shape[0]):
+        x = bits[word]
+        while x:
+            low = x & (~x + one)
+            doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
+            x ^= low
+            w, b = doc >> 6, np.uint64(doc & 63)
+            p = 0
+            for c in range(k):
+                if (sets[c, w] >> b) & one:
+                    p |= 1 << c
+            score = np.float64(np.float32(total[doc])) * factor[p]
+            if kept < r:  # fill the heap, sifting the newcomer up
+                i = kept
+                kept += 1
+                while i > 0 and scores[(i - 1) // 2] > score:
+                    scores[i], docs[i] = scores[(i - 1) // 2], docs[(i - 1) // 2]
+                    i = (i - 1) // 2
+                scores[i], docs[i] = score, doc
+            elif score > scores[0]:  # replace the least kept, sifting down
+                i = 0
+                while True:
+                    child = 2 * i + 1
+                    if child >= r:
+                        break
+                    if child + 1 < r and scores[child + 1] < scores[child]:
+                        child += 1
+                    if scores[child] >= score:
+                        break
+                    scores[i], docs[i] = scores[child], docs[child]
+                    i = child
+                scores[i], docs[i] = score, doc
+    return kept
