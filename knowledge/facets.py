@@ -39,8 +39,10 @@ def filter_matches(name: str, wanted: str, value: str) -> bool:
 class Facets:
     """Every facet of every lesson: the filters' masks, the answer's counts, the evaluations."""
 
-    def __init__(self, lessons: Sequence[Lesson]) -> None:
+    def __init__(self, lessons: Sequence[Lesson], *, compiled: bool = False) -> None:
+        """`compiled`: numba is loaded (a large index): count a match set through its bits."""
         self.n = len(lessons)
+        self.compiled = compiled
         # Lessons share their place and theme lists: each distinct list is read once (the first
         # lesson holding it stands for it), and each lesson points at its own.
         place_of, places = _factorized([lesson.locations for lesson in lessons])
@@ -88,7 +90,13 @@ class Facets:
         return mask
 
     def counts(self, matched: np.ndarray) -> MappingProxyType:
-        """The commonest values of each counted facet among the `matched` lessons."""
+        """The commonest values of each counted facet among the `matched` lessons (sorted)."""
+        if self.compiled:  # one pass packs them into bits, then `counts_of`: no gathers
+            from . import passes
+
+            bits = bitsets.empty(self.n)
+            passes.bits_of(matched, bits)
+            return self.counts_of(bits)
         outside = False
         if 2 * len(matched) > self.n:  # most lessons match: count the others, fewer
             mask = np.ones(self.n, dtype=bool)

@@ -68,7 +68,10 @@ class InvertedIndex:
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float, b: float, *,
                  english_prior: float) -> None:
         self.n_docs = len(lessons)
-        if self.n_docs < WORDWISE_BELOW:
+        #: True when the compiled kernels built this index: numba is loaded, so a question may use
+        #: compiled passes too (`passes.py`); a small index never loads it.
+        self.compiled = self.n_docs >= WORDWISE_BELOW
+        if not self.compiled:
             self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b,
                                       english_prior=english_prior))
             return
@@ -154,11 +157,6 @@ class InvertedIndex:
         kernels.fill_postings(self.stream, self.stream_field, self.stream_start, kept_len, avg_len, w, self.idf,
                               self.start, float(k1), float(b), self.docs, self.impacts, self.fields)
 
-    @property
-    def compiled(self) -> bool:
-        """True when the compiled kernels built this index (numba is loaded: readers may use them too)."""
-        return self.n_docs >= WORDWISE_BELOW
-
     def term_id(self, stem: str) -> int:
         """The id of a stem, or -1 when no lesson has it."""
         return self.stem_ids.get(stem, -1)
@@ -194,18 +192,23 @@ def _raw_bytes(lessons: Sequence[Lesson], memo: dict) -> tuple[bytes, np.ndarray
     from . import kernels
 
     texts = [text for lesson in lessons for text in field_texts(lesson, memo)]
-    if any("\0" in text for text in texts):  # a NUL of the text's own would end its field early
-        texts = [text.replace("\0", " ") for text in texts]
     n_fields = len(FIELDS)
-    data = ("\0".join(texts) + "\0").encode("utf-8", "surrogatepass")
+    # A NUL of a text's own would end its field early: the interner reads it as a space anyway.
+    own_nul = [i for i, text in enumerate(texts) if "\0" in text]
+    spaced = [text.replace("\0", " ") for text in texts] if own_nul else texts
+    data = ("\0".join(spaced) + "\0").encode("utf-8", "surrogatepass")
     buffer = np.frombuffer(data, np.uint8)
     ends = np.flatnonzero(buffer == 0) + 1  # the field ends, found by numpy rather than measured in Python
     digests = kernels.prose_digests(buffer, ends, 4, n_fields)
-    # str.lower() beyond ASCII ("É" → "é") for the lessons whose prose is not all ASCII.
+    # Each lesson's own digest, from its prose as written, where the bytes above are not that: prose
+    # beyond ASCII (str.lower() lowers "É" to "é") or holding a NUL of its own.
     field_of = np.searchsorted(ends, np.flatnonzero(buffer >= 128), side="right")
-    for lesson in np.unique(field_of[field_of % n_fields >= 4] // n_fields).tolist():
-        prose = "\n".join(texts[lesson * n_fields + 4:(lesson + 1) * n_fields]).lower().encode() + b" "
-        digests[lesson] = kernels.prose_digests(np.frombuffer(prose, np.uint8), np.array([len(prose)]), 0, 1)[0]
+    redo = {*np.unique(field_of[field_of % n_fields >= 4] // n_fields).tolist(),
+            *(i // n_fields for i in own_nul if i % n_fields >= 4)}
+    for lesson in sorted(redo):
+        prose = "\n".join(texts[lesson * n_fields + 4:(lesson + 1) * n_fields]).lower()
+        raw = prose.encode("utf-8", "surrogatepass") + b" "
+        digests[lesson] = kernels.prose_digests(np.frombuffer(raw, np.uint8), np.array([len(raw)]), 0, 1)[0]
     return data, ends, digests
 
 

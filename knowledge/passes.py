@@ -49,11 +49,17 @@ def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, rea
         out[i] = count
 
 
-#: The de Bruijn sequence and table that name the lowest set bit of a word in three operations.
+def _lowest_bit_table() -> np.ndarray:
+    """Which bit a de Bruijn product names: the lowest set bit of a word in three operations."""
+    table = np.zeros(64, np.int64)
+    for bit in range(64):
+        table[((1 << bit) * 0x03F79D71B4CB0A89 & 0xFFFFFFFFFFFFFFFF) >> 58] = bit
+    table.flags.writeable = False
+    return table
+
+
 _DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
-_LOWEST_BIT = np.zeros(64, np.int64)
-for _i in range(64):
-    _LOWEST_BIT[((1 << _i) * 0x03F79D71B4CB0A89 & 0xFFFFFFFFFFFFFFFF) >> 58] = _i
+_LOWEST_BIT = _lowest_bit_table()
 
 
 @njit(cache=True, nogil=True)
@@ -139,12 +145,19 @@ def add_values(docs, values, total):  # pragma: no cover - compiled
         total[docs[i]] += values[i]
 
 
+@njit(cache=True, inline="always")
+def _worse(score_a, doc_a, score_b, doc_b):  # pragma: no cover - compiled
+    """True when lesson a ranks below lesson b: a lower score, or the same score and a later lesson."""
+    return score_a < score_b or (score_a == score_b and doc_a > doc_b)
+
+
 @njit(cache=True, nogil=True)
 def best_in_set(bits, total, sets, factor, docs, scores):  # pragma: no cover - compiled
     """The best `len(docs)` lessons of the bitset `bits` by float64(float32(total[d])) times the
     `factor` of d's pattern (bit c: the bitset `sets[c]` holds d), into `docs` and `scores` in
-    no order; returns how many (fewer when the set is smaller). A min-heap of the kept: a lesson
-    that does not beat the least kept costs one comparison (`topk.dense_best`)."""
+    no order; returns how many (fewer when the set is smaller). A heap of the kept: a lesson that
+    does not beat the worst kept costs one comparison (`topk.dense_best`). Of lessons with equal
+    scores at the cut, the earliest are kept."""
     r = docs.shape[0]
     kept = 0
     one = np.uint64(1)
@@ -161,24 +174,35 @@ def best_in_set(bits, total, sets, factor, docs, scores):  # pragma: no cover - 
                 if (sets[c, w] >> b) & one:
                     p |= 1 << c
             score = np.float64(np.float32(total[doc])) * factor[p]
+            # A min-heap with the worst kept lesson on top: the lower score, or on a tie the later
+            # lesson (the earlier one wins a tie, as the final order has it).
             if kept < r:  # fill the heap, sifting the newcomer up
                 i = kept
                 kept += 1
-                while i > 0 and scores[(i - 1) // 2] > score:
+                while i > 0 and _worse(score, doc, scores[(i - 1) // 2], docs[(i - 1) // 2]):
                     scores[i], docs[i] = scores[(i - 1) // 2], docs[(i - 1) // 2]
                     i = (i - 1) // 2
                 scores[i], docs[i] = score, doc
-            elif score > scores[0]:  # replace the least kept, sifting down
+            elif _worse(scores[0], docs[0], score, doc):  # replace the worst kept, sifting down
                 i = 0
                 while True:
                     child = 2 * i + 1
                     if child >= r:
                         break
-                    if child + 1 < r and scores[child + 1] < scores[child]:
+                    if child + 1 < r and _worse(scores[child + 1], docs[child + 1], scores[child], docs[child]):
                         child += 1
-                    if scores[child] >= score:
+                    if not _worse(scores[child], docs[child], score, doc):
                         break
                     scores[i], docs[i] = scores[child], docs[child]
                     i = child
                 scores[i], docs[i] = score, doc
     return kept
+
+
+@njit(cache=True, nogil=True)
+def bits_of(docs, bits):  # pragma: no cover - compiled
+    """Set the bit of each lesson of `docs` in `bits` (`bitsets.py`'s layout: lesson d is bit d % 64
+    of word d // 64)."""
+    one = np.uint64(1)
+    for i in range(docs.shape[0]):
+        bits[docs[i] >> 6] |= one << np.uint64(docs[i] & 63)

@@ -3,7 +3,7 @@ together (within two words, in one field) in each leading lesson.
 
 Read word by word over the leaders' token streams (stop words left out). An index built by the
 compiled kernels (`kernels.py`, from `index.WORDWISE_BELOW` lessons) is read in one compiled pass,
-about 20 times quicker than numpy's dozen passes over the leaders' concatenated streams; a smaller
+about 7 times quicker than numpy's dozen passes over the leaders' concatenated streams; a smaller
 one with numpy, so a small knowledge base never loads numba. Both give the same shares (a test).
 """
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import proximity
+from . import coverage, proximity
 from .index import FIELDS, InvertedIndex, field_bit, idf_of
 from .membership import within, within_at
 from .options import SearchOptions
@@ -120,7 +120,7 @@ class Ranker:
                 values.append((docs, scores, weight))
             if concept.place:
                 places.append((docs if docs is not None else np.flatnonzero(scores), weight))
-        cover, total = (_compiled_sums if self.index.compiled else _sums)(values, dense, n)
+        cover, total = (coverage.compiled_sums if self.index.compiled else coverage.sums)(values, dense, n)
         if lent is not None:
             total = total + lent.score
             cover = cover + np.minimum(lent.cover, self.options.min_coverage * (sum(weights) or 1.0))
@@ -331,39 +331,6 @@ def holds_one(docs: np.ndarray, doc: int) -> bool:
         return bool(docs[doc] > 0)
     at = int(np.searchsorted(docs, doc))
     return at < len(docs) and int(docs[at]) == doc
-
-
-def _sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """(coverage, BM25F sum) of every lesson, from the sparse concepts' (lessons, scores, weight)
-    and the dense ones' (corpus-long scores, weight)."""
-    # Each concept lists a lesson at most once, so the sums are each lesson's own.
-    if values:
-        # bincount reads lesson numbers as intp: convert once for both passes.
-        docs = np.concatenate([d for d, _, _ in values], dtype=np.intp) if len(values) > 1 \
-            else values[0][0].astype(np.intp)
-        cover = np.bincount(docs, weights=np.repeat([w for _, _, w in values], [len(d) for d, _, _ in values]),
-                            minlength=n)
-        total = np.bincount(docs, weights=np.concatenate([v for _, v, _ in values]) if len(values) > 1
-                            else values[0][1], minlength=n)
-    else:
-        cover, total = np.zeros(n), np.zeros(n)
-    for best, weight in dense:
-        cover += (best > 0) * weight
-        total += best
-    return cover, total
-
-
-def _compiled_sums(values: list, dense: list, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """`_sums` in compiled passes over each concept's postings (no concatenated copies, no
-    bincount's corpus-long temporaries): the same float64 additions in the same order."""
-    from . import passes  # numba is loaded with the index (`InvertedIndex.compiled`)
-
-    cover, total = np.zeros(n), np.zeros(n)
-    for docs, scores, weight in values:
-        passes.add_postings(docs, scores, float(weight), cover, total)
-    for best, weight in dense:
-        passes.add_dense(best, float(weight), cover, total)
-    return cover, total
 
 
 def _top(key: np.ndarray, depth: int) -> np.ndarray:

@@ -65,7 +65,7 @@ class Searcher:
             # The shortcut's parts are built beside the facets (see `shortcut.read_ahead`), with the
             # index, not by the first question.
             parts = pool.submit(read_ahead, self.index) if self.index.n_docs >= SHORTCUT_FROM else None
-            self.facets = Facets(lessons)
+            self.facets = Facets(lessons, compiled=self.index.compiled)
             places = Places(self.facets.countries, self.facets.regions)
             labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
             self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)

@@ -39,6 +39,11 @@ AWKWARD = [
     Lesson(id="a9", url="", title="Copy", description="d’Ivoire d'Ivoire D’IVOIRE"),
     Lesson(id="a10", url="", title="Kelvin", description="KELVIN \u212a", context="ÉTÉ"),
     Lesson(id="a11", url="", title="kelvin", description="kelvin k", context="été"),
+    # Prose differing only by a NUL where the other has a space is not the same prose; a lone
+    # surrogate (a broken file's bytes) builds like any character.
+    Lesson(id="a12", url="", title="Nul", description="cash\x00transfers reached herders"),
+    Lesson(id="a13", url="", title="Space", description="cash transfers reached herders"),
+    Lesson(id="a14", url="", title="Broken", description="caf\udce9 workers", context="naïve"),
 ]
 
 

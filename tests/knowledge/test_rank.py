@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 from knowledge import SearchOptions
+from knowledge.coverage import compiled_sums, sums
 from knowledge.membership import within, within_at
-from knowledge.rank import BOOST_LIMITS, Scored, _compiled_sums, _sums, _top, holds
+from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
 
 from ..conftest import lesson_page
 from .conftest import ids
@@ -152,6 +153,6 @@ def test_compiled_sums_add_as_bincount_does():
                (rng.random(size) * 7).astype(np.float32), float(rng.random() * 3)) for size in (4000, 700, 1, 2500)]
     dense = [(np.where(rng.random(n) < 0.3, rng.random(n) * 5, 0).astype(np.float32), 1.7)]
     for sparse, wide in ((values, dense), (values[:1], []), ([], dense), ([], [])):
-        plain, compiled = _sums(sparse, wide, n), _compiled_sums(sparse, wide, n)
+        plain, compiled = sums(sparse, wide, n), compiled_sums(sparse, wide, n)
         assert all(np.array_equal(a, b) for a, b in zip(plain, compiled, strict=True))
-    assert _compiled_sums(values, dense, n)[0].max() > 0
+    assert compiled_sums(values, dense, n)[0].max() > 0

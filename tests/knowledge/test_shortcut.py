@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge import KnowledgeBase, bitsets, shortcut, topk
+from knowledge import KnowledgeBase, bitsets, passes, search, shortcut, topk
 from knowledge.page import parse_text
 from knowledge.topk import LONG
 
@@ -143,6 +143,34 @@ def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
                 for answer in (searcher.ask(q, 10, straightforward=True) for q in asked)]
 
     compiled = pages()
-    monkeypatch.setattr(type(searcher.index), "compiled", property(lambda index: False))
+    monkeypatch.setattr(searcher.index, "compiled", False)
     assert pages() == compiled
     assert sum(bool(p[0][0]) for p in compiled) > len(asked) // 2  # most questions find lessons
+
+
+def test_a_large_knowledge_base_builds_the_shortcut_with_its_index(monkeypatch):
+    """From `SHORTCUT_FROM` lessons the shortcut's bitsets and impact order are built beside the
+    facets while the knowledge base is made, not by its first question, and answer as the rest."""
+    monkeypatch.setattr(search, "SHORTCUT_FROM", 500)
+    lessons = [parse_text(text).lesson for _, text in generator().pages(600, seed=4)]
+    kb = KnowledgeBase(lessons)
+    searcher = kb._searcher
+    assert "reader" in vars(searcher)
+    for question in questions(kb, 30, seed=2):
+        fast = searcher.ask(question, 5, explain=False, straightforward=False)
+        assert page(fast) == page(searcher.ask(question, 5, explain=False, straightforward=True)), question
+
+
+def test_a_large_tier_keeps_the_earliest_lessons_of_equal_scores():
+    """The walk over a tier's bits keeps the best lessons; among equal scores at the cut, the
+    earliest (the order the page shows ties in)."""
+    n = 300
+    bits = bitsets.from_docs(np.arange(3, 260, dtype=np.int64), n)
+    total = np.ones(n)
+    total[[100, 200]] = 2.0  # two lessons above the tie
+    sets = np.stack([bitsets.full(n)])
+    docs, scores = np.empty(5, np.int64), np.empty(5)
+    kept = passes.best_in_set(bits, total, sets, np.array([0.0, 1.0]), docs, scores)
+    assert kept == 5 and sorted(docs.tolist()) == [3, 4, 5, 100, 200]
+    assert passes.best_in_set(bitsets.from_docs(np.array([7, 9]), n), total, sets, np.array([0.0, 1.0]),
+                              docs, scores) == 2

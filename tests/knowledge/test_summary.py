@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge import Lesson
+from knowledge.summary import summarize
 from knowledge.text import fold, stem
 
 from ..conftest import lesson_page
@@ -85,3 +87,15 @@ def test_a_word_late_in_a_long_field_is_found_in_its_own_sentence(kb_of):
     hit = kb.ask("herders").hits[0]
     assert hit.summary.startswith("The fund finally paid the herders.")
     assert [hit.summary[a:b] for a, b in hit.highlights] == ["herders"]
+
+
+@pytest.mark.parametrize("recruit, field", [(0.3, "challenges"), (0.7, "description")])
+def test_a_later_field_with_fewer_query_words_wins_when_the_asked_part_lifts_it(recruit, field):
+    """A field is skipped only when it cannot beat the best sentence so far: "what went wrong"
+    lifts a challenges sentence holding one word (1.0 + 0.5) over a description sentence holding
+    two (1.3), not over one worth more (1.7)."""
+    lesson = Lesson(id="1", url="", title="t", description="Recruiting trainers for the centres took a year.",
+                    challenges="The trainers left before the courses began.")
+    weights = {stem("recruiting"): recruit, stem("trainers"): 1.0}
+    summary, source, _ = summarize(lesson, weights, "challenges")
+    assert source == field and summary == getattr(lesson, field)
