@@ -103,9 +103,8 @@ class InvertedIndex:
             self._stems(lexicon)
             postings.result()
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
-        first_of: dict[int, int] = {}
-        self.duplicate_of = np.array([first_of.setdefault(d, i) for i, d in enumerate(digests.finish().tolist())],
-                                     dtype=np.int32)
+        _, first, which = np.unique(digests.finish(), return_index=True, return_inverse=True)
+        self.duplicate_of = first[which].astype(np.int32)  # the first lesson of each digest
 
     def _take(self, built: dict) -> None:
         """Sets every array and table from `wordwise.build`."""
