@@ -158,7 +158,9 @@ class Facet:
         lengths = combo_len[self.combo] if len(combo) else np.zeros(0, np.int64)
         self.start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         self.owner = np.repeat(np.arange(len(combo), dtype=np.int32), lengths)
-        combo_start = np.concatenate(([0], np.cumsum(combo_len)[:-1])).astype(np.int64)
+        #: Where each combination's values start in `combo_value` (and the last ends).
+        self.combo_bounds = np.concatenate(([0], np.cumsum(combo_len))).astype(np.int64)
+        combo_start = self.combo_bounds[:-1]
         at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
         self.value = self.combo_value[at]
         #: Each value's lessons as a bitset, for a facet of few values (counting a set is then a
@@ -197,8 +199,9 @@ class Facet:
         passes.combination_counts(matched, self.combo, per_combo, others)
         if others:
             per_combo = self.combo_total - per_combo
-        counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
-        return self.top(counts.astype(np.int64), size)
+        counts = np.zeros(len(self.names), dtype=np.int64)
+        passes.spread(per_combo, self.combo_bounds, self.combo_value, counts)
+        return self.top(counts, size)
 
     def top(self, counts: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
         """The `size` commonest values by their `counts`, commonest first, ties A-Z."""

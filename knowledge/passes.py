@@ -206,3 +206,13 @@ def bits_of(docs, bits):  # pragma: no cover - compiled
     one = np.uint64(1)
     for i in range(docs.shape[0]):
         bits[docs[i] >> 6] |= one << np.uint64(docs[i] & 63)
+
+
+@njit(cache=True, nogil=True)
+def spread(per_combo, bounds, combo_value, counts):  # pragma: no cover - compiled
+    """Each combination's count onto its values (`combo_value[bounds[c]:bounds[c + 1]]`): the
+    counts of a facet's values from its combinations' (`facets.Facet.counts_of`)."""
+    for c in range(per_combo.shape[0]):
+        if per_combo[c]:
+            for j in range(bounds[c], bounds[c + 1]):
+                counts[combo_value[j]] += per_combo[c]
