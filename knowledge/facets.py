@@ -55,7 +55,7 @@ class Facets:
                   "category": (theme_of, [lessons[first].category_values for first in themes]),
                   "eval": (eval_of, [(lessons[first].eval_number,) if lessons[first].eval_number else ()
                                      for first in evals])}
-        self.filters = {name: Facet.of_combinations(*values[name]) for name in FILTER_NAMES}
+        self.filters = {name: Facet(*values[name]) for name in FILTER_NAMES}
         self.counted = {name: self.filters[name] for name in FACETS}
         #: Every country and region the corpus names.
         self.countries = {c for cs in countries for c in cs}
@@ -129,21 +129,9 @@ class Facet:
     counting a match set is one gather and one bincount, however many values a lesson has.
     """
 
-    def __init__(self, values: list[tuple[str, ...]]) -> None:
-        combos: dict[tuple[str, ...], int] = {}  # a lesson's values are distinct already
-        combo = np.fromiter(map(lambda vs: combos.setdefault(vs, len(combos)), values), dtype=np.int32,
-                            count=len(values))
-        self._take(combo, list(combos))
-
-    @classmethod
-    def of_combinations(cls, combo: np.ndarray, combos: list[tuple[str, ...]]) -> Facet:
-        """The facet of lessons whose values are `combos[combo[d]]` (two combinations may hold the
-        same values); combinations in order of first use, as lesson by lesson."""
-        facet = cls.__new__(cls)
-        facet._take(combo, combos)
-        return facet
-
-    def _take(self, combo: np.ndarray, combos: list[tuple[str, ...]]) -> None:
+    def __init__(self, combo: np.ndarray, combos: list[tuple[str, ...]]) -> None:
+        """Lesson d holds the values `combos[combo[d]]`, combinations in order of first use (two
+        may hold the same values)."""
         self.combo = combo
         ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
         self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
@@ -187,6 +175,12 @@ class Facet:
             per_combo = self.combo_total - per_combo
         counts = np.bincount(self.combo_value, weights=per_combo[self.combo_owner], minlength=len(self.names))
         return self.top(counts.astype(np.int64), size)
+
+    @classmethod
+    def of_values(cls, values: list[tuple[str, ...]]) -> Facet:
+        """The facet of lessons whose values are given one tuple per lesson (each value once)."""
+        combo, firsts = _factorized(values)
+        return cls(combo, [values[first] for first in firsts])
 
     def counts_of(self, matched: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
         """`counts` of the lessons of a bitset: each combination counted in one compiled pass over

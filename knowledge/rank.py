@@ -88,9 +88,6 @@ class Ranker:
         self.options = options
         self.evaluation = evaluation
         self.n = index.n_docs
-        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
-        self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
-        self._originals = index.duplicate_of[self._duplicates]
         #: Each term's lessons that hold it in their category only (`_category_only`), and each
         #: phrase's lessons that hold its words together (`_together`), as first asked.
         self._category_only_of: dict[int, np.ndarray] = {}

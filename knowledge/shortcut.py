@@ -66,7 +66,9 @@ class Reader:
         self.index, self.ranker, self.facets, self.options = index, ranker, facets, options
         self.n = index.n_docs
         self.bits, self.order = parts or read_ahead(index)
-        self._duplicates, self._originals = ranker._duplicates, ranker._originals
+        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
+        self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
+        self._originals = index.duplicate_of[self._duplicates]
 
     def covers(self, u: Understanding, group: bool | None, boosts) -> bool:
         """True for a question the shortcut answers exactly as the straightforward search does."""

@@ -67,7 +67,7 @@ def test_filter_matches(name, wanted, value, matches):
 
 
 def test_facet_counts_commonest_first_ties_a_to_z_and_outside():
-    facet = Facet([("Peru",), ("Kenya", "Ghana"), ("Kenya",), ("Ghana",), ()])
+    facet = Facet.of_values([("Peru",), ("Kenya", "Ghana"), ("Kenya",), ("Ghana",), ()])
     assert facet.counts(np.arange(5), 10) == (("Ghana", 2), ("Kenya", 2), ("Peru", 1))
     assert facet.counts(np.array([1, 2]), 1) == (("Kenya", 2),)
     assert facet.counts(np.array([1, 2]), 10, outside=True) == (("Ghana", 1), ("Peru", 1))
@@ -92,7 +92,7 @@ def test_counting_a_bitset_of_lessons_counts_as_the_list_of_them(share):
     rng = np.random.default_rng(7)
     names = [f"Country {i}" for i in range(150)]
     values = [tuple(rng.choice(names, size=rng.integers(1, 4), replace=False).tolist()) for _ in range(1001)]
-    facet = Facet(values)
+    facet = Facet.of_values(values)
     mask = rng.random(len(values)) < share
     assert facet.counts_of(bitsets.from_mask(mask), 20) == facet.counts(np.flatnonzero(mask), 20)
     assert sum(count for _, count in facet.counts_of(bitsets.from_mask(mask), 150)) == \
