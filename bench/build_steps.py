@@ -64,15 +64,13 @@ def main() -> int:
     lessons, _ = search.parsed_lessons(folder, args.n)
     options = SearchOptions()
     # numba's compiled code read from its cache (fewer lessons would be indexed word by word)
-    index.InvertedIndex(lessons[:index.WORDWISE_BELOW], options.field_weights, options.bm25_k1, options.bm25_b,
-                        english_prior=options.english_prior)
+    index.InvertedIndex.of(lessons[:index.WORDWISE_BELOW], options)
     spent = timed_steps()
     gc.collect()
     records = search.rss_mb()
     search.reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
-    built = index.InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
-                                english_prior=options.english_prior)
+    built = index.InvertedIndex.of(lessons, options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     peak = search.peak_mb() - records
     gc.collect()

@@ -18,10 +18,11 @@ import numpy as np
 from . import wordwise
 from .record import PROSE_FIELDS, Lesson
 from .spelling import SpellingIndex
-from .text import fold
+from .text import fold, nul_joined
 
 if TYPE_CHECKING:
     from .lexicon import Lexicon
+    from .options import SearchOptions
 
 #: The indexed fields, in the order of their bits in `InvertedIndex.fields`.
 FIELDS: tuple[str, ...] = ("title", "theme", "category", "place", *PROSE_FIELDS)
@@ -105,6 +106,12 @@ class InvertedIndex:
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
         _, first, which = np.unique(digests.finish(), return_index=True, return_inverse=True)
         self.duplicate_of = first[which].astype(np.int32)  # the first lesson of each digest
+
+    @classmethod
+    def of(cls, lessons: Sequence[Lesson], options: SearchOptions) -> InvertedIndex:
+        """The index the search builds with these settings (every setting that changes it)."""
+        return cls(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
+                   english_prior=options.english_prior)
 
     def _take(self, built: dict) -> None:
         """Sets every array and table from `wordwise.build`."""
@@ -194,10 +201,8 @@ def _raw_bytes(lessons: Sequence[Lesson], memo: dict) -> tuple[bytes, np.ndarray
     n_fields = len(FIELDS)
     # A NUL of a text's own would end its field early: the interner reads it as a space anyway.
     own_nul = [i for i, text in enumerate(texts) if "\0" in text]
-    spaced = [text.replace("\0", " ") for text in texts] if own_nul else texts
-    data = ("\0".join(spaced) + "\0").encode("utf-8", "surrogatepass")
+    data, ends = nul_joined([text.replace("\0", " ") for text in texts] if own_nul else texts)
     buffer = np.frombuffer(data, np.uint8)
-    ends = np.flatnonzero(buffer == 0) + 1  # the field ends, found by numpy rather than measured in Python
     digests = kernels.prose_digests(buffer, ends, 4, n_fields)
     # Each lesson's own digest, from its prose as written, where the bytes above are not that: prose
     # beyond ASCII (str.lower() lowers "É" to "é") or holding a NUL of its own.

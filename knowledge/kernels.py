@@ -248,14 +248,15 @@ def impact_order(impacts, start, long, offsets, step, levels, pos_bits, order): 
 
 
 @njit(cache=True, nogil=True)
-def deletion_hashes(data, nuls, keys):  # pragma: no cover - compiled
-    """For each word of `data` (UTF-8, each followed by a NUL at `nuls[k]`), the signed 64-bit
-    FNV-1a hash of the word with each of its characters left out in turn, into `keys` in order
-    (`spelling.SpellingIndex`; `spelling.fnv` hashes a query's variants the same way)."""
+def deletion_hashes(data, ends, keys):  # pragma: no cover - compiled
+    """For each word of `data` (`text.nul_joined`: UTF-8, word k ending before byte `ends[k] - 1`,
+    its NUL), the signed 64-bit FNV-1a hash of the word with each of its characters left out in
+    turn, into `keys` in order (`spelling.SpellingIndex`; `spelling.fnv` hashes a question's
+    variants the same way)."""
     o = 0
-    for k in range(nuls.shape[0]):
-        lo = nuls[k - 1] + 1 if k else 0
-        hi = nuls[k]
+    for k in range(ends.shape[0]):
+        lo = ends[k - 1] if k else 0
+        hi = ends[k] - 1
         p = lo
         while p < hi:
             q = p + 1

@@ -59,8 +59,7 @@ class Searcher:
         self.lessons = lessons
         self.options = options
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
-        self.index = InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
-                                   english_prior=options.english_prior)
+        self.index = InvertedIndex.of(lessons, options)
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The shortcut's parts are built beside the facets (see `shortcut.read_ahead`), with the
             # index, not by the first question.

@@ -11,6 +11,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from .text import nul_joined
+
 
 def edit_budget(word: str) -> int:
     """How many edits a query word of this length may be corrected by (0, 1 or 2)."""
@@ -55,10 +57,9 @@ class SpellingIndex:
         if compiled:
             from . import kernels
 
-            data = np.frombuffer(("\0".join(words[i] for i in long) + "\0").encode("utf-8", "surrogatepass"),
-                                 np.uint8)
+            data, ends = nul_joined([words[i] for i in long])  # a word is letters: no NUL of its own
             keys = np.empty(sum(lengths), dtype=np.int64)
-            kernels.deletion_hashes(data, np.flatnonzero(data == 0), keys)
+            kernels.deletion_hashes(np.frombuffer(data, np.uint8), ends, keys)
         else:
             keys = np.fromiter((hash(w[:j] + w[j + 1:]) for w in map(words.__getitem__, long) for j in range(len(w))),
                                dtype=np.int64, count=sum(lengths))

@@ -80,12 +80,6 @@ def reference(lessons: list[Lesson], options: SearchOptions) -> dict:
                           options.bm25_k1, options.bm25_b, english_prior=options.english_prior)
 
 
-def build(lessons: list[Lesson], options: SearchOptions) -> InvertedIndex:
-    """The index as the search builds it, with every setting that changes it."""
-    return InvertedIndex(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
-                         english_prior=options.english_prior)
-
-
 @pytest.fixture(autouse=True)
 def compiled(monkeypatch):
     """Every `InvertedIndex` here is built by the compiled kernels, whatever its size."""
@@ -116,7 +110,7 @@ CORPORA = {
 def test_the_build_equals_the_index_of_its_definitions(corpus):
     lessons = CORPORA[corpus]()
     options = SearchOptions()
-    index = build(lessons, options)
+    index = InvertedIndex.of(lessons, options)
     assert_same(index, reference(lessons, options))
 
 
@@ -127,10 +121,10 @@ def test_a_small_index_built_word_by_word_is_the_same_index(corpus, monkeypatch)
     lessons = CORPORA[corpus]()
     options = SearchOptions()
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", len(lessons) + 1)
-    index = build(lessons, options)
+    index = InvertedIndex.of(lessons, options)
     assert_same(index, reference(lessons, options))
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", 0)
-    compiled = build(lessons, options)
+    compiled = InvertedIndex.of(lessons, options)
     assert index._spellings == compiled._spellings
     assert np.array_equal(index._spellings_start, compiled._spellings_start)
     assert index._spellings_start.dtype == compiled._spellings_start.dtype
@@ -143,7 +137,7 @@ def test_chunks_and_a_growing_vocabulary_change_nothing(monkeypatch):
     options = SearchOptions()
     monkeypatch.setattr(knowledge.index, "_CHUNK", 7)
     monkeypatch.setattr(knowledge.lexicon, "FIRST_CAPACITY", 2)
-    index = build(lessons, options)
+    index = InvertedIndex.of(lessons, options)
     assert_same(index, reference(lessons, options))
 
 
@@ -152,7 +146,7 @@ def test_awkward_text_is_tokenised_like_text_words(monkeypatch, wordwise_below):
     """The words a user relies on: apostrophes split, accents and width folded, digits kept."""
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", wordwise_below)
     options = SearchOptions()
-    index = build(AWKWARD, options)
+    index = InvertedIndex.of(AWKWARD, options)
     for word in ("ivoir", "ecol", "naiv", "123", "full", "financ", "covid19", "c182", "istanbul", "ete", "cafe"):
         assert index.term_id(word) >= 0, word
     assert index.term_id(stem(fold("ΣΊΣΥΦΟΣ"))) >= 0
