@@ -63,17 +63,18 @@ def serve(args: argparse.Namespace, settings: Settings, err: TextIO) -> int:
 
     gate = Gate(server.max_body_bytes, secrets, settings.rate_limit)
     asks = _remote(holder) if prefork else reloader  # with workers, POST /admin/reload asks the master
-    app, slack = build_app(settings, holder, secrets, asks, records=Records(state, questions), gate=gate)
+    records = Records(state, questions)
+    app, slack = build_app(settings, holder, secrets, asks, records=records, gate=gate)
     post_subscriptions(reloader, state, slack, settings)
     warning = exposure_warning(server.host, secrets)
     if warning:
         log.warning(warning)
     if prefork:
         watcher = Watcher(reloader, settings.lessons.watch_interval, seen=before_load) if watch else None
-        return _serve_workers(settings, server, secrets, (holder, reloader, state, questions), (app, slack, gate),
+        return _serve_workers(settings, server, secrets, (holder, reloader, records), (app, slack, gate),
                               workers, watcher)
     wsgi = _wsgi_server(app, server, gate)
-    start_question_log(questions, state, settings)
+    start_question_log(records, settings)
     socket_mode = start_slack(slack, settings, secrets)
     for host, port in _addresses(wsgi):
         log.info("serving %d lessons on http://%s:%s/ (one process of %d threads)", len(holder.kb),
@@ -140,13 +141,12 @@ def _serve_workers(settings: Settings, server: ServerSettings, secrets: Secrets,
     and writes its own question log."""
     from .workers import serve_with_workers
 
-    holder, reloader, state, questions = served
+    holder, reloader, records = served
+    state, questions = records
     app, slack, gate = apps
     listeners = bind(server)  # here, for a one-line error; gunicorn would retry, then exit
     start_slack(slack, settings, secrets, connect=False)
-    if questions is not None:
-        log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
-                 settings.questions.retention_days)
+    _say_where_questions_go(records, settings)
 
     def in_each_worker() -> Any:
         connection = start_slack(slack, settings, secrets, quiet=True) if secrets.slack_app_token else None
@@ -190,14 +190,20 @@ def build_app(settings: Settings, holder: KnowledgeHolder, secrets: Secrets, rel
     return app, slack
 
 
-def start_question_log(questions: QuestionRecorder | None, state: StateStore, settings: Settings) -> None:
+def start_question_log(records: Records, settings: Settings) -> None:
     """Start the question log's writer (it first deletes the questions past the retention), and say so."""
-    if questions is None:
+    if records.questions is not None:
+        records.questions.start()
+    _say_where_questions_go(records, settings)
+
+
+def _say_where_questions_go(records: Records, settings: Settings) -> None:
+    """Log where questions are kept and for how long, or that they are not."""
+    if records.questions is None or records.state is None:
         log.info("the question log is off (questions.enabled: false)")
         return
-    questions.start()
-    log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)", state.path,
-             settings.questions.retention_days)
+    log.info("logging questions to %s, kept %d days, without user ids (lessons report, /admin)",
+             records.state.path, settings.questions.retention_days)
 
 
 def post_subscriptions(reloader: Reloader, state: StateStore, slack: App | None, settings: Settings) -> None:
