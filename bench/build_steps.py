@@ -59,6 +59,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("n", type=int, help="corpus size (bench/corpora/N, generated when missing)")
     args = parser.parse_args()
+    if args.n < 1:
+        parser.error(f"n: a number of lessons, 1 or more (got {args.n})")
     folder = HERE / "corpora" / str(args.n)
     search.generate.write(args.n, folder)
     lessons, _ = search.parsed_lessons(folder, args.n)

@@ -9,8 +9,8 @@
   from pyspellchecker's word counts, for the stems common enough to matter (see
   `knowledge.language.english_shares`). Grouping its 128,000 words by stem costs about 0.6 s.
 
-Run it again when lemminflect, pyspellchecker or the stemmer changes;
-tests/knowledge/test_language.py fails when a table is stale.
+Run it again when lemminflect, pyspellchecker, the stemmer or `knowledge.text.STOP_WORDS` changes
+(the stem table leaves stop words out); tests/knowledge/test_language.py fails when a table is stale.
 
     .venv/bin/python scripts/language-tables.py
 """
@@ -88,12 +88,10 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1:  # no options: `--help` prints this script's use and writes nothing
-        if sys.argv[1] not in ("-h", "--help"):
-            print(f"language-tables.py: no arguments expected, got {sys.argv[1]!r} (see --help)", file=sys.stderr)
-            sys.exit(2)
-        print(__doc__)
-        sys.exit(0)
+    import argparse
+
+    # No options: --help prints this script's use and writes nothing; any argument is an error.
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     try:
         sys.exit(main())
     except ModuleNotFoundError as missing:  # lemminflect comes with the test tools only

@@ -2,6 +2,8 @@
 """Draw docs/admin-report.png, the README's picture of the admin page: a month of invented questions
 (seeded, so the picture is the same every time) logged against the bundled lessons, `lessons serve`
 on 127.0.0.1 with an ADMIN_TOKEN, and Debian's headless Chromium signing in and taking the picture.
+CHROMIUM= and CHROMEDRIVER= name other binaries than /usr/bin/chromium and /usr/bin/chromedriver
+(as for scripts/ensure-chromium, which installs Debian's).
 
     .venv/bin/python scripts/screenshot-admin.py [OUTPUT.png]
 """
@@ -55,17 +57,22 @@ def seed(state_path: Path, kb: KnowledgeBase, now: float) -> None:
     store.close()
 
 
+#: The browser and its driver (the browser tests read the same variables, tests/bot/web/conftest.py).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+
+
 def shoot(base: str, output: Path) -> None:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
 
     options = webdriver.ChromeOptions()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")  # as scripts/ensure-chromium
+    options.binary_location = str(CHROMIUM)
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars",
                  "--window-size=1100,900", "--force-device-scale-factor=1"):
         options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")), options=options)
+    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     try:
         driver.get(base + "admin")
         driver.find_element(By.ID, "token").send_keys(TOKEN)
@@ -80,14 +87,17 @@ def shoot(base: str, output: Path) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1].startswith("-"):  # no options: `--help` prints this, draws nothing
-        if sys.argv[1] not in ("-h", "--help"):
-            print(f"screenshot-admin.py: no option {sys.argv[1]!r}; the one argument is the picture's path "
-                  "(see --help)", file=sys.stderr)
-            return 2
-        print(__doc__)
-        return 0
-    output = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "admin-report.png"
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("output", nargs="?", type=Path, default=ROOT / "docs" / "admin-report.png",
+                        help="where the picture goes (default: docs/admin-report.png)")
+    output = parser.parse_args().output
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        print(f"screenshot-admin.py: no {' or '.join(missing)}; run scripts/ensure-chromium (or set CHROMIUM= "
+              "and CHROMEDRIVER=)", file=sys.stderr)
+        return 1
     with tempfile.TemporaryDirectory() as folder:
         state = Path(folder) / "state.sqlite3"
         seed(state, KnowledgeBase.from_paths([]), time.time())
