@@ -36,7 +36,11 @@ aboard across along amid amidst among amongst around behind beneath beside besid
 except onto since throughout till toward towards underneath unlike
 although though unless whereas whilst whether yet thus hence therefore however moreover furthermore
 nevertheless nonetheless otherwise instead meanwhile
+aren couldn didn doesn don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren wouldn
 """.split())  # noqa: SIM905 (a word list reads best as text)
+# The last line: what an apostrophe leaves of a negated auxiliary ("didn't" → "didn", "t"), as
+# "s", "ll", "ve" above are what it leaves of the other contractions. "won" ("won't") is left out:
+# it is also a verb that can name a topic ("contracts won").
 
 #: Words that frame a question rather than say what it is about ("show me lessons on ...").
 QUERY_FILLER = frozenset("""

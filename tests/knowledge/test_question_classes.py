@@ -280,6 +280,19 @@ def test_a_function_word_is_no_topic_the_lessons_must_hold(kb_of, word):
     assert not answer.partial and word not in answer.notice
 
 
+@pytest.mark.parametrize("question", ["why didn't drought insurance reach herders",
+                                      "herders don't have drought insurance",
+                                      "drought insurance that herders couldn’t reach"])
+def test_a_contraction_is_no_word_the_lessons_must_hold(kb_of, question):
+    """An apostrophe splits "didn't" into "didn" and "t": neither is a topic, so a lesson with the
+    other words matches the whole question and no notice calls "didn" a word no lesson has."""
+    kb = kb_of({"1": lesson_page("1", description=f"Drought insurance reached herders. {FILLER}"),
+                "2": lesson_page("2", description=f"Herders moved their camps. {FILLER}")})
+    answer = kb.ask(question)
+    assert ids(answer)[0] == "1"
+    assert not answer.partial and "Not in any lesson" not in answer.notice
+
+
 def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"The workplace policy was posted at the gate. {FILLER}")})
     answer = kb.ask("HIV and AIDS workplace policy")
