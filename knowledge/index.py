@@ -8,7 +8,7 @@ stop words left out) serves the proximity bonus and `related()`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from operator import attrgetter
 from typing import TYPE_CHECKING
@@ -62,12 +62,14 @@ class InvertedIndex:
     near-duplicates. Term ids are in order of first use in the lessons (fields in `FIELDS` order).
     The compiled kernels let go of the GIL, so a thread works beside them: it makes the next
     chunk's bytes while the interner reads this one, and writes the postings while Python builds
-    the spelling index. Below `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in
-    plain Python.
+    the spelling index and does the caller's `meanwhile` (the search's facets). Below
+    `WORDWISE_BELOW` lessons, `wordwise.build` makes the same arrays in plain Python.
     """
 
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float, b: float, *,
-                 english_prior: float) -> None:
+                 english_prior: float, meanwhile: Callable[[], object] | None = None) -> None:
+        """`meanwhile`: the caller's own work (no part of the index), run once on this thread while
+        the compiled postings are written, the one step in which the build would otherwise wait."""
         self.n_docs = len(lessons)
         #: True when the compiled kernels built this index: numba is loaded, so a question may use
         #: compiled passes too (`passes.py`); a small index never loads it.
@@ -75,6 +77,8 @@ class InvertedIndex:
         if not self.compiled:
             self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b,
                                       english_prior=english_prior))
+            if meanwhile is not None:
+                meanwhile()
             return
         from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.8 s a process
 
@@ -99,19 +103,23 @@ class InvertedIndex:
         self._stream(terms.finish(), fields.finish(), kept_len)
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The postings are written by compiled code that lets go of the GIL: beside the
-            # spelling index, which is Python (0.4 s of 7 at 100,000 lessons).
+            # spelling index and the caller's `meanwhile`, which are Python (0.2 and 0.6 s at
+            # 100,000 lessons, against the postings' 0.7-1.1 s).
             postings = pool.submit(self._postings, kept_len, weights, k1, b, english_prior)
             self._stems(lexicon)
+            if meanwhile is not None:
+                meanwhile()
             postings.result()
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
         _, first, which = np.unique(digests.finish(), return_index=True, return_inverse=True)
         self.duplicate_of = first[which].astype(np.int32)  # the first lesson of each digest
 
     @classmethod
-    def of(cls, lessons: Sequence[Lesson], options: SearchOptions) -> InvertedIndex:
+    def of(cls, lessons: Sequence[Lesson], options: SearchOptions,
+           meanwhile: Callable[[], object] | None = None) -> InvertedIndex:
         """The index the search builds with these settings (every setting that changes it)."""
         return cls(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
-                   english_prior=options.english_prior)
+                   english_prior=options.english_prior, meanwhile=meanwhile)
 
     def _take(self, built: dict) -> None:
         """Sets every array and table from `wordwise.build`."""

@@ -28,7 +28,7 @@ import numpy as np
 from . import expansion, preference
 from .answer import Answer, Hit, told_apart
 from .facets import Facets
-from .index import InvertedIndex
+from .index import WORDWISE_BELOW, InvertedIndex
 from .language import is_english
 from .options import SearchOptions
 from .phrases import with_phrases
@@ -59,12 +59,15 @@ class Searcher:
         self.lessons = lessons
         self.options = options
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
-        self.index = InvertedIndex.of(lessons, options)
+        built: list[Facets] = []
+        # The facets need only the lessons: built while the index's compiled kernels write its postings.
+        self.index = InvertedIndex.of(lessons, options, meanwhile=lambda: built.append(
+            Facets(lessons, compiled=len(lessons) >= WORDWISE_BELOW)))
+        self.facets = built[0]
         with ThreadPoolExecutor(max_workers=1) as pool:
-            # The shortcut's parts are built beside the facets (see `shortcut.read_ahead`), with the
-            # index, not by the first question.
+            # The shortcut's parts are built beside the interpreter (see `shortcut.read_ahead`), with
+            # the index, not by the first question.
             parts = pool.submit(read_ahead, self.index) if self.index.n_docs >= SHORTCUT_FROM else None
-            self.facets = Facets(lessons, compiled=self.index.compiled)
             places = Places(self.facets.countries, self.facets.regions)
             labels = {kind: self.facets.filters[kind].names for kind in preference.LABELS}
             self.interpreter = Interpreter(self.index, Thesaurus.bundled(options.synonyms), places, options, labels)

@@ -11,6 +11,7 @@ grows. A median question reads a small share of its postings.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +54,13 @@ class ImpactOrder:
         top = float(impacts.max())  # every impact, the long terms' among them: one pass, no positions
         self.levels = levels = (1 << q_bits) - 1
         self.step = max(top, 1e-30) / levels
-        kernels.impact_order(impacts, start, long, offsets, self.step, levels, pos_bits, self.order)
+        # Two halves of the postings at once: the kernel lets go of the GIL, and the build waits on it.
+        half = int(np.searchsorted(offsets, offsets[-1] // 2))
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(kernels.impact_order, impacts, start, long[:half], offsets[:half + 1], self.step,
+                                levels, pos_bits, self.order)
+            kernels.impact_order(impacts, start, long[half:], offsets[half:], self.step, levels, pos_bits, self.order)
+            first.result()
 
     def prefix(self, term: int, m: int, certainty: float) -> tuple[np.ndarray, np.ndarray, float]:
         """(the lessons of the first `m` postings of `term` by impact, their impacts times `certainty`

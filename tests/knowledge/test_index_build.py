@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import threading
 from functools import cache
 
 import numpy as np
@@ -112,6 +113,17 @@ def test_the_build_equals_the_index_of_its_definitions(corpus):
     options = SearchOptions()
     index = InvertedIndex.of(lessons, options)
     assert_same(index, reference(lessons, options))
+
+
+@pytest.mark.parametrize("wordwise_below", [0, 10_000], ids=["compiled", "word by word"])
+def test_the_callers_work_runs_once_on_the_building_thread(monkeypatch, wordwise_below):
+    """The search builds its facets as the index's `meanwhile`, while the postings are written:
+    whichever way the index is built, that work runs exactly once, before the index is returned."""
+    monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", wordwise_below)
+    threads = []
+    index = InvertedIndex.of(list(bundled()), SearchOptions(), meanwhile=lambda: threads.append(threading.get_ident()))
+    assert threads == [threading.get_ident()]
+    assert index.compiled == (wordwise_below == 0)
 
 
 @pytest.mark.parametrize("corpus", ["bundled", "awkward", "empty"])
