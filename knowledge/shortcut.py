@@ -52,8 +52,9 @@ class Shortcut(NamedTuple):
 
 def read_ahead(index: InvertedIndex) -> tuple[TermBits, ImpactOrder]:
     """The parts of a `Reader` that only its index decides: the kept term bitsets and the impact
-    order. Numpy and a compiled kernel that lets go of the GIL (`kernels.impact_order`), so the
-    search builds them in a thread while it builds the facets (0.6 s of 7 at 100,000 lessons)."""
+    order. Numpy and a compiled kernel that lets go of the GIL (`kernels.impact_order`, two halves
+    at once), so the search builds them in a thread as soon as the index is built (0.5 s at 100,000
+    lessons), not on the first question."""
     return TermBits(index.docs, index.start, index.df, index.n_docs), \
         ImpactOrder(index.docs, index.impacts, index.start, index.df)
 

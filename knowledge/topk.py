@@ -32,8 +32,8 @@ class ImpactOrder:
 
     Sorted on one 64-bit key per posting (quantized impact falling, position), term by term in
     compiled code (`kernels.impact_order`: no index-long temporaries, 1.35 -> 0.7 s at 100,000
-    lessons), so the order within a quantum is by lesson; the bound on what is not read yet is the
-    quantum's upper edge.
+    lessons; the long terms in two halves, one per thread), so the order within a quantum is by
+    lesson; the bound on what is not read yet is the quantum's upper edge.
     """
 
     def __init__(self, docs: np.ndarray, impacts: np.ndarray, start: np.ndarray, df: np.ndarray) -> None:
