@@ -67,9 +67,10 @@ class InvertedIndex:
     """
 
     def __init__(self, lessons: Sequence[Lesson], weights: Mapping[str, float], k1: float, b: float, *,
-                 english_prior: float, meanwhile: Callable[[], object] | None = None) -> None:
-        """`meanwhile`: the caller's own work (no part of the index), run once on this thread while
-        the compiled postings are written, the one step in which the build would otherwise wait."""
+                 english_prior: float, meanwhile: Callable[[bool], object] | None = None) -> None:
+        """`meanwhile`: the caller's own work (no part of the index), given `compiled` and run once
+        on this thread: while the compiled postings are written, the one step in which the build
+        would otherwise wait, or after a word-by-word build."""
         self.n_docs = len(lessons)
         #: True when the compiled kernels built this index: numba is loaded, so a question may use
         #: compiled passes too (`passes.py`); a small index never loads it.
@@ -78,7 +79,7 @@ class InvertedIndex:
             self._take(wordwise.build(lessons, field_texts, [float(weights.get(name, 1.0)) for name in FIELDS], k1, b,
                                       english_prior=english_prior))
             if meanwhile is not None:
-                meanwhile()
+                meanwhile(self.compiled)
             return
         from .lexicon import Growing, Lexicon  # numba's import and kernels: about 0.8 s a process
 
@@ -108,7 +109,7 @@ class InvertedIndex:
             postings = pool.submit(self._postings, kept_len, weights, k1, b, english_prior)
             self._stems(lexicon)
             if meanwhile is not None:
-                meanwhile()
+                meanwhile(self.compiled)
             postings.result()
         # Lessons with the same prose are near-duplicates: each points at the first of its kind.
         _, first, which = np.unique(digests.finish(), return_index=True, return_inverse=True)
@@ -116,7 +117,7 @@ class InvertedIndex:
 
     @classmethod
     def of(cls, lessons: Sequence[Lesson], options: SearchOptions,
-           meanwhile: Callable[[], object] | None = None) -> InvertedIndex:
+           meanwhile: Callable[[bool], object] | None = None) -> InvertedIndex:
         """The index the search builds with these settings (every setting that changes it)."""
         return cls(lessons, options.field_weights, options.bm25_k1, options.bm25_b,
                    english_prior=options.english_prior, meanwhile=meanwhile)

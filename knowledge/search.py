@@ -28,7 +28,7 @@ import numpy as np
 from . import expansion, preference
 from .answer import Answer, Hit, told_apart
 from .facets import Facets
-from .index import WORDWISE_BELOW, InvertedIndex
+from .index import InvertedIndex
 from .language import is_english
 from .options import SearchOptions
 from .phrases import with_phrases
@@ -61,9 +61,9 @@ class Searcher:
         self.doc_of = {lesson.id: doc for doc, lesson in enumerate(lessons)}
         built: list[Facets] = []
         # The facets need only the lessons: built while the index's compiled kernels write its postings.
-        self.index = InvertedIndex.of(lessons, options, meanwhile=lambda: built.append(
-            Facets(lessons, compiled=len(lessons) >= WORDWISE_BELOW)))
-        self.facets = built[0]
+        self.index = InvertedIndex.of(lessons, options,
+                                      meanwhile=lambda compiled: built.append(Facets(lessons, compiled=compiled)))
+        (self.facets,) = built
         with ThreadPoolExecutor(max_workers=1) as pool:
             # The shortcut's parts are built beside the interpreter (see `shortcut.read_ahead`), with
             # the index, not by the first question.

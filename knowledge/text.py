@@ -18,6 +18,18 @@ def _plain(match: re.Match) -> str:
     return QUOTES[ord(match.group())]
 
 
+#: A negated auxiliary as folded ("didn't", "don't", "won't", "can't").
+_NEGATED = re.compile(r"[^\W_]+'t\b")
+
+
+def without_negations(folded: str) -> str:
+    """A folded question without its negated auxiliaries, which never name a topic. Split at the
+    apostrophe they would leave "didn", which no lesson has, or "don", "won" and "haven", which
+    are words of their own ("safe haven"): so they go before a question is split into words, and
+    the lessons' words stay as they are."""
+    return _NEGATED.sub(" ", folded)
+
+
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 #: A word: letters and digits; apostrophes and hyphens split words ("cox's" → "cox", "s").
 WORD = re.compile(r"[^\W_]+")
@@ -36,11 +48,7 @@ aboard across along amid amidst among amongst around behind beneath beside besid
 except onto since throughout till toward towards underneath unlike
 although though unless whereas whilst whether yet thus hence therefore however moreover furthermore
 nevertheless nonetheless otherwise instead meanwhile
-aren couldn didn doesn don hadn hasn haven isn mightn mustn needn shan shouldn wasn weren wouldn
 """.split())  # noqa: SIM905 (a word list reads best as text)
-# The last line: what an apostrophe leaves of a negated auxiliary ("didn't" → "didn", "t"), as
-# "s", "ll", "ve" above are what it leaves of the other contractions. "won" ("won't") is left out:
-# it is also a verb that can name a topic ("contracts won").
 
 #: Words that frame a question rather than say what it is about ("show me lessons on ...").
 QUERY_FILLER = frozenset("""

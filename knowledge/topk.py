@@ -57,10 +57,10 @@ class ImpactOrder:
         # Two halves of the postings at once: the kernel lets go of the GIL, and the build waits on it.
         half = int(np.searchsorted(offsets, offsets[-1] // 2))
         with ThreadPoolExecutor(max_workers=1) as pool:
-            first = pool.submit(kernels.impact_order, impacts, start, long[:half], offsets[:half + 1], self.step,
+            ahead = pool.submit(kernels.impact_order, impacts, start, long[:half], offsets[:half + 1], self.step,
                                 levels, pos_bits, self.order)
             kernels.impact_order(impacts, start, long[half:], offsets[half:], self.step, levels, pos_bits, self.order)
-            first.result()
+            ahead.result()
 
     def prefix(self, term: int, m: int, certainty: float) -> tuple[np.ndarray, np.ndarray, float]:
         """(the lessons of the first `m` postings of `term` by impact, their impacts times `certainty`

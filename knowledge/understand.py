@@ -26,7 +26,7 @@ from .options import SearchOptions
 from .query import narrowed, parse_query
 from .senses import FixedPairs
 from .spelling import SpellingIndex, edit_budget
-from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem
+from .text import QUERY_FILLER, STOP_WORDS, WORD, fold, stem, without_negations
 from .typos import TypoChecks
 from .vocabulary import (
     CHALLENGE_PAIRS,
@@ -142,7 +142,7 @@ class Interpreter:
     def understand(self, raw: str) -> Understanding:
         """Filters, concepts, intent, corrections and unknown words of a raw query."""
         parsed = parse_query(raw)
-        typed = WORD.findall(fold(parsed.text))
+        typed = WORD.findall(without_negations(fold(parsed.text)))
         acronyms = _acronyms(parsed.text)
         read = self.spell(typed, acronyms)
         words, certainty, unknown = read.words, read.certainty, read.unknown

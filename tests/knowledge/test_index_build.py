@@ -120,9 +120,10 @@ def test_the_callers_work_runs_once_on_the_building_thread(monkeypatch, wordwise
     """The search builds its facets as the index's `meanwhile`, while the postings are written:
     whichever way the index is built, that work runs exactly once, before the index is returned."""
     monkeypatch.setattr(knowledge.index, "WORDWISE_BELOW", wordwise_below)
-    threads = []
-    index = InvertedIndex.of(list(bundled()), SearchOptions(), meanwhile=lambda: threads.append(threading.get_ident()))
-    assert threads == [threading.get_ident()]
+    calls = []
+    index = InvertedIndex.of(list(bundled()), SearchOptions(),
+                             meanwhile=lambda compiled: calls.append((threading.get_ident(), compiled)))
+    assert calls == [(threading.get_ident(), index.compiled)]
     assert index.compiled == (wordwise_below == 0)
 
 

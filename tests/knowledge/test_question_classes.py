@@ -293,6 +293,14 @@ def test_a_contraction_is_no_word_the_lessons_must_hold(kb_of, question):
     assert not answer.partial and "Not in any lesson" not in answer.notice
 
 
+def test_a_word_that_contractions_leave_is_still_a_topic(kb_of):
+    """Only the contraction goes: "haven", "don" and "won" are words of their own."""
+    kb = kb_of({"1": lesson_page("1", description=f"Tax havens drained the social insurance fund. {FILLER}"),
+                "2": lesson_page("2", description=f"A tax on payrolls funded social insurance. {FILLER}")})
+    assert ids(kb.ask("tax haven"))[0] == "1"
+    assert ids(kb.ask("why haven't tax havens been closed"))[0] == "1"
+
+
 def test_a_question_mostly_made_of_words_no_lesson_has_finds_nothing(kb_of):
     kb = kb_of({"1": lesson_page("1", description=f"The workplace policy was posted at the gate. {FILLER}")})
     answer = kb.ask("HIV and AIDS workplace policy")
