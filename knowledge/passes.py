@@ -119,23 +119,30 @@ def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
-def intersect(a, b):  # pragma: no cover - compiled
-    """(positions in `a`, positions in `b`) of the lessons both sorted lists hold, in order: one
-    walk along both (`rank.Ranker._phrase_alternative`)."""
-    ia = np.empty(min(a.shape[0], b.shape[0]), np.int64)
-    ib = np.empty_like(ia)
-    i = j = k = 0
+def phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields, together, apart):  # pragma: no cover
+    """A two-word alternative in one walk along both words' postings and the lessons where they stand
+    together: (the lessons holding both, their mean impact as float32, times `apart` where the words
+    never stand together, their fields' bits), as `rank.Ranker._phrase_alternative` computes them."""
+    size = min(a.shape[0], b.shape[0])
+    docs, scores, fields = np.empty(size, np.int32), np.empty(size, np.float32), np.empty(size, np.int16)
+    i = j = t = k = 0
     while i < a.shape[0] and j < b.shape[0]:
         if a[i] < b[j]:
             i += 1
         elif a[i] > b[j]:
             j += 1
         else:
-            ia[k], ib[k] = i, j
+            doc = a[i]
+            score = np.float32((np.float64(a_impacts[i]) + np.float64(b_impacts[j])) / 2.0)
+            while t < together.shape[0] and together[t] < doc:
+                t += 1
+            if t == together.shape[0] or together[t] != doc:
+                score = score * apart
+            docs[k], scores[k], fields[k] = doc, score, a_fields[i] | b_fields[j]
             i += 1
             j += 1
             k += 1
-    return ia[:k], ib[:k]
+    return docs[:k], scores[:k], fields[:k]
 
 
 @njit(cache=True, nogil=True)

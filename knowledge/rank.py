@@ -251,10 +251,11 @@ class Ranker:
         parts = [self.index.postings(t) for t in ids]
         if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
             (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
-            if self.index.compiled:  # both lists walked once, side by side
+            if self.index.compiled:  # both lists and the lessons holding the phrase walked once, side by side
                 from . import passes
 
-                both, at = passes.intersect(a, b)
+                return passes.phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields,
+                                          self._together(ids), np.float32(APART))
             else:
                 at = within_at(a, b)
                 both = at >= 0

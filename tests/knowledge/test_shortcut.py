@@ -130,13 +130,32 @@ def test_a_knowledge_base_below_the_threshold_scores_every_lesson(tmp_path):
     assert "reader" not in vars(small._searcher)
 
 
+def test_a_two_word_alternative_is_read_in_one_walk_as_numpy_reads_it(kb, monkeypatch):
+    """A thesaurus phrase's lessons, scores and field bits, from one compiled walk along both words'
+    postings (a large index) or from numpy (a small one): the same arrays, dtypes too, for pairs of
+    words that stand together in some lessons and apart in others."""
+    ranker, index = kb._searcher.ranker, kb._searcher.index
+    rng = np.random.default_rng(4)
+    common = np.flatnonzero(index.df >= 50)
+    pairs = [tuple(int(t) for t in rng.choice(common, 2, replace=False)) for _ in range(40)]
+    pairs += [(int(index.stream[p]), int(index.stream[p + 1])) for p in rng.choice(len(index.stream) - 1, 40)]
+    compiled = [ranker._phrase_alternative(ids) for ids in pairs]
+    monkeypatch.setattr(index, "compiled", False)
+    for ids, fast in zip(pairs, compiled, strict=True):
+        plain = ranker._phrase_alternative(ids)
+        assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(plain, fast, strict=True)), ids
+    assert sum(len(docs) > 0 for docs, _, _ in compiled) > 40  # most pairs share lessons
+
+
 def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
     """A large index scores, reads loose matches and measures proximity in compiled passes
     (`kernels.py`); a small one with numpy. Both ways on the same lessons and questions (with
     thesaurus phrases, typos and filters), scores and summaries to the last bit."""
     searcher = kb._searcher
     asked = [*questions(kb, 60, seed=8), "social protection for herders", "child labour cocoa",
-             "occupational safety and health", "forced labour migrant workers", "youth employment Africa"]
+             "occupational safety and health", "forced labour migrant workers", "youth employment Africa",
+             # a question about one part of a lesson reads which fields hold each alternative
+             "what went wrong with social protection", "what worked in occupational safety and health"]
 
     def pages() -> list:
         return [(page(answer), [(h.summary, h.highlights) for h in answer.hits])
