@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib
 import statistics
 import sys
 import time
@@ -49,7 +50,8 @@ def path_of(kb, question: str) -> str:
     if s.reader.covers(u, None, None):
         loose = any(s.ranker.may_hold_loosely(c) for c in u.concepts if not c.place)
         if not loose and s.reader.answer(u, None, 5, None) is not None:
-            return "shortcut"
+            from knowledge.search import SHORTCUT_FROM
+            return "shortcut" if s.index.n_docs >= SHORTCUT_FROM else "the shortcut's kind (scored in full here)"
         return "full: a topic held loosely" if loose else "full: the shortcut declined"
     if u.preferred or u.intent:
         return "full: a named place, label or intent"
@@ -58,28 +60,8 @@ def path_of(kb, question: str) -> str:
     return "full: other"
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lessons", type=int, default=100_000, help="corpus size (bench/corpora/N; default 100000)")
-    parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
-    parser.add_argument("--rounds", type=int, default=2, help="runs per question, the best kept (default 2)")
-    args = parser.parse_args()
-    import importlib
-
-    from knowledge import KnowledgeBase
-    folder = HERE / "corpora" / str(args.lessons)
-    if not folder.exists():
-        parser.error(f"{folder} is missing: `bench/search.py --sizes {args.lessons}` generates it")
-    lessons, _ = search.parsed_lessons(folder, args.lessons)
-    questions = search.make_queries(lessons, args.queries)
-    kb = KnowledgeBase(lessons)
-    if kb._searcher.index.n_docs < 30_000:
-        print("note: below 30,000 lessons the search never takes the shortcut (search.SHORTCUT_FROM)")
-    paths = {q: path_of(kb, q) for q in questions}
-    for q in questions:  # warm: numba's kernels, the thesaurus phrases' lessons
-        kb.ask(q, limit=5)
-
-    spent: dict[str, float] = defaultdict(float)
+def time_stages(spent: dict[str, float]) -> None:
+    """Wrap each of `STAGES` so that each call adds its seconds to `spent[label]`."""
     for module, owner, name, label in STAGES:
         holder = getattr(importlib.import_module(module), owner)
         original = getattr(holder, name)
@@ -93,11 +75,16 @@ def main() -> int:
                 spent[_label] += time.perf_counter() - start
         setattr(holder, name, timed)
 
+
+def measure(kb, questions: list[str], paths: dict[str, str], rounds: int):
+    """(ms of each question by path, the stages' ms summed by path), each question's best run."""
+    spent: dict[str, float] = defaultdict(float)
+    time_stages(spent)
     times: dict[str, list[float]] = defaultdict(list)
     stages: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for q in questions:
         best, best_spent = float("inf"), {}
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             kb.clear_caches()
             spent.clear()
             start = time.perf_counter()
@@ -108,23 +95,46 @@ def main() -> int:
         times[paths[q]].append(best * 1000)
         for label, seconds in best_spent.items():
             stages[paths[q]][label] += seconds * 1000
+    return times, stages
+
+
+def report(lessons: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
+    """The Markdown tables: each path's p50/p95, then each stage's mean per question by path."""
     every = sorted(t for ts in times.values() for t in ts)
     print(f"# Where the benchmark's questions spend their time (bench/question_paths.py)\n\n"
-          f"`.venv/bin/python bench/question_paths.py --lessons {args.lessons}`, {time.strftime('%Y-%m-%d')}\n")
-    print(f"{args.lessons:,} lessons, {len(questions)} questions: p50 {statistics.median(every):.2f} ms, "
+          f"`.venv/bin/python bench/question_paths.py --lessons {lessons}`, {time.strftime('%Y-%m-%d')}\n")
+    print(f"{lessons:,} lessons, {len(every)} questions: p50 {statistics.median(every):.2f} ms, "
           f"p95 {every[int(0.95 * (len(every) - 1))]:.2f} ms\n")
     print("| path | questions | p50 ms | p95 ms |")
     print("|---|---|---|---|")
-    for path, ts in sorted(times.items(), key=lambda kv: -len(kv[1])):
-        ts.sort()
+    order = sorted(times, key=lambda p: -len(times[p]))
+    for path in order:
+        ts = sorted(times[path])
         print(f"| {path} | {len(ts)} | {statistics.median(ts):.2f} | {ts[int(0.95 * (len(ts) - 1))]:.2f} |")
     print("\nMean ms per question of each stage, by path:\n")
-    order = sorted(times, key=lambda p: -len(times[p]))
     print("| stage | " + " | ".join(order) + " |")
     print("|---|" + "---|" * len(order))
     for _, _, _, label in STAGES:
-        cells = [f"{stages[p].get(label, 0.0) / len(times[p]):.2f}" for p in order]
-        print(f"| {label} | " + " | ".join(cells) + " |")
+        print(f"| {label} | " + " | ".join(f"{stages[p].get(label, 0.0) / len(times[p]):.2f}" for p in order) + " |")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lessons", type=int, default=100_000, help="corpus size (bench/corpora/N; default 100000)")
+    parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
+    parser.add_argument("--rounds", type=int, default=2, help="runs per question, the best kept (default 2)")
+    args = parser.parse_args()
+    from knowledge import KnowledgeBase
+    folder = HERE / "corpora" / str(args.lessons)
+    if not folder.exists():
+        parser.error(f"{folder} is missing: `bench/search.py --sizes {args.lessons}` generates it")
+    lessons, _ = search.parsed_lessons(folder, args.lessons)
+    questions = search.make_queries(lessons, args.queries)
+    kb = KnowledgeBase(lessons)
+    paths = {q: path_of(kb, q) for q in questions}
+    for q in questions:  # warm: numba's kernels, the thesaurus phrases' lessons
+        kb.ask(q, limit=5)
+    report(args.lessons, *measure(kb, questions, paths, args.rounds))
     return 0
 
 
