@@ -126,16 +126,17 @@ class Facet:
     """Values of one facet per lesson, as flat arrays for counting and filtering without loops.
 
     Each lesson's combination of values (usually one country, a few themes) gets an id, so
-    counting a match set is one gather and one bincount, however many values a lesson has.
+    counting a match set is one gather and one bincount (or, for a set of bits, one compiled walk
+    over them), however many values a lesson has.
     """
 
     def __init__(self, combo: np.ndarray, combos: list[tuple[str, ...]]) -> None:
         """Lesson d holds the values `combos[combo[d]]`, combinations in order of first use (two
         may hold the same values)."""
         self.combo = combo
-        ids: dict[str, int] = {}  # in order of first use, as lesson by lesson
-        self.combo_value = np.array([ids.setdefault(v, len(ids)) for c in combos for v in c], dtype=np.int32)
-        self.names = list(ids)
+        flat = [v for c in combos for v in c]
+        self.combo_value, first = _factorized(flat)  # values numbered in order of first use, as lesson by lesson
+        self.names = [flat[i] for i in first]
         self.folded = [fold(v) for v in self.names]
         self.alphabetical = np.argsort(np.argsort(self.folded, kind="stable"), kind="stable")
         self.n_combos = len(combos)
@@ -184,8 +185,8 @@ class Facet:
 
     def counts_of(self, matched: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
         """`counts` of the lessons of a bitset: each combination counted in one compiled pass over
-        its bits (`passes.combination_counts`; the shortcut serves large indexes only, where numba
-        is loaded), without listing the lessons."""
+        its bits (`passes.combination_counts`; only for an index the kernels built, so numba is
+        loaded), without listing the lessons."""
         from . import passes
 
         per_combo = np.zeros(self.n_combos, dtype=np.int64)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import cached_property
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -133,7 +134,7 @@ class InvertedIndex:
         self.spelling = SpellingIndex(built["spelling_words"], built["spelling_counts"])
 
     def _stems(self, lexicon: Lexicon) -> None:
-        """Sets `stem_ids`, each stem's spellings and the spelling index, from the words met."""
+        """Sets each stem's spellings and the spelling index, from the words met."""
         words, stems, stem_ids = lexicon.words, lexicon.stems, lexicon.stem_ids
         # Every spelling of each stem in the lessons (stop words too, when their stem is a term), so a
         # summary finds a query's words in a sentence by substring tests instead of stemming it.
@@ -180,6 +181,13 @@ class InvertedIndex:
         """How many lessons hold a word of this stem (0 for a stem no lesson has)."""
         term = self.term_id(stem)
         return int(self.df[term]) if term >= 0 else 0
+
+    @cached_property
+    def repeats(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the lessons that repeat an earlier one's prose, sorted; that earlier lesson of each):
+        few, so a match set's near-duplicates are counted by looking these up in it."""
+        copies = np.flatnonzero(self.duplicate_of != np.arange(self.n_docs, dtype=np.int32))
+        return copies, self.duplicate_of[copies]
 
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lesson numbers, impacts, field bits) of one term; empty arrays for -1."""

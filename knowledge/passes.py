@@ -2,9 +2,11 @@
 bonus's reading of the leaders' words, scoring in place, the shortcut's walks over bitsets.
 
 Each replaces numpy passes that made corpus-long copies (a gather, a scatter, a bincount's
-temporaries), the same float operations in the same order, so answers do not change; every caller
-keeps the numpy way for a small index (`index.InvertedIndex.compiled` is False), which never loads
-numba, and a test compares the two. Cached next to this file like `kernels.py`.
+temporaries), the same float operations in the same order, so answers do not change. The full
+scoring's callers keep the numpy way for a small index (`index.InvertedIndex.compiled` is False),
+which never loads numba, and tests compare the two ways; the shortcut's walks and the bitset facet
+counts run on a large index only (the shortcut from 30,000 lessons), and tests compare the
+shortcut's answers with the full scoring's. Cached next to this file like `kernels.py`.
 """
 from __future__ import annotations
 
@@ -85,7 +87,7 @@ def combination_counts(bits, combo, counts, others):  # pragma: no cover - compi
 @njit(cache=True, nogil=True)
 def add_postings(docs, values, weight, cover, total):  # pragma: no cover - compiled
     """One concept's postings into every lesson's coverage (`weight`) and score sum (`values`, as
-    float64), as `rank._sums` adds them with `np.bincount`."""
+    float64), as `coverage.sums` adds them with `np.bincount`."""
     for i in range(docs.shape[0]):
         cover[docs[i]] += weight
         total[docs[i]] += values[i]

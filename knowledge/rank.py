@@ -98,9 +98,10 @@ class Ranker:
     def score(self, u: Understanding, allowed: np.ndarray | None, lent: Lent | None = None) -> Scored:
         """The lessons covering enough of the concepts (within `allowed`), scored, before ranking.
 
-        The postings of one-word concepts go into two `np.bincount`s (BM25F sum and coverage), one
-        pass each at C speed; a concept with alternatives (thesaurus, phrases) is already a
-        corpus-long array of its best alternative per lesson, and is added as it is. Words `lent`
+        The postings of one-word concepts go into the BM25F sum and coverage (`coverage.py`: two
+        `np.bincount`s for a small index, compiled passes for a large one); a concept with
+        alternatives (thesaurus, phrases) is already a corpus-long array of its best alternative
+        per lesson, and is added as it is. Words `lent`
         to the question add their score, and coverage up to what a lesson needs.
         """
         n = self.n
@@ -256,10 +257,9 @@ class Ranker:
 
                 return passes.phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields,
                                           self._together(ids), np.float32(APART))
-            else:
-                at = within_at(a, b)
-                both = at >= 0
-                at = at[both]
+            at = within_at(a, b)
+            both = at >= 0
+            at = at[both]
             sums = a_impacts[both].astype(np.float64) + b_impacts[at]
             docs, scores = a[both], (sums / 2).astype(np.float32)
             scores[~within(docs, self._together(ids))] *= np.float32(APART)
@@ -297,9 +297,8 @@ class Ranker:
         order = np.lexsort((docs, -top_scores, -tiers.astype(np.int16)))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
-        twin = self.index.duplicate_of[matched]  # a lesson's own number unless it repeats another's prose
-        copies = twin != matched
-        total = len(matched) - int(np.count_nonzero(within(twin[copies], matched))) if copies.any() else len(matched)
+        copies, originals = self.index.repeats
+        total = len(matched) - int(np.count_nonzero(within(copies, matched) & within(originals, matched)))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if by_evaluation:

@@ -67,9 +67,6 @@ class Reader:
         self.index, self.ranker, self.facets, self.options = index, ranker, facets, options
         self.n = index.n_docs
         self.bits, self.order = parts or read_ahead(index)
-        #: The lessons that repeat an earlier one's prose (few), and that earlier lesson of each.
-        self._duplicates = np.flatnonzero(index.duplicate_of != np.arange(self.n, dtype=np.int32))
-        self._originals = index.duplicate_of[self._duplicates]
 
     def covers(self, u: Understanding, group: bool | None, boosts) -> bool:
         """True for a question the shortcut answers exactly as the straightforward search does."""
@@ -114,14 +111,11 @@ class Reader:
         """(the concept as the threshold algorithm reads it, its lessons as a bitset, its
         `concept_hits` entry: sorted lessons, or the corpus-long array of its best alternative)."""
         terms = [(ids[0], certainty) for ids, certainty in concept.alternatives]
-        if len(terms) == 1:
-            term, certainty = terms[0]
-            docs, impacts, _ = self.index.postings(term)
-            values = impacts if certainty == 1.0 else impacts * np.float32(certainty)  # x * 1 is x: no copy
+        docs, values = self.ranker._concept_scores(concept, None, 0, 0.0)  # as the full scoring reads it
+        if docs is not None:  # one word: its postings
             source = Source(terms, lambda cands: _lookup(docs, values, cands), False, docs, values)
-            return source, self.bits.of(term), docs
-        _, best = self.ranker._concept_scores(concept, None, 0, 0.0)
-        return Source(terms, lambda cands: best[cands], True, None, best), bitsets.from_mask(best > 0), best
+            return source, self.bits.of(terms[0][0]), docs
+        return Source(terms, lambda cands: values[cands], True, None, values), bitsets.from_mask(values > 0), values
 
     def _classes(self, patterns: Patterns, sets, matched: np.ndarray) -> list | None:
         """The tiers of the matched lessons, highest first, as (tier, lessons, the patterns they may
@@ -181,7 +175,8 @@ class Reader:
 
     def _repeated(self, matched: np.ndarray) -> int:
         """How many matched lessons repeat the prose of another matched one (`Ranker.rank`'s rule)."""
-        return int(np.count_nonzero(bitsets.holds(matched, self._duplicates) & bitsets.holds(matched, self._originals)))
+        copies, originals = self.index.repeats
+        return int(np.count_nonzero(bitsets.holds(matched, copies) & bitsets.holds(matched, originals)))
 
 
 def _lookup(docs: np.ndarray, values: np.ndarray, cands: np.ndarray) -> np.ndarray:

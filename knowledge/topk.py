@@ -47,7 +47,7 @@ class ImpactOrder:
         self.order, self.step, self.levels = np.zeros(int(offsets[-1]), np.int32), 1.0, 0
         if not len(long):
             return
-        from . import kernels  # numba (loaded already for an index of 500 lessons or more)
+        from . import kernels  # numba (loaded already: the kernels built the index the shortcut reads)
 
         pos_bits = max(int(lengths.max()).bit_length(), 1)
         q_bits = min(63 - pos_bits, 24)  # float32 impacts hold 24 bits; the key stays positive
@@ -197,7 +197,7 @@ def dense_best(within: np.ndarray, r: int, sources: Sequence[Source], patterns: 
     `Ranker.score` makes them, in compiled passes: each sparse concept's postings added into one
     corpus-long sum in order, the dense concepts' values after them, then one walk over the set's
     bits that reads each lesson's pattern from the concepts' `sets` and keeps the best `r`."""
-    from . import passes  # numba (loaded already: the shortcut serves large indexes only)
+    from . import passes  # numba (loaded already: the kernels built the index the shortcut reads)
 
     total = np.zeros(n)
     for source in sources:
