@@ -39,19 +39,12 @@ STEPS = [
 
 def timed_steps() -> dict[str, list[float]]:
     """Wrap each step so its wall and CPU seconds add up in the returned dict."""
-    spent: dict[str, list[float]] = {}
-    for owner, name, label in STEPS:
-        original = getattr(owner, name)
-        spent[label] = [0.0, 0.0]
+    spent: dict[str, list[float]] = {label: [0.0, 0.0] for _, _, label in STEPS}
 
-        def wrapper(*args, _original=original, _label=label, **kwargs):
-            wall, cpu = time.perf_counter(), time.process_time()
-            try:
-                return _original(*args, **kwargs)
-            finally:
-                spent[_label][0] += time.perf_counter() - wall
-                spent[_label][1] += time.process_time() - cpu
-        setattr(owner, name, wrapper)
+    def record(label: str, wall: float, cpu: float) -> None:
+        spent[label][0] += wall
+        spent[label][1] += cpu
+    search.wrap_timed(STEPS, record)
     return spent
 
 

@@ -2,23 +2,23 @@
 """Where `bench/search.py`'s questions spend their time, by the way the search answers them.
 
 Issue 10's query goals are about the slow tail: this splits the benchmark's questions (the same
-300, from `search.make_queries`) into those the shortcut answers (`knowledge/shortcut.py`) and
-those left to full scoring, and why: a topic some lessons hold only loosely, a thesaurus phrase,
-a named place or label. For each class it prints the count and the p50/p95 of `kb.ask(q, limit=5)`
-(summary cache cleared before each run, best of --rounds, as `bench/search.py` times them), then
-the mean time per question of the search's stages in each class, taken by wrapping the stages'
-methods: an indented stage is part of the one above it, and the shortcut's own ranking is part
-of "shortcut (all of it)"; the wrapping adds a little to every figure.
+300, from `search.make_queries`) into those the shortcut answered (`knowledge/shortcut.py`) and
+those left to full scoring, and why: a thesaurus phrase, a named place, label or intent, a topic
+some lessons hold only loosely. For each group it prints the count and the p50/p95 of
+`kb.ask(q, limit=5)`, timed as bench/search.py times them (`search.best_times`: the summary cache
+cleared before each run, the best of --rounds, after one untimed run of each question that finds
+its group and warms the caches), then the mean time per run of the search's stages
+in each group, taken by wrapping the stages' methods: an indented stage is part of the one above
+it, and the shortcut's own ranking is part of "shortcut (all of it)"; the wrapping adds a little to
+every figure.
 
-    .venv/bin/python bench/question_paths.py > bench/results/question-paths.md   # bench/corpora/100000
+    .venv/bin/python bench/question_paths.py > bench/results/question-paths.md   # 100,000 lessons
     .venv/bin/python bench/question_paths.py --lessons 10000
 """
 from __future__ import annotations
 
 import argparse
-import functools
-import importlib
-import statistics
+import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -28,113 +28,112 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import search  # noqa: E402  (bench/search.py: the corpus and the questions)
+import search  # noqa: E402  (bench/search.py: the corpus, the questions, the timing)
 
-#: (owner module, class or None, attribute, label): the stages timed, each a method or function.
+from knowledge import KnowledgeBase, facets, rank, shortcut  # noqa: E402
+from knowledge import search as searcher  # noqa: E402
+
+#: (owner, method, label): the stages timed.
 STAGES = (
-    ("knowledge.search", "Searcher", "understand", "understanding"),
-    ("knowledge.shortcut", "Reader", "answer", "shortcut (all of it)"),
-    ("knowledge.rank", "Ranker", "score", "full scoring"),
-    ("knowledge.rank", "Ranker", "_concept_scores", "  thesaurus alternatives' best scores"),
-    ("knowledge.rank", "Ranker", "_loose", "  loose holdings"),
-    ("knowledge.rank", "Ranker", "rank", "ranking the leaders"),
-    ("knowledge.facets", "Facets", "counts", "facets (full scoring)"),
-    ("knowledge.search", "Searcher", "_hits", "summaries and matched words"),
+    (searcher.Searcher, "understand", "understanding"),
+    (shortcut.Reader, "answer", "shortcut (all of it)"),
+    (rank.Ranker, "score", "full scoring"),
+    (rank.Ranker, "_concept_scores", "  each concept's scores (a thesaurus concept's corpus-long best)"),
+    (rank.Ranker, "_loose", "  loose holdings"),
+    (rank.Ranker, "rank", "ranking the leaders"),
+    (facets.Facets, "counts", "facets (full scoring)"),
+    (searcher.Searcher, "_hits", "summaries and matched words"),
 )
 
 
-def path_of(kb, question: str) -> str:
-    """Which way the search answers a question: the shortcut, or full scoring and why."""
+def why_in_full(kb: KnowledgeBase, question: str) -> str:
+    """Why the full scoring answered a question: what in it the shortcut does not take."""
     s = kb._searcher
     u = s.understand(question)
-    if s.reader.covers(u, None, None):
-        loose = any(s.ranker.may_hold_loosely(c) for c in u.concepts if not c.place)
-        if not loose and s.reader.answer(u, None, 5, None) is not None:
-            from knowledge.search import SHORTCUT_FROM
-            return "shortcut" if s.index.n_docs >= SHORTCUT_FROM else "the shortcut's kind (scored in full here)"
-        return "full: a topic held loosely" if loose else "full: the shortcut declined"
-    if u.preferred or u.intent:
-        return "full: a named place, label or intent"
+    if u.preferred or u.intent or u.phrases or u.excluded:
+        return "full: a named place, label, intent or quoted phrase"
     if any(len(ids) > 1 for c in u.concepts for ids, _ in c.alternatives):
         return "full: a thesaurus phrase"
-    return "full: other"
+    if any(s.ranker.may_hold_loosely(c) for c in u.concepts if not c.place):
+        return "full: a topic held loosely"
+    if len(kb) < searcher.SHORTCUT_FROM:
+        return "full: the shortcut's kind"
+    return "full: other (too few matches, too many concepts, a refusal...)"
 
 
-def time_stages(spent: dict[str, float]) -> None:
-    """Wrap each of `STAGES` so that each call adds its seconds to `spent[label]`."""
-    for module, owner, name, label in STAGES:
-        holder = getattr(importlib.import_module(module), owner)
-        original = getattr(holder, name)
-
-        @functools.wraps(original)
-        def timed(*a, _original=original, _label=label, **k):
-            start = time.perf_counter()
-            try:
-                return _original(*a, **k)
-            finally:
-                spent[_label] += time.perf_counter() - start
-        setattr(holder, name, timed)
-
-
-def measure(kb, questions: list[str], paths: dict[str, str], rounds: int):
-    """(ms of each question by path, the stages' ms summed by path), each question's best run."""
-    spent: dict[str, float] = defaultdict(float)
-    time_stages(spent)
-    times: dict[str, list[float]] = defaultdict(list)
+def measure(kb: KnowledgeBase, questions: list[str], rounds: int):
+    """(ms of each question, by group; the stages' seconds summed over every run, by group; runs per
+    question). A question's group: "shortcut" when the shortcut answered it, else `why_in_full`."""
+    current: dict[str, object] = {"took": False, "group": ""}
     stages: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for q in questions:
-        best, best_spent = float("inf"), {}
-        for _ in range(rounds):
-            kb.clear_caches()
-            spent.clear()
-            start = time.perf_counter()
-            kb.ask(q, limit=5)
-            took = time.perf_counter() - start
-            if took < best:
-                best, best_spent = took, dict(spent)
-        times[paths[q]].append(best * 1000)
-        for label, seconds in best_spent.items():
-            stages[paths[q]][label] += seconds * 1000
-    return times, stages
+
+    def record(label: str, wall: float, _cpu: float) -> None:
+        stages[current["group"]][label] += wall
+    search.wrap_timed(STAGES, record)
+    answer = shortcut.Reader.answer
+
+    def noting(self, *args, **kwargs):  # the run itself tells whether the shortcut answered
+        found = answer(self, *args, **kwargs)
+        current["took"] = current["took"] or found is not None
+        return found
+    shortcut.Reader.answer = noting
+    groups = {}
+    for q in questions:  # untimed: which group each question is in (the stages of this run are dropped)
+        current.update(took=False, group="untimed")
+        kb.ask(q, limit=5)
+        groups[q] = "shortcut" if current["took"] else why_in_full(kb, q)
+
+    def ask(q: str) -> None:
+        current["group"] = groups[q]
+        kb.ask(q, limit=5)
+    times = search.best_times(ask, questions, rounds, kb.clear_caches)
+    by_group: dict[str, list[float]] = defaultdict(list)
+    for q, ms in zip(questions, times, strict=True):
+        by_group[groups[q]].append(ms)
+    stages.pop("untimed", None)
+    return by_group, stages
 
 
-def report(lessons: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
-    """The Markdown tables: each path's p50/p95, then each stage's mean per question by path."""
-    every = sorted(t for ts in times.values() for t in ts)
+def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
+    """The Markdown tables: each group's p50/p95, then each stage's mean per run by group."""
+    commit = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    p50, p95 = search.p50_p95([t for ts in times.values() for t in ts])
     print(f"# Where the benchmark's questions spend their time (bench/question_paths.py)\n\n"
-          f"`.venv/bin/python bench/question_paths.py --lessons {lessons}`, {time.strftime('%Y-%m-%d')}\n")
-    print(f"{lessons:,} lessons, {len(every)} questions: p50 {statistics.median(every):.2f} ms, "
-          f"p95 {every[int(0.95 * (len(every) - 1))]:.2f} ms\n")
-    print("| path | questions | p50 ms | p95 ms |")
-    print("|---|---|---|---|")
-    order = sorted(times, key=lambda p: -len(times[p]))
-    for path in order:
-        ts = sorted(times[path])
-        print(f"| {path} | {len(ts)} | {statistics.median(ts):.2f} | {ts[int(0.95 * (len(ts) - 1))]:.2f} |")
-    print("\nMean ms per question of each stage, by path:\n")
-    print("| stage | " + " | ".join(order) + " |")
-    print("|---|" + "---|" * len(order))
-    for _, _, _, label in STAGES:
-        print(f"| {label} | " + " | ".join(f"{stages[p].get(label, 0.0) / len(times[p]):.2f}" for p in order) + " |")
+          f"`.venv/bin/python bench/question_paths.py --lessons {lessons}`, {time.strftime('%Y-%m-%d')}, "
+          f"commit {commit}\n\n{lessons:,} lessons, {sum(map(len, times.values()))} questions: "
+          f"p50 {p50:.2f} ms, p95 {p95:.2f} ms\n")
+    if lessons < searcher.SHORTCUT_FROM:
+        print(f"Below {searcher.SHORTCUT_FROM:,} lessons the search never takes the shortcut: every question is "
+              "scored in full, grouped by what would keep it from the shortcut.\n")
+    order = sorted(times, key=lambda g: -len(times[g]))
+    print("| group | questions | p50 ms | p95 ms |\n|---|---|---|---|")
+    for group in order:
+        print(f"| {group} | {len(times[group])} | " + " | ".join(f"{v:.2f}" for v in search.p50_p95(times[group]))
+              + " |")
+    print("\nMean ms per run of each stage, by group:\n")
+    print("| stage | " + " | ".join(order) + " |\n|---|" + "---|" * len(order))
+    for _, _, label in STAGES:
+        cells = (f"{1000 * stages[g].get(label, 0.0) / (rounds * len(times[g])):.2f}" for g in order)
+        print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lessons", type=int, default=100_000, help="corpus size (bench/corpora/N; default 100000)")
+    parser.add_argument("--lessons", type=int, default=100_000,
+                        help="corpus size (bench/corpora/N, generated when missing; default 100000)")
     parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
     parser.add_argument("--rounds", type=int, default=2, help="runs per question, the best kept (default 2)")
     args = parser.parse_args()
-    from knowledge import KnowledgeBase
+    for name in ("lessons", "queries", "rounds"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name}: 1 or more (got {getattr(args, name)})")
     folder = HERE / "corpora" / str(args.lessons)
-    if not folder.exists():
-        parser.error(f"{folder} is missing: `bench/search.py --sizes {args.lessons}` generates it")
+    search.generate.write(args.lessons, folder)
     lessons, _ = search.parsed_lessons(folder, args.lessons)
     questions = search.make_queries(lessons, args.queries)
     kb = KnowledgeBase(lessons)
-    paths = {q: path_of(kb, q) for q in questions}
-    for q in questions:  # warm: numba's kernels, the thesaurus phrases' lessons
-        kb.ask(q, limit=5)
-    report(args.lessons, *measure(kb, questions, paths, args.rounds))
+    report(args.lessons, args.rounds, *measure(kb, questions, args.rounds))
     return 0
 
 

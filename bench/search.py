@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import copyreg
+import functools
 import gc
 import importlib
 import json
@@ -122,8 +123,13 @@ def typo(word: str, rng: random.Random) -> str:
 
 
 def timed(fn, queries, rounds: int = 2, fresh=None) -> tuple[float, float]:
-    """(p50, p95) in ms; each query timed as the best of `rounds` runs, `fresh()` (untimed) before each
-    so no run profits from caches an earlier run filled."""
+    """(p50, p95) in ms of `best_times`."""
+    return p50_p95(best_times(fn, queries, rounds, fresh))
+
+
+def best_times(fn, queries, rounds: int = 2, fresh=None) -> list[float]:
+    """Each query's time in ms, the best of `rounds` runs, `fresh()` (untimed) before each so no
+    run profits from caches an earlier run filled."""
     times = []
     for q in queries:
         best = float("inf")
@@ -134,8 +140,29 @@ def timed(fn, queries, rounds: int = 2, fresh=None) -> tuple[float, float]:
             fn(q)
             best = min(best, time.perf_counter() - t0)
         times.append(best * 1000)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+    return times
+
+
+def p50_p95(times: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile (the value at 95 % of the sorted times)."""
+    ordered = sorted(times)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+
+
+def wrap_timed(targets, record) -> None:
+    """Wrap each (owner, attribute, label) of `targets` (an object's method or a module's function)
+    so that every call reports `record(label, wall seconds, CPU seconds)`."""
+    for owner, name, label in targets:
+        original = getattr(owner, name)
+
+        @functools.wraps(original)
+        def wrapper(*args, _original=original, _label=label, **kwargs):
+            wall, cpu = time.perf_counter(), time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                record(_label, time.perf_counter() - wall, time.process_time() - cpu)
+        setattr(owner, name, wrapper)
 
 
 #: What an engine gives the timer: search(q), rank_only(q) or None, and fresh() or None (run untimed

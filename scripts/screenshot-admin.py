@@ -93,6 +93,11 @@ def main() -> int:
     parser.add_argument("output", nargs="?", type=Path, default=ROOT / "docs" / "admin-report.png",
                         help="where the picture goes (default: docs/admin-report.png)")
     output = parser.parse_args().output
+    try:
+        import selenium  # noqa: F401  (the browser driver comes with the test tools)
+    except ModuleNotFoundError:
+        print("screenshot-admin.py: selenium is missing: .venv/bin/pip install -e '.[test]'", file=sys.stderr)
+        return 1
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         print(f"screenshot-admin.py: no {' or '.join(missing)}; run scripts/ensure-chromium (or set CHROMIUM= "

@@ -7,16 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from knowledge import KnowledgeBase, proximity
+from knowledge import proximity
 
 from ..conftest import lesson_page
 
 WAYS = {"numpy": proximity.with_numpy, "compiled": proximity.compiled}
-
-
-@pytest.fixture(scope="module")
-def bundled() -> KnowledgeBase:
-    return KnowledgeBase.from_paths([])
 
 
 @pytest.mark.parametrize("way", WAYS)

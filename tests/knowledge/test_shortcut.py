@@ -149,7 +149,7 @@ def test_a_two_word_alternative_is_read_in_one_walk_as_numpy_reads_it(kb, monkey
 
 def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
     """A large index scores, reads loose matches and measures proximity in compiled passes
-    (`kernels.py`); a small one with numpy. Both ways on the same lessons and questions (with
+    (`passes.py`); a small one with numpy. Both ways on the same lessons and questions (with
     thesaurus phrases, typos and filters), scores and summaries to the last bit."""
     searcher = kb._searcher
     asked = [*questions(kb, 60, seed=8), "social protection for herders", "child labour cocoa",

@@ -67,7 +67,6 @@ def test_the_sentence_with_more_of_the_question_wins_and_the_asked_part_breaks_t
 def test_summaries_from_the_index_spellings_equal_those_from_reading_every_word(question, bundled):
     """The search passes the words it knows from its index (`spellings`) so that a summary need
     not read every word; the summary must be the one reading every word gives."""
-    from knowledge.summary import summarize
     from knowledge.text import words
 
     weights = {stem(w): 1.0 + len(w) / 10 for w in words(question)}
