@@ -152,6 +152,8 @@ class Facet:
         combo_start = self.combo_bounds[:-1]
         at = np.repeat(combo_start[self.combo] - self.start[:-1], lengths) + np.arange(int(self.start[-1]))
         self.value = self.combo_value[at]
+        #: How many lessons hold each value (a value a lesson lists twice, twice).
+        self.value_total = np.bincount(self.value, minlength=len(self.names)).astype(np.int64)
         #: Each value's lessons as a bitset, for a facet of few values (counting a set is then a
         #: few thousand word operations a value); None for the others.
         self.value_bits = self._value_bits(len(combo)) if len(self.names) <= BITSET_VALUES else None
@@ -192,11 +194,10 @@ class Facet:
         per_combo = np.zeros(self.n_combos, dtype=np.int64)
         others = 2 * bitsets.count(matched) > len(self.combo)  # most lessons: count the others, fewer
         passes.combination_counts(matched, self.combo, per_combo, others)
-        if others:
-            per_combo = self.combo_total - per_combo
         counts = np.zeros(len(self.names), dtype=np.int64)
         passes.spread(per_combo, self.combo_bounds, self.combo_value, counts)
-        return self.top(counts, size)
+        # The others' counts taken from every lesson's value by value: a spread of their few combinations.
+        return self.top(self.value_total - counts if others else counts, size)
 
     def top(self, counts: np.ndarray, size: int) -> tuple[tuple[str, int], ...]:
         """The `size` commonest values by their `counts`, commonest first, ties A-Z."""

@@ -154,6 +154,30 @@ def add_values(docs, values, total):  # pragma: no cover - compiled
         total[docs[i]] += values[i]
 
 
+@njit(cache=True, nogil=True)
+def values_at(docs, values, cands, out):  # pragma: no cover - compiled
+    """`out[i]`: the value of the sorted `cands[i]` in the sorted posting list (`docs`, `values`), 0
+    where absent; each found by galloping on from where the last was, so a few candidates in a long
+    list cost a few steps each (`shortcut._lookup`, as numpy's searchsorted and compare)."""
+    n = docs.shape[0]
+    lo = 0
+    for i in range(cands.shape[0]):
+        cand = cands[i]
+        hi, step = lo, 1
+        while hi < n and docs[hi] < cand:  # gallop: the answer lies in [lo, hi]
+            lo = hi + 1
+            hi += step
+            step <<= 1
+        hi = min(hi, n)
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if docs[mid] < cand:
+                lo = mid + 1
+            else:
+                hi = mid
+        out[i] = values[lo] if lo < n and docs[lo] == cand else 0
+
+
 @njit(cache=True, inline="always")
 def _worse(score_a, doc_a, score_b, doc_b):  # pragma: no cover - compiled
     """True when lesson a ranks below lesson b: a lower score, or the same score and a later lesson."""

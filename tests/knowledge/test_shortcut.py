@@ -108,6 +108,25 @@ def test_the_compiled_impact_order_is_its_definition(kb):
         assert np.array_equal(order.order[first:first + hi - lo], expected)
 
 
+def test_looking_lessons_up_in_compiled_code_finds_what_numpy_finds():
+    """The shortcut's exact scores look candidates up in posting lists: galloping in compiled code
+    (a large index) or numpy's sorted search (a small one) give the same values, 0 where a
+    candidate is absent, for lists long and short, empty, and candidates past either end."""
+    rng = np.random.default_rng(11)
+    cases = [(np.zeros(0, np.int32), np.arange(5)), (np.array([3], np.int32), np.array([0, 3, 9]))]
+    for size, wanted in ((1000, 40), (1000, 900), (50, 300), (20000, 7)):
+        docs = np.sort(rng.choice(30000, size, replace=False)).astype(np.int32)
+        cands = np.sort(rng.choice(30000, wanted, replace=False))
+        cases.append((docs, np.concatenate([cands, docs[rng.integers(0, size, 5)]])))
+    for docs, cands in cases:
+        cands = np.unique(cands)
+        values = rng.random(len(docs)).astype(np.float32) + np.float32(0.5)
+        compiled = shortcut._lookup(docs, values, cands, compiled=True)
+        assert np.array_equal(compiled, shortcut._lookup(docs, values, cands))
+        assert compiled.dtype == np.float32
+        assert np.count_nonzero(compiled) == len(np.intersect1d(docs, cands))
+
+
 def test_a_bitset_holds_exactly_its_lessons():
     rng = np.random.default_rng(2)
     for n in (1, 63, 64, 65, 1000):
