@@ -59,10 +59,13 @@ def page(answer) -> tuple:
             dict(answer.facets), answer.notice)
 
 
-@pytest.mark.parametrize("small", [shortcut.SMALL, 64], ids=["as shipped", "large tiers scored in one pass"])
-def test_the_shortcut_answers_as_the_straightforward_search(kb, small, monkeypatch):
-    # Tiers above `SMALL` lessons are scored in one compiled pass: this corpus's are smaller.
+@pytest.mark.parametrize(("small", "rounds"), [(shortcut.SMALL, topk.ROUNDS), (64, topk.ROUNDS), (64, 3)],
+                         ids=["as shipped", "large tiers scored in one pass", "prefixes read in several rounds"])
+def test_the_shortcut_answers_as_the_straightforward_search(kb, small, rounds, monkeypatch):
+    # Tiers above `SMALL` lessons are read by the threshold algorithm (`topk.best_within`), in up
+    # to `ROUNDS` rounds, or scored in one compiled pass: few of this corpus's are that large.
     monkeypatch.setattr(shortcut, "SMALL", small)
+    monkeypatch.setattr(topk, "ROUNDS", rounds)
     searcher = kb._searcher
     taken = 0
     asked = questions(kb, 90)
