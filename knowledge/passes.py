@@ -102,6 +102,17 @@ def add_dense(best, weight, cover, total):  # pragma: no cover - compiled
         total[d] += best[d]
 
 
+@njit(cache=True, nogil=True, error_model="numpy")  # a division by 0 gives inf or nan, as numpy's
+def squared_cover_scores(matched, total, cover, whole, out):  # pragma: no cover - compiled
+    """`out[i]`: lesson `matched[i]`'s score sum as float32, times the square of its share of the
+    question's weight (`rank.Ranker.score` with `coverage_power` 2, as numpy's float32 × float64
+    and square make it), in one pass over the matched lessons."""
+    for i in range(matched.shape[0]):
+        d = matched[i]
+        share = cover[d] / whole
+        out[i] = np.float64(np.float32(total[d])) * (share * share)
+
+
 @njit(cache=True, nogil=True)
 def best_of(docs, impacts, certainty, best):  # pragma: no cover - compiled
     """`best[d]` becomes the larger of itself and the float32 `impacts * certainty` of each posting

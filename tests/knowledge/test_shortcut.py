@@ -183,9 +183,14 @@ def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
         return [(page(answer), [(h.summary, h.highlights) for h in answer.hits])
                 for answer in (searcher.ask(q, 10, straightforward=True) for q in asked)]
 
-    compiled = pages()
+    def scored() -> list:  # every matched lesson's score, unrounded
+        found = [searcher.ranker.score(u, None) for u in map(searcher.understand, asked) if u.concepts]
+        return [(s.matched.tolist(), s.scores.dtype, s.scores.tobytes(), s.topic_share.tobytes()) for s in found]
+
+    compiled, compiled_scores = pages(), scored()
     monkeypatch.setattr(searcher.index, "compiled", False)
     assert pages() == compiled
+    assert scored() == compiled_scores
     assert sum(bool(p[0][0]) for p in compiled) > len(asked) // 2  # most questions find lessons
 
 
