@@ -131,30 +131,55 @@ def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
             marked[docs[i]] = True
 
 
+@njit(cache=True, inline="always")
+def _popcount(x):  # pragma: no cover - compiled
+    """How many bits of the uint64 `x` are set (LLVM turns this into one instruction where it can)."""
+    x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return np.int64((x * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
 @njit(cache=True, nogil=True)
 def phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields, together, apart):  # pragma: no cover
-    """A two-word alternative in one walk along both words' postings and the lessons where they stand
-    together: (the lessons holding both, their mean impact as float32, times `apart` where the words
-    never stand together, their fields' bits), as `rank.Ranker._phrase_alternative` computes them."""
+    """A two-word alternative from both words' postings and the lessons where they stand together:
+    (the lessons holding both, their mean impact as float32, times `apart` where the words never
+    stand together, their fields' bits), as `rank.Ranker._phrase_alternative` computes them.
+
+    Each list is packed into bits, the two are intersected word by word, and a shared lesson's
+    place in each list is the count of that list's lessons before it (the words before, plus the
+    bits below in its word): no comparison per posting that a merge would mispredict (365 -> 185
+    us a phrase at 100,000 lessons)."""
+    one = np.uint64(1)
     size = min(a.shape[0], b.shape[0])
     docs, scores, fields = np.empty(size, np.int32), np.empty(size, np.float32), np.empty(size, np.int16)
-    i = j = t = k = 0
-    while i < a.shape[0] and j < b.shape[0]:
-        if a[i] < b[j]:
-            i += 1
-        elif a[i] > b[j]:
-            j += 1
-        else:
-            doc = a[i]
+    if size == 0:
+        return docs, scores, fields
+    words = (max(a[-1], b[-1]) >> 6) + 1  # every lesson of both lists (sorted) has its bit
+    a_bits, b_bits = np.zeros(words, np.uint64), np.zeros(words, np.uint64)
+    for i in range(a.shape[0]):
+        a_bits[a[i] >> 6] |= one << np.uint64(a[i] & 63)
+    for j in range(b.shape[0]):
+        b_bits[b[j] >> 6] |= one << np.uint64(b[j] & 63)
+    a_before = b_before = k = t = 0
+    for word in range(words):
+        a_word, b_word = a_bits[word], b_bits[word]
+        x = a_word & b_word
+        while x:
+            low = x & (~x + one)
+            i = a_before + _popcount(a_word & (low - one))
+            j = b_before + _popcount(b_word & (low - one))
+            doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
             score = np.float32((np.float64(a_impacts[i]) + np.float64(b_impacts[j])) / 2.0)
             while t < together.shape[0] and together[t] < doc:
                 t += 1
             if t == together.shape[0] or together[t] != doc:
                 score = score * apart
             docs[k], scores[k], fields[k] = doc, score, a_fields[i] | b_fields[j]
-            i += 1
-            j += 1
             k += 1
+            x ^= low
+        a_before += _popcount(a_word)
+        b_before += _popcount(b_word)
     return docs[:k], scores[:k], fields[:k]
 
 

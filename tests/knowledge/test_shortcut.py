@@ -169,6 +169,17 @@ def test_a_two_word_alternative_is_read_in_one_walk_as_numpy_reads_it(kb, monkey
     assert sum(len(docs) > 0 for docs, _, _ in compiled) > 40  # most pairs share lessons
 
 
+def test_a_two_word_walk_with_an_empty_list_finds_nothing(kb):
+    """The compiled walk packs both lists into bits sized by their last lessons, and compiled code
+    checks no bounds: an empty list must give empty arrays, not writes past the end."""
+    docs, impacts, fields = kb._searcher.index.postings(int(np.argmax(kb._searcher.index.df)))
+    empty = (docs[:0], impacts[:0], fields[:0])
+    for a, b in ((empty, (docs, impacts, fields)), ((docs, impacts, fields), empty), (empty, empty)):
+        found = passes.phrase_pair(*a, *b, docs[:3], np.float32(0.5))
+        assert [len(x) for x in found] == [0, 0, 0]
+        assert [x.dtype for x in found] == [np.int32, np.float32, np.int16]
+
+
 def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
     """A large index scores, reads loose matches and measures proximity in compiled passes
     (`passes.py`); a small one with numpy. Both ways on the same lessons and questions (with
