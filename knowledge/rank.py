@@ -303,7 +303,9 @@ class Ranker:
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
         copies, originals = self.index.repeats
-        total = len(matched) - int(np.count_nonzero(within(copies, matched) & within(originals, matched)))
+        total = len(matched)
+        if len(copies):  # most corpora have none: no look-up at all
+            total -= int(np.count_nonzero(within(copies, matched) & within(originals, matched)))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if by_evaluation:
@@ -311,9 +313,9 @@ class Ranker:
         _, first = np.unique(groups, return_index=True)
         keep = np.zeros(len(docs), dtype=bool)
         keep[first] = True
-        leaders = {int(g): int(d) for g, d in zip(groups[keep], docs[keep], strict=True)}
-        for g, d in zip(groups[~keep], docs[~keep], strict=True):
-            grouped.setdefault(leaders[int(g)], []).append(int(d))
+        leaders = dict(zip(groups[keep].tolist(), docs[keep].tolist(), strict=True))
+        for g, d in zip(groups[~keep].tolist(), docs[~keep].tolist(), strict=True):
+            grouped.setdefault(leaders[g], []).append(d)
         if by_evaluation:
             total = len(np.unique(self.evaluation[matched]))
         return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)

@@ -178,6 +178,8 @@ class Reader:
     def _repeated(self, matched: np.ndarray) -> int:
         """How many matched lessons repeat the prose of another matched one (`Ranker.rank`'s rule)."""
         copies, originals = self.index.repeats
+        if not len(copies):
+            return 0
         return int(np.count_nonzero(bitsets.holds(matched, copies) & bitsets.holds(matched, originals)))
 
 
