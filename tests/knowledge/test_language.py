@@ -78,3 +78,40 @@ def test_the_shipped_english_stem_counts_are_what_the_word_list_gives_now(derive
     assert shipped == expected, "knowledge/data/english-stems.txt is stale: run scripts/language-tables.py"
     keep, herder, unknown = english_shares(["keep", "herder", "zzzq"], 120)
     assert 0.1 < keep < 0.5 and herder < 0.01 and unknown == 0.0
+
+
+def test_english_words_near_a_typo_are_those_a_comparison_with_every_candidate_finds():
+    """`english_near` compares a typo only with the words whose letters are near its own (an edit
+    changes at most two of the letters a word has): the words and edits it returns are those of a
+    comparison with every word of the same first letter and length range, for typos of one and
+    two edits, swapped letters, words of other letters, and a few characters outside a-z."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    from knowledge.language import _english_by_start, english_near, english_words
+    from knowledge.spelling import edit_budget
+
+    def everywhere(word: str, budget: int, limit: int) -> list[tuple[str, int]]:
+        pools = _english_by_start()
+        pool = [w for n in range(len(word) - budget, len(word) + budget + 1) for w in pools.get((word[0], n), ())]
+        found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=budget, limit=limit * 4)
+        counts = english_words()
+        return sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))[:limit]
+
+    rng = random.Random(3)
+    words = [w for w in sorted(english_words()) if len(w) >= 5]
+    typos = ["protecion", "goveernment", "safaety", "laibour", "insurnce", "employmnt", "cafés", "co-operativ"]
+    for word in rng.sample(words, 150):
+        i = rng.randrange(1, len(word) - 1)
+        typos += [word[:i] + word[i + 1:], word[:i] + rng.choice("aeiourst") + word[i:],
+                  word[:i] + word[i + 1] + word[i] + word[i + 2:], word[:i] + "xq" + word[i + 2:]]
+    compared = 0
+    for typo in typos:
+        budget = edit_budget(typo)
+        for limit in (1, 5):
+            expected = everywhere(typo, budget, limit)
+            assert english_near(typo, budget, limit) == expected, typo
+            compared += bool(expected)
+    assert compared > len(typos)  # most typos have English words near them
