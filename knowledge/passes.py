@@ -184,13 +184,6 @@ def phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields, together, apart)
 
 
 @njit(cache=True, nogil=True)
-def add_values(docs, values, total):  # pragma: no cover - compiled
-    """Each posting's value (as float64) into its lesson's sum, in order (as `np.bincount` adds)."""
-    for i in range(docs.shape[0]):
-        total[docs[i]] += values[i]
-
-
-@njit(cache=True, nogil=True)
 def values_at(docs, values, cands, out):  # pragma: no cover - compiled
     """`out[i]`: the value of the sorted `cands[i]` in the sorted posting list (`docs`, `values`), 0
     where absent; each found by galloping on from where the last was, so a few candidates in a long
@@ -220,51 +213,77 @@ def _worse(score_a, doc_a, score_b, doc_b):  # pragma: no cover - compiled
     return score_a < score_b or (score_a == score_b and doc_a > doc_b)
 
 
-@njit(cache=True, nogil=True)
-def best_in_set(bits, total, sets, factor, docs, scores):  # pragma: no cover - compiled
-    """The best `len(docs)` lessons of the bitset `bits` by float64(float32(total[d])) times the
-    `factor` of d's pattern (bit c: the bitset `sets[c]` holds d), into `docs` and `scores` in
-    no order; returns how many (fewer when the set is smaller). A heap of the kept: a lesson that
-    does not beat the worst kept costs one comparison (`topk.dense_best`). Of lessons with equal
-    scores at the cut, the earliest are kept."""
+@njit(cache=True, inline="always")
+def _keep(doc, score, kept, docs, scores):  # pragma: no cover - compiled
+    """Offer one lesson to the min-heap of the best `len(docs)` kept (the worst on top: the lower
+    score, or on a tie the later lesson, so the earlier one wins a tie, as the final order has it);
+    returns how many are kept. A lesson that does not beat the worst kept costs one comparison."""
     r = docs.shape[0]
-    kept = 0
+    if kept < r:  # fill the heap, sifting the newcomer up
+        i = kept
+        while i > 0 and _worse(score, doc, scores[(i - 1) // 2], docs[(i - 1) // 2]):
+            scores[i], docs[i] = scores[(i - 1) // 2], docs[(i - 1) // 2]
+            i = (i - 1) // 2
+        scores[i], docs[i] = score, doc
+        return kept + 1
+    if _worse(scores[0], docs[0], score, doc):  # replace the worst kept, sifting down
+        i = 0
+        while True:
+            child = 2 * i + 1
+            if child >= r:
+                break
+            if child + 1 < r and _worse(scores[child + 1], docs[child + 1], scores[child], docs[child]):
+                child += 1
+            if not _worse(scores[child], docs[child], score, doc):
+                break
+            scores[i], docs[i] = scores[child], docs[child]
+            i = child
+        scores[i], docs[i] = score, doc
+    return kept
+
+
+@njit(cache=True, nogil=True)
+def best_in_set(bits, sets, sparse, first, scale, impacts, dense, factor, docs, scores):  # pragma: no cover
+    """The best `len(docs)` lessons of the bitset `bits`, into `docs` and `scores` in no order;
+    returns how many (fewer when the set is smaller). Of equal scores at the cut, the earliest are
+    kept (`topk.dense_best`).
+
+    A lesson's score is `Ranker.score`'s: the float64 sum of its concepts' values, the sparse ones
+    in order then the rows of `dense` (float32, corpus-long), as float32, times the `factor` of its
+    pattern (bit c: the bitset `sets[c]` holds it). Concept c is sparse when `sparse[c]` = j >= 0:
+    its postings start at `first[j]` in the index's `impacts`, its values are those times
+    `scale[j]` (float32), and a lesson's posting is the one after as many as the concept has lessons
+    before it: the lessons of the words before, plus the bits below in its word. So only the set's
+    lessons are read, with no corpus-long sum to clear and scatter into."""
     one = np.uint64(1)
-    k = sets.shape[0]
+    k, words = sets.shape
+    before = np.zeros((k, words), np.int64)
+    for c in range(k):
+        if sparse[c] >= 0:
+            count = 0
+            for word in range(words):
+                before[c, word] = count
+                count += _popcount(sets[c, word])
+    kept = 0
     for word in range(bits.shape[0]):
         x = bits[word]
         while x:
             low = x & (~x + one)
             doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
             x ^= low
-            w, b = doc >> 6, np.uint64(doc & 63)
             p = 0
+            total = 0.0
             for c in range(k):
-                if (sets[c, w] >> b) & one:
+                held = sets[c, word]
+                if held & low:
                     p |= 1 << c
-            score = np.float64(np.float32(total[doc])) * factor[p]
-            # A min-heap with the worst kept lesson on top: the lower score, or on a tie the later
-            # lesson (the earlier one wins a tie, as the final order has it).
-            if kept < r:  # fill the heap, sifting the newcomer up
-                i = kept
-                kept += 1
-                while i > 0 and _worse(score, doc, scores[(i - 1) // 2], docs[(i - 1) // 2]):
-                    scores[i], docs[i] = scores[(i - 1) // 2], docs[(i - 1) // 2]
-                    i = (i - 1) // 2
-                scores[i], docs[i] = score, doc
-            elif _worse(scores[0], docs[0], score, doc):  # replace the worst kept, sifting down
-                i = 0
-                while True:
-                    child = 2 * i + 1
-                    if child >= r:
-                        break
-                    if child + 1 < r and _worse(scores[child + 1], docs[child + 1], scores[child], docs[child]):
-                        child += 1
-                    if not _worse(scores[child], docs[child], score, doc):
-                        break
-                    scores[i], docs[i] = scores[child], docs[child]
-                    i = child
-                scores[i], docs[i] = score, doc
+                    j = sparse[c]
+                    if j >= 0:
+                        at = first[j] + before[c, word] + _popcount(held & (low - one))
+                        total += np.float64(impacts[at] * scale[j])
+            for row in range(dense.shape[0]):
+                total += np.float64(dense[row, doc])
+            kept = _keep(doc, np.float64(np.float32(total)) * factor[p], kept, docs, scores)
     return kept
 
 

@@ -115,7 +115,8 @@ class Reader:
         docs, values = self.ranker._concept_scores(concept, None, 0, 0.0)  # as the full scoring reads it
         if docs is not None:  # one word: its postings
             compiled = self.index.compiled
-            source = Source(terms, lambda cands: _lookup(docs, values, cands, compiled), False, docs, values)
+            source = Source(terms, lambda cands: _lookup(docs, values, cands, compiled), False, docs, values,
+                            int(self.index.start[terms[0][0]]))
             return source, self.bits.of(terms[0][0]), docs
         return Source(terms, lambda cands: values[cands], True, None, values), bitsets.from_mask(values > 0), values
 
@@ -153,7 +154,7 @@ class Reader:
             if best is not None:
                 found, score = best
             elif size > SMALL:
-                found, score = dense_best(within, wanted, sources, patterns, sets, self.n)
+                found, score = dense_best(within, wanted, sources, patterns, sets, self.index.impacts)
             else:
                 found = bitsets.members(within)
                 score = exact_scores(found, sources, patterns)

@@ -93,6 +93,8 @@ class Source:
     #: The sparse concept's postings and values, or the dense one's corpus-long values.
     docs: np.ndarray | None
     values: np.ndarray
+    #: Where the sparse concept's postings start in the index's arrays (-1 for a dense one).
+    first: int = -1
 
 
 def best_within(within: np.ndarray, r: int, sources: Sequence[Source], patterns: Patterns, admitted: np.ndarray,
@@ -194,22 +196,23 @@ def _bound(bounds: list[float], patterns: Patterns, admitted: np.ndarray) -> flo
 
 
 def dense_best(within: np.ndarray, r: int, sources: Sequence[Source], patterns: Patterns,
-               sets: Sequence[np.ndarray], n: int) -> tuple[np.ndarray, np.ndarray]:
+               sets: Sequence[np.ndarray], impacts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The `r` best lessons of the large set `within` (all when fewer) and their scores as
-    `Ranker.score` makes them, in compiled passes: each sparse concept's postings added into one
-    corpus-long sum in order, the dense concepts' values after them, then one walk over the set's
-    bits that reads each lesson's pattern from the concepts' `sets` and keeps the best `r`."""
+    `Ranker.score` makes them, in one compiled walk over the set's bits (`passes.best_in_set`):
+    each lesson's pattern from the concepts' `sets`, a sparse concept's value read from its
+    postings in the index's `impacts`, a dense one's from its corpus-long values; the best `r`
+    kept as it goes."""
     from . import passes  # numba (loaded already: the kernels built the index the shortcut reads)
 
-    total = np.zeros(n)
-    for source in sources:
-        if not source.dense:
-            passes.add_values(source.docs, source.values, total)
-    for source in sources:
-        if source.dense:
-            total += source.values
+    sparse = [s for s in sources if not s.dense]
+    rows = np.cumsum([not s.dense for s in sources]) - 1
+    dense = [s.values for s in sources if s.dense]
     docs, scores = np.empty(r, np.int64), np.empty(r)
-    kept = passes.best_in_set(within, total, np.stack(sets), patterns.factor, docs, scores)
+    kept = passes.best_in_set(within, np.stack(sets), np.where([s.dense for s in sources], -1, rows),
+                              np.array([s.first for s in sparse], dtype=np.int64),
+                              np.array([s.terms[0][1] for s in sparse], dtype=np.float32), impacts,
+                              np.stack(dense) if dense else np.zeros((0, 0), np.float32),
+                              patterns.factor, docs, scores)
     return docs[:kept], scores[:kept]
 
 

@@ -223,11 +223,12 @@ def test_a_large_tier_keeps_the_earliest_lessons_of_equal_scores():
     earliest (the order the page shows ties in)."""
     n = 300
     bits = bitsets.from_docs(np.arange(3, 260, dtype=np.int64), n)
-    total = np.ones(n)
-    total[[100, 200]] = 2.0  # two lessons above the tie
+    impacts = np.ones(n, dtype=np.float32)  # one concept that every lesson holds, its postings from 0
+    impacts[[100, 200]] = 2.0  # two lessons above the tie
     sets = np.stack([bitsets.full(n)])
+    one_sparse = (np.array([0]), np.array([0]), np.array([1.0], np.float32), impacts, np.zeros((0, 0), np.float32))
     docs, scores = np.empty(5, np.int64), np.empty(5)
-    kept = passes.best_in_set(bits, total, sets, np.array([0.0, 1.0]), docs, scores)
+    kept = passes.best_in_set(bits, sets, *one_sparse, np.array([0.0, 1.0]), docs, scores)
     assert kept == 5 and sorted(docs.tolist()) == [3, 4, 5, 100, 200]
-    assert passes.best_in_set(bitsets.from_docs(np.array([7, 9]), n), total, sets, np.array([0.0, 1.0]),
+    assert passes.best_in_set(bitsets.from_docs(np.array([7, 9]), n), sets, *one_sparse, np.array([0.0, 1.0]),
                               docs, scores) == 2
