@@ -205,7 +205,8 @@ class Searcher:
         spellings = self._spellings(weights) if explain else {}
         hits = []
         page = ranked.leaders[offset:offset + limit]
-        held = [holds(docs, np.array([doc for doc, _ in page], dtype=np.int32)) for docs in concept_hits]
+        shown = np.array([doc for doc, _ in page], dtype=np.int32)
+        held = [holds(docs, shown) for docs in concept_hits]
         for k, (doc, score) in enumerate(page):
             lesson = self.lessons[doc]
             found = tuple(c.label for c, h in zip(u.concepts, held, strict=True) if h[k])

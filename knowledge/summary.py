@@ -13,6 +13,8 @@ from .text import WORD, fold, stem
 
 MAX_SUMMARY_CHARS = 300
 _SENTENCE = re.compile(r"[^.!?\n•]+(?:[.!?]+(?=\s|$)|$)|[^\n•]+?(?=\n|•|$)")
+#: What a sentence is stripped of at either end.
+_STRIPPED = " \t-–"
 _FIRST_LOOKED_AT = ("description", "success", "challenges")
 #: The prose fields in the order a summary is looked for (first when no sentence shares a word with
 #: the query): what was done, what worked, what went wrong, then the others in page order.
@@ -24,10 +26,12 @@ class Field(NamedTuple):
 
     #: The sentences as the lesson writes them.
     sentences: tuple[str, ...]
-    #: The same folded, joined by newlines (no sentence holds one): the text query words are found in.
+    #: The text query words are found in: the field lower-cased when it is ASCII (its sentences at
+    #: their places in it, the text between them too), else its sentences folded, joined by newlines.
     joined: str
-    #: Where each sentence starts in `joined`.
+    #: Where each sentence starts in `joined`, and where it ends.
     starts: tuple[int, ...]
+    ends: tuple[int, ...]
 
 
 class Cut:
@@ -40,8 +44,7 @@ class Cut:
     __slots__ = ("texts", "lowered", "_fields")
 
     def __init__(self, lesson: Lesson) -> None:
-        prose = lesson.prose()
-        self.texts = tuple(prose.get(name, "") for name in FALLBACK_ORDER)
+        self.texts = tuple(getattr(lesson, name) or "" for name in FALLBACK_ORDER)
         #: Each text folded, where folding is only lower-casing (ASCII); None where it may be more.
         self.lowered = tuple(text.lower() if text.isascii() else None for text in self.texts)
         self._fields: list[Field | None] = [None] * len(self.texts)
@@ -50,7 +53,8 @@ class Cut:
         """One field cut into sentences (cut on first need, then kept)."""
         cut = self._fields[order]
         if cut is None:
-            cut = self._fields[order] = _cut(self.texts[order])
+            text, lowered = self.texts[order], self.lowered[order]
+            cut = self._fields[order] = _cut(text) if lowered is None else _spans(text, lowered)
         return cut
 
 
@@ -59,16 +63,31 @@ def cut_sentences(lesson: Lesson) -> Cut:
     return Cut(lesson)
 
 
+def _spans(text: str, lowered: str) -> Field:
+    """An ASCII field: its sentences, found where they stand in its lower-cased text (lower-casing
+    moves nothing), so the words are looked for in that text as it is, not in a copy of each
+    sentence. A sentence begins and ends beside a character that is no letter or digit (white
+    space, a stripped dash, a full stop), so a word found whole in the text is whole in its sentence."""
+    sentences, starts, ends = [], [], []
+    for match in _SENTENCE.finditer(text):
+        raw = match.group()
+        sentence = raw.strip(_STRIPPED)
+        if len(sentence) > 1:
+            start = match.start() + len(raw) - len(raw.lstrip(_STRIPPED))
+            sentences.append(sentence)
+            starts.append(start)
+            ends.append(start + len(sentence))
+    return Field(tuple(sentences), lowered, tuple(starts), tuple(ends))
+
+
 def _cut(text: str) -> Field:
+    """A field that may not be ASCII: its sentences folded one by one, joined by newlines."""
     sentences = _sentences(text) if text else []
-    if text.isascii():  # folding is lower-casing, which moves no sentence boundary
-        folded = [s.lower() for s in sentences]
-    else:
-        folded = _sentences(fold(text))
-        if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
-            folded = [fold(sentence) for sentence in sentences]
+    folded = _sentences(fold(text))
+    if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
+        folded = [fold(sentence) for sentence in sentences]
     starts = tuple(accumulate((len(f) + 1 for f in folded[:-1]), initial=0)) if folded else ()
-    return Field(tuple(sentences), "\n".join(folded), starts)
+    return Field(tuple(sentences), "\n".join(folded), starts, tuple(a + len(f) for a, f in zip(starts, folded)))
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",
@@ -121,12 +140,14 @@ def _best_sentence(cut: Cut, weights: Mapping[str, float], intent: str,
         # (a tie goes to the earlier field). fsum is exact, so this bound is too.
         if best is not None and math.fsum(weights[s] for s in set(hits.values())) + bonus <= best[0]:
             continue
-        sentences, joined, starts = cut.field(order)
+        sentences, joined, starts, ends = cut.field(order)
         # The sentences holding a query word, with the stems they hold: each word found in the
-        # field's joined text once, its place mapped to its sentence (a sentence never holds "\n").
+        # field's text once, its place mapped to its sentence (none when it stands between them).
         found: dict[int, set[str]] = {}
-        for (at, _), word in _occurrences(joined, list(hits)):
-            found.setdefault(bisect_right(starts, at) - 1, set()).add(hits[word])
+        for (at, end), word in _occurrences(joined, list(hits)):
+            position = bisect_right(starts, at) - 1
+            if position >= 0 and end <= ends[position]:
+                found.setdefault(position, set()).add(hits[word])
         for position, stems in found.items():
             if len(sentences[position]) < 20:
                 continue  # too short to stand as a summary: scores 0 (below)
@@ -207,7 +228,7 @@ def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in (s.strip(" \t-–") for s in _SENTENCE.findall(text)) if len(s) > 1]
+    return [s for s in (s.strip(_STRIPPED) for s in _SENTENCE.findall(text)) if len(s) > 1]
 
 
 def _clip(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
