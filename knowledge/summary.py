@@ -87,7 +87,8 @@ def _cut(text: str) -> Field:
     if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
         folded = [fold(sentence) for sentence in sentences]
     starts = tuple(accumulate((len(f) + 1 for f in folded[:-1]), initial=0)) if folded else ()
-    return Field(tuple(sentences), "\n".join(folded), starts, tuple(a + len(f) for a, f in zip(starts, folded)))
+    ends = tuple(start + len(f) for start, f in zip(starts, folded, strict=True))
+    return Field(tuple(sentences), "\n".join(folded), starts, ends)
 
 
 def summarize(lesson: Lesson, weights: Mapping[str, float], intent: str = "",

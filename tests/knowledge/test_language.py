@@ -98,7 +98,8 @@ def test_english_words_near_a_typo_are_those_a_comparison_with_every_candidate_f
         pool = [w for n in range(len(word) - budget, len(word) + budget + 1) for w in pools.get((word[0], n), ())]
         found = process.extract(word, pool, scorer=OSA.distance, score_cutoff=budget, limit=limit * 4)
         counts = english_words()
-        return sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))[:limit]
+        ranked = sorted(((w, int(d)) for w, d, _ in found if d > 0), key=lambda wd: (wd[1], -counts[wd[0]], wd[0]))
+        return ranked[:limit]
 
     rng = random.Random(3)
     words = [w for w in sorted(english_words()) if len(w) >= 5]
