@@ -88,6 +88,21 @@ def test_a_word_late_in_a_long_field_is_found_in_its_own_sentence(kb_of):
     assert [hit.summary[a:b] for a, b in hit.highlights] == ["herders"]
 
 
+@pytest.mark.parametrize("description", [
+    "Nothing of note happened in this first part.\n5\nThe 5 regional offices were merged in the end.",
+    "Nothing of note happened in this first part. - 5 -\nThe 5 regional offices were merged in the end.",
+    "Nothing of note happened in this first part. – 5 –\nThe 5 regional offices were merged in the end.",
+])
+def test_a_word_between_sentences_counts_for_neither(description):
+    """A fragment too short to be a sentence ("5" on a line of its own) is no sentence: the word in
+    it must not be credited to the sentence before it, which would then win on being first. (An
+    ASCII field is searched as a whole, so the fragment is in the text searched; another is not.)"""
+    lesson = Lesson(id="1", url="", title="t", description=description)
+    summary, _, spans = summarize(lesson, {"5": 1.0}, spellings={"5": "5"})
+    assert summary == "The 5 regional offices were merged in the end."
+    assert [summary[a:b] for a, b in spans] == ["5"]
+
+
 @pytest.mark.parametrize("recruit, field", [(0.3, "challenges"), (0.7, "description")])
 def test_a_later_field_with_fewer_query_words_wins_when_the_asked_part_lifts_it(recruit, field):
     """A field is skipped only when it cannot beat the best sentence so far: "what went wrong"
