@@ -107,11 +107,15 @@ class Facets:
 
     def counts_of(self, matched: np.ndarray) -> MappingProxyType:
         """`counts` of the lessons of a bitset (`bitsets.py`): a facet of few values counts each
-        value's set against it, the others count the lessons' combinations (`Facet.counts_of`)."""
+        value's set against it, the others count the lessons' combinations (`Facet.counts_of`), in
+        compiled passes (`passes.py`: only for an index the kernels built, so numba is loaded)."""
+        from . import passes
+
         found: dict[str, tuple[tuple[str, int], ...]] = {}
         for name, facet in self.counted.items():
             if facet.value_bits is not None:
-                counts = np.bitwise_count(facet.value_bits & matched).sum(axis=1, dtype=np.int64)
+                counts = np.zeros(len(facet.value_bits), dtype=np.int64)
+                passes.shared_counts(facet.value_bits, matched, counts)  # 5x numpy's AND, popcount and sum
                 found[name] = facet.top(counts, FACET_SIZE)
                 continue
             found[name] = facet.counts_of(matched, FACET_SIZE)
