@@ -59,13 +59,17 @@ def page(answer) -> tuple:
             dict(answer.facets), answer.notice)
 
 
-@pytest.mark.parametrize(("small", "rounds"), [(shortcut.SMALL, topk.ROUNDS), (64, topk.ROUNDS), (64, 3)],
+@pytest.mark.parametrize(("small", "rounds", "threshold"),
+                         [(shortcut.SMALL, topk.ROUNDS, shortcut.THRESHOLD_CONCEPTS),
+                          (64, topk.ROUNDS, shortcut.THRESHOLD_CONCEPTS), (64, 3, 2)],
                          ids=["as shipped", "large tiers scored in one pass", "prefixes read in several rounds"])
-def test_the_shortcut_answers_as_the_straightforward_search(kb, small, rounds, monkeypatch):
-    # Tiers above `SMALL` lessons are read by the threshold algorithm (`topk.best_within`), in up
-    # to `ROUNDS` rounds, or scored in one compiled pass: few of this corpus's are that large.
+def test_the_shortcut_answers_as_the_straightforward_search(kb, small, rounds, threshold, monkeypatch):
+    # Tiers above `SMALL` lessons are read by the threshold algorithm (`topk.best_within`, for
+    # questions of up to `THRESHOLD_CONCEPTS`), in up to `ROUNDS` rounds, or scored in one
+    # compiled pass: few of this corpus's tiers are that large.
     monkeypatch.setattr(shortcut, "SMALL", small)
     monkeypatch.setattr(topk, "ROUNDS", rounds)
+    monkeypatch.setattr(shortcut, "THRESHOLD_CONCEPTS", threshold)
     searcher = kb._searcher
     taken = 0
     asked = questions(kb, 90)
