@@ -18,7 +18,6 @@ every figure.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from collections import defaultdict
@@ -96,12 +95,10 @@ def measure(kb: KnowledgeBase, questions: list[str], rounds: int):
 
 def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
     """The Markdown tables: each group's p50/p95, then each stage's mean per run by group."""
-    commit = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
     p50, p95 = search.p50_p95([t for ts in times.values() for t in ts])
     print(f"# Where the benchmark's questions spend their time (bench/question_paths.py)\n\n"
           f"`.venv/bin/python bench/question_paths.py --lessons {lessons}`, {time.strftime('%Y-%m-%d')}, "
-          f"commit {commit}\n\n{lessons:,} lessons, {sum(map(len, times.values()))} questions: "
+          f"commit {search.commit()}\n\n{lessons:,} lessons, {sum(map(len, times.values()))} questions: "
           f"p50 {p50:.2f} ms, p95 {p95:.2f} ms\n")
     if lessons < searcher.SHORTCUT_FROM:
         print(f"Below {searcher.SHORTCUT_FROM:,} lessons the search never takes the shortcut: every question is "
@@ -119,19 +116,9 @@ def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dic
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lessons", type=int, default=100_000,
-                        help="corpus size (bench/corpora/N, generated when missing; default 100000)")
-    parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
-    parser.add_argument("--rounds", type=int, default=2, help="runs per question, the best kept (default 2)")
-    args = parser.parse_args()
-    for name in ("lessons", "queries", "rounds"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name}: 1 or more (got {getattr(args, name)})")
-    folder = HERE / "corpora" / str(args.lessons)
-    search.generate.write(args.lessons, folder)
-    lessons, _ = search.parsed_lessons(folder, args.lessons)
-    questions = search.make_queries(lessons, args.queries)
+    args = search.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+                                 ("rounds", 2, "runs per question, the best kept"))
+    lessons, questions = search.corpus_questions(args.lessons, args.queries)
     kb = KnowledgeBase(lessons)
     report(args.lessons, args.rounds, *measure(kb, questions, args.rounds))
     return 0

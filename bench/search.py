@@ -143,6 +143,36 @@ def best_times(fn, queries, rounds: int = 2, fresh=None) -> list[float]:
     return times
 
 
+def corpus_options(parser: argparse.ArgumentParser, *counts: tuple[str, int, str]) -> argparse.Namespace:
+    """Parse the options of a script that times the benchmark's questions on one corpus: --lessons,
+    --queries and the script's own `counts` (name, default, help), each refused below 1."""
+    parser.add_argument("--lessons", type=int, default=100_000,
+                        help="corpus size (bench/corpora/N, generated when missing; default 100000)")
+    parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
+    for name, default, text in counts:
+        parser.add_argument(f"--{name}", type=int, default=default, help=f"{text} (default {default})")
+    args = parser.parse_args()
+    for name in ("lessons", "queries", *(name for name, _, _ in counts)):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name}: 1 or more (got {getattr(args, name)})")
+    return args
+
+
+def corpus_questions(n: int, count: int) -> tuple[list, list[str]]:
+    """The parsed lessons of the generated corpus of `n` (written when missing) and `count` of
+    the benchmark's questions over them (`make_queries`)."""
+    folder = HERE / "corpora" / str(n)
+    generate.write(n, folder)
+    lessons, _ = parsed_lessons(folder, n)
+    return lessons, make_queries(lessons, count)
+
+
+def commit() -> str:
+    """This checkout's short commit, for the results' heading."""
+    return subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip() or "unknown"
+
+
 def p50_p95(times: list[float]) -> tuple[float, float]:
     """The median and the 95th percentile (the value at 95 % of the sorted times)."""
     ordered = sorted(times)

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -53,32 +52,21 @@ def interleaved(engines: dict, questions: list[str], runs: int, first: int) -> d
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--lessons", type=int, default=100_000,
-                        help="corpus size (bench/corpora/N, generated when missing; default 100000)")
-    parser.add_argument("--queries", type=int, default=300, help="questions (default 300, as bench/search.py)")
-    parser.add_argument("--runs", type=int, default=2, help="runs per question and engine, the best kept (default 2)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds over all the questions (default 3)")
-    args = parser.parse_args()
-    for name in ("lessons", "queries", "runs", "rounds"):
-        if getattr(args, name) < 1:
-            parser.error(f"--{name}: 1 or more (got {getattr(args, name)})")
-    folder = HERE / "corpora" / str(args.lessons)
-    search.generate.write(args.lessons, folder)
-    lessons, _ = search.parsed_lessons(folder, args.lessons)
-    questions = search.make_queries(lessons, args.queries)
+    args = search.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+                                 ("runs", 2, "runs per question and engine, the best kept"),
+                                 ("rounds", 3, "rounds over all the questions"))
+    lessons, questions = search.corpus_questions(args.lessons, args.queries)
     ours, _, fresh = search.lessons_engine(lessons)
     theirs, _, _ = search.tantivy_engine(lessons)
     engines = {"lessons": (ours, fresh), "tantivy": (theirs, None)}
     for q in questions[:20]:  # warm both
         ours(q), theirs(q)
-    commit = subprocess.run(["git", "-C", str(HERE.parent), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip() or "unknown"
     print(f"# This project against tantivy, question by question (bench/versus.py)\n\n"
           f"`.venv/bin/python bench/versus.py --lessons {args.lessons} --rounds {args.rounds}`, "
-          f"{time.strftime('%Y-%m-%d')}, commit {commit}: {args.lessons:,} lessons, {len(questions)} questions, "
-          f"each the best of {args.runs} runs per engine\n")
-    print("| round | lessons p50 / p95 ms | tantivy p50 / p95 ms | p50 ratio | p95 ratio |\n|---|---|---|---|---|")
+          f"{time.strftime('%Y-%m-%d')}, commit {search.commit()}: {args.lessons:,} lessons, "
+          f"{len(questions)} questions, each the best of {args.runs} runs per engine\n")
+    print("| round | lessons p50 / p95 ms | tantivy p50 / p95 ms | p50 ratio | p95 ratio |")
+    print("|---|---|---|---|---|")
     ratios = []
     for round_ in range(args.rounds):
         times = interleaved(engines, questions, args.runs, round_)
