@@ -72,6 +72,20 @@ class Lent(NamedTuple):
     cover: np.ndarray
 
 
+class Sums(NamedTuple):
+    """Every lesson's coverage and BM25F sum for a question, before its cut (`Ranker.sums`)."""
+
+    cover: np.ndarray
+    total: np.ndarray
+    #: Each concept's lessons (sorted), or its corpus-long scores.
+    concept_hits: list[np.ndarray]
+    weights: list[float]
+    #: The named places' (lessons, weight).
+    places: list[tuple[np.ndarray, float]]
+    #: The weight of the question each lesson's asked-for field holds (None: no intent).
+    intent: np.ndarray | None
+
+
 class Ranked(NamedTuple):
     """The leaders best first as (lesson, score), the total, and the lessons folded into each."""
 
@@ -95,14 +109,14 @@ class Ranker:
 
     # -- scoring ------------------------------------------------------------------------------
 
-    def score(self, u: Understanding, allowed: np.ndarray | None, lent: Lent | None = None) -> Scored:
-        """The lessons covering enough of the concepts (within `allowed`), scored, before ranking.
+    def sums(self, u: Understanding) -> Sums:
+        """Every lesson's coverage of the concepts and BM25F sum, with what `score` needs besides.
 
-        The postings of one-word concepts go into the BM25F sum and coverage (`coverage.py`: two
+        The postings of one-word concepts go into the sum and coverage (`coverage.py`: two
         `np.bincount`s for a small index, compiled passes for a large one); a concept with
         alternatives (thesaurus, phrases) is already a corpus-long array of its best alternative
-        per lesson, and is added as it is. Words `lent`
-        to the question add their score, and coverage up to what a lesson needs.
+        per lesson, and is added as it is. A question that borrows words (`expansion.lend`) is
+        scored twice on the same sums.
         """
         n = self.n
         concept_hits, values, dense, places = [], [], [], []
@@ -119,6 +133,15 @@ class Ranker:
             if concept.place:
                 places.append((docs if docs is not None else np.flatnonzero(scores), weight))
         cover, total = (coverage.compiled_sums if self.index.compiled else coverage.sums)(values, dense, n)
+        return Sums(cover, total, concept_hits, weights, places, intent)
+
+    def score(self, u: Understanding, allowed: np.ndarray | None, lent: Lent | None = None,
+              sums: Sums | None = None) -> Scored:
+        """The lessons covering enough of the concepts (within `allowed`), scored, before ranking,
+        from `sums` (`self.sums(u)` when not given). Words `lent` to the question add their score,
+        and coverage up to what a lesson needs."""
+        n = self.n
+        cover, total, concept_hits, weights, places, intent = sums or self.sums(u)
         if lent is not None:
             total = total + lent.score
             cover = cover + np.minimum(lent.cover, self.options.min_coverage * (sum(weights) or 1.0))

@@ -168,13 +168,14 @@ class Searcher:
             matched = np.flatnonzero(allowed) if allowed is not None else np.arange(len(self.lessons))
             found = Scored(matched, 1.0 / self.facets.n_places[matched], [], np.ones(len(matched)))
         else:
-            found = self.ranker.score(u, allowed)
+            sums = self.ranker.sums(u)
+            found = self.ranker.score(u, allowed, sums=sums)
             # Lent words only ever add lessons after the others: worth it when the page is not full.
             more = None
             if len(found.matched) < wanted:
                 more = expansion.lend(self.index, self.ranker, self.options, u, found)
             if more is not None:
-                widened = expansion.after(found, self.ranker.score(u, allowed, more))
+                widened = expansion.after(found, self.ranker.score(u, allowed, more, sums))
                 lent = more.words if widened is not found else ()
                 found = widened
         if u.phrases and len(found.matched):

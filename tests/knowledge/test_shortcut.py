@@ -209,6 +209,28 @@ def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
     assert sum(bool(p[0][0]) for p in compiled) > len(asked) // 2  # most questions find lessons
 
 
+def test_a_second_pass_with_lent_words_scores_as_one_from_scratch(kb):
+    """A question that borrows words is scored twice on the same sums (`Ranker.sums`): a pass must
+    leave them as they were, so the next scores as it would from nothing."""
+    from knowledge import expansion
+
+    searcher, lent = kb._searcher, 0
+    for u in map(searcher.understand, questions(kb, 60, seed=12)):
+        if not u.concepts:
+            continue
+        sums = searcher.ranker.sums(u)
+        first = searcher.ranker.score(u, None, sums=sums)
+        more = expansion.lend(searcher.index, searcher.ranker, searcher.options, u, first)
+        if more is None:
+            continue
+        lent += 1
+        fresh = searcher.ranker.score(u, None, more)
+        for again in (searcher.ranker.score(u, None, more, sums), searcher.ranker.score(u, None, more, sums)):
+            assert np.array_equal(again.matched, fresh.matched) and again.scores.tobytes() == fresh.scores.tobytes()
+            assert again.topic_share.tobytes() == fresh.topic_share.tobytes()
+    assert lent >= 10  # most questions have words to lend
+
+
 def test_a_large_knowledge_base_builds_the_shortcut_with_its_index(monkeypatch):
     """From `SHORTCUT_FROM` lessons the shortcut's bitsets and impact order are built beside the
     facets while the knowledge base is made, not by its first question, and answer as the rest."""
