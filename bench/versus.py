@@ -4,7 +4,7 @@
 `bench/search.py` times each engine in its own process, one after the other, so a shared machine
 that slows down between them moves the ratio (at 100,000 lessons, one run's p50 ratio to tantivy
 ranged 1.2-2.0 over an hour). Here both engines are built in one process and each question is
-timed on both, alternately (which goes first changes every run), so a slow minute slows both. Each
+timed on both, alternately (which goes first changes every round), so a slow minute slows both. Each
 time is the best of `--runs`, this project's summary cache cleared before every run as in
 bench/search.py, over the same 300 questions; the ratio of the p50s and of the p95s is printed for
 each of `--rounds` rounds, then their median.

@@ -114,6 +114,8 @@ class Facets:
         found: dict[str, tuple[tuple[str, int], ...]] = {}
         for name, facet in self.counted.items():
             if facet.value_bits is not None:
+                if facet.value_bits.shape[1] != len(matched):  # the kernel checks no bounds
+                    raise ValueError("the match set must cover every lesson of the facets")
                 counts = np.zeros(len(facet.value_bits), dtype=np.int64)
                 passes.shared_counts(facet.value_bits, matched, counts)  # 5x numpy's AND, popcount and sum
                 found[name] = facet.top(counts, FACET_SIZE)

@@ -33,9 +33,9 @@ def compiled(index: InvertedIndex, docs: np.ndarray, concepts: list[Concept]) ->
     """`together` in one compiled pass (`passes.near_pairs`)."""
     from . import passes
 
-    # Each concept's term ids (as `Concept.terms`), laid end to end with Python's lists: a question's
-    # few dozen ids cost less so than through numpy's concatenations.
-    terms = [sorted({t for ids, _ in c.alternatives for t in ids}) for c in concepts]
+    # Each concept's term ids laid end to end with Python's lists: a question's few dozen ids cost
+    # less so than through numpy's concatenations.
+    terms = [c.terms for c in concepts]
     flat = np.array([t for ids in terms for t in ids], dtype=np.int32)
     starts = np.array([0, *accumulate(map(len, terms))], dtype=np.int64)
     near = np.zeros(len(docs), dtype=np.float64)
@@ -52,7 +52,7 @@ def with_numpy(index: InvertedIndex, docs: np.ndarray, concepts: list[Concept]) 
                  + np.arange(lengths.sum()))
     tokens, fields = index.stream[positions], index.stream_field[positions]
     owner = np.repeat(np.arange(len(docs)), lengths)
-    member = [_member(tokens, c.terms) for c in concepts]
+    member = [_member(tokens, np.array(c.terms, dtype=np.int32)) for c in concepts]
     near_pairs = np.zeros(len(docs))
     pairs = 0
     for a, b in pairwise(member):

@@ -280,7 +280,7 @@ class Ranker:
         parts = [self.index.postings(t) for t in ids]
         if len(parts) == 2:  # both words needed: look the shorter list up in the longer one
             (a, a_impacts, a_fields), (b, b_impacts, b_fields) = sorted(parts, key=lambda p: len(p[0]))
-            if self.index.compiled:  # both lists and the lessons holding the phrase walked once, side by side
+            if self.index.compiled:  # both lists intersected as bits, in one compiled pass
                 from . import passes
 
                 return passes.phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields,

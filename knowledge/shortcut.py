@@ -35,7 +35,7 @@ MOST_CONCEPTS = 10
 #: The least certainty of a word the shortcut reads (a smaller one could round its impacts to 0).
 LEAST_CERTAINTY = 1e-3
 #: A tier of at most this many lessons is scored by looking each up (a larger one, in one pass:
-#: with compiled look-ups, 512 beat 2048 and 128 at 100,000 lessons).
+#: with compiled look-ups, 512 beat 2048 at 100,000 lessons, and so did 128 and 256, a little less).
 SMALL = 512
 #: The threshold algorithm settles a question of one concept early; with more, the sum of the
 #: bounds stays above the leaders' scores for much of the postings, and the compiled walk over the
@@ -117,10 +117,10 @@ class Reader:
         docs, values = self.ranker._concept_scores(concept, None, 0, 0.0)  # as the full scoring reads it
         if docs is not None:  # one word: its postings
             compiled = self.index.compiled
-            source = Source(terms, lambda cands: _lookup(docs, values, cands, compiled), False, docs, values,
-                            int(self.index.start[terms[0][0]]))
+            source = Source(terms, lambda cands: _lookup(docs, values, cands, compiled), False,
+                            first=int(self.index.start[terms[0][0]]))
             return source, self.bits.of(terms[0][0]), docs
-        return Source(terms, lambda cands: values[cands], True, None, values), bitsets.from_mask(values > 0), values
+        return Source(terms, lambda cands: values[cands], True, values), bitsets.from_mask(values > 0), values
 
     def _classes(self, patterns: Patterns, sets, matched: np.ndarray) -> list | None:
         """The tiers of the matched lessons, highest first, as (tier, lessons, the patterns they may

@@ -90,9 +90,8 @@ class Source:
     terms: list[tuple[int, float]]
     value: Callable[[np.ndarray], np.ndarray]
     dense: bool
-    #: The sparse concept's postings and values, or the dense one's corpus-long values.
-    docs: np.ndarray | None
-    values: np.ndarray
+    #: The dense concept's corpus-long values (None for a sparse one).
+    values: np.ndarray | None = None
     #: Where the sparse concept's postings start in the index's arrays (-1 for a dense one).
     first: int = -1
 
@@ -204,6 +203,8 @@ def dense_best(within: np.ndarray, r: int, sources: Sequence[Source], patterns: 
     kept as it goes."""
     from . import passes  # numba (loaded already: the kernels built the index the shortcut reads)
 
+    if any(bits.shape != within.shape for bits in sets):  # the kernel checks no bounds
+        raise ValueError("every concept's set must cover the lessons `within` covers")
     sparse = [s for s in sources if not s.dense]
     rows = np.cumsum([not s.dense for s in sources]) - 1
     dense = [s.values for s in sources if s.dense]

@@ -16,8 +16,6 @@ from functools import partial
 from itertools import pairwise
 from typing import NamedTuple
 
-import numpy as np
-
 from .budget import Unsearched
 from .either import either_or, joined
 from .index import InvertedIndex
@@ -59,9 +57,9 @@ class Concept:
     place: bool = False
 
     @property
-    def terms(self) -> np.ndarray:
-        """Every term id of every alternative, sorted."""
-        return np.array(sorted({t for ids, _ in self.alternatives for t in ids}), dtype=np.int32)
+    def terms(self) -> list[int]:
+        """Every term id of every alternative, sorted (a list: a question's few cost less so)."""
+        return sorted({t for ids, _ in self.alternatives for t in ids})
 
 
 @dataclass

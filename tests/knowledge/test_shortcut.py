@@ -156,10 +156,10 @@ def test_a_knowledge_base_below_the_threshold_scores_every_lesson(tmp_path):
     assert "reader" not in vars(small._searcher)
 
 
-def test_a_two_word_alternative_is_read_in_one_walk_as_numpy_reads_it(kb, monkeypatch):
-    """A thesaurus phrase's lessons, scores and field bits, from one compiled walk along both words'
-    postings (a large index) or from numpy (a small one): the same arrays, dtypes too, for pairs of
-    words that stand together in some lessons and apart in others."""
+def test_a_two_word_alternative_is_read_in_one_pass_as_numpy_reads_it(kb, monkeypatch):
+    """A thesaurus phrase's lessons, scores and field bits, from one compiled pass that intersects
+    both words' postings as bits (a large index) or from numpy (a small one): the same arrays,
+    dtypes too, for pairs of words that stand together in some lessons and apart in others."""
     ranker, index = kb._searcher.ranker, kb._searcher.index
     rng = np.random.default_rng(4)
     common = np.flatnonzero(index.df >= 50)
@@ -171,17 +171,6 @@ def test_a_two_word_alternative_is_read_in_one_walk_as_numpy_reads_it(kb, monkey
         plain = ranker._phrase_alternative(ids)
         assert all(a.dtype == b.dtype and np.array_equal(a, b) for a, b in zip(plain, fast, strict=True)), ids
     assert sum(len(docs) > 0 for docs, _, _ in compiled) > 40  # most pairs share lessons
-
-
-def test_a_two_word_walk_with_an_empty_list_finds_nothing(kb):
-    """The compiled walk packs both lists into bits sized by their last lessons, and compiled code
-    checks no bounds: an empty list must give empty arrays, not writes past the end."""
-    docs, impacts, fields = kb._searcher.index.postings(int(np.argmax(kb._searcher.index.df)))
-    empty = (docs[:0], impacts[:0], fields[:0])
-    for a, b in ((empty, (docs, impacts, fields)), ((docs, impacts, fields), empty), (empty, empty)):
-        found = passes.phrase_pair(*a, *b, docs[:3], np.float32(0.5))
-        assert [len(x) for x in found] == [0, 0, 0]
-        assert [x.dtype for x in found] == [np.int32, np.float32, np.int16]
 
 
 def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
@@ -242,6 +231,36 @@ def test_a_large_knowledge_base_builds_the_shortcut_with_its_index(monkeypatch):
     for question in questions(kb, 30, seed=2):
         fast = searcher.ask(question, 5, explain=False, straightforward=False)
         assert page(fast) == page(searcher.ask(question, 5, explain=False, straightforward=True)), question
+
+
+def test_the_walk_over_a_tier_scores_each_lesson_as_looking_it_up_does(kb):
+    """A large tier is scored in one compiled walk that reads each lesson's values from its
+    concepts' postings (`topk.dense_best`), a small one by looking its lessons up (`exact_scores`,
+    numpy's arithmetic as `Ranker.score`'s): asked for every lesson of a question's match set, the
+    two give the same lessons and scores to the last bit, with typos (scaled impacts) and thesaurus
+    concepts (corpus-long values) among the questions."""
+    searcher = kb._searcher
+    reader, compared, dense = searcher.reader, 0, 0
+    for question in [*questions(kb, 60, seed=13), "social protection for herders", "occupational safety and health"]:
+        u = searcher.understand(question)
+        if not reader.covers(u, None, None):
+            continue
+        weights = searcher.ranker.weights(u.concepts)
+        whole = sum(weights) + searcher.ranker._unknown_weight(u, weights)
+        sources, sets, _ = zip(*(reader._source(c) for c in u.concepts), strict=True)
+        patterns = shortcut.Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
+                                     searcher.options.min_coverage, searcher.options.coverage_power)
+        matched = patterns.union(patterns.ok, sets, reader.n) if patterns.monotone(patterns.ok) else None
+        if matched is None or not bitsets.count(matched):
+            continue
+        docs, scores = topk.dense_best(matched, bitsets.count(matched), sources, patterns, sets, searcher.index.impacts)
+        order = np.argsort(docs)
+        members = bitsets.members(matched)
+        assert np.array_equal(docs[order], members), question
+        assert scores[order].tobytes() == topk.exact_scores(members, sources, patterns).astype(np.float64).tobytes()
+        compared += 1
+        dense += any(s.dense for s in sources)
+    assert compared >= 30 and dense >= 3
 
 
 def test_a_large_tier_keeps_the_earliest_lessons_of_equal_scores():
