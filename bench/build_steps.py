@@ -19,7 +19,8 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import search  # noqa: E402  (the parsed-records cache and the memory probes)
+import corpus  # noqa: E402  (the parsed-records cache and the memory probes)
+import search  # noqa: E402  (the step timer)
 
 from knowledge import index, kernels, lexicon  # noqa: E402
 from knowledge.options import SearchOptions  # noqa: E402
@@ -55,19 +56,19 @@ def main() -> int:
     if args.n < 1:
         parser.error(f"n: a number of lessons, 1 or more (got {args.n})")
     folder = HERE / "corpora" / str(args.n)
-    search.generate.write(args.n, folder)
-    lessons, _ = search.parsed_lessons(folder, args.n)
+    corpus.generate.write(args.n, folder)
+    lessons, _ = corpus.parsed_lessons(folder, args.n)
     options = SearchOptions()
     # numba's compiled code read from its cache (fewer lessons would be indexed word by word)
     index.InvertedIndex.of(lessons[:index.WORDWISE_BELOW], options)
     spent = timed_steps()
     gc.collect()
-    records = search.rss_mb()
-    search.reset_peak()
+    records = corpus.rss_mb()
+    corpus.reset_peak()
     wall, cpu = time.perf_counter(), time.process_time()
     built = index.InvertedIndex.of(lessons, options)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    peak = search.peak_mb() - records
+    peak = corpus.peak_mb() - records
     gc.collect()
     print(f"{len(lessons):,} lessons: {len(built.stream):,} kept tokens, {len(built.docs):,} postings, "
           f"{len(built.stem_ids):,} terms")
@@ -75,7 +76,7 @@ def main() -> int:
     for label, (step_wall, step_cpu) in spent.items():
         print(f"| {label} | {step_wall:.2f} | {step_cpu:.2f} |")
     print(f"| **total** | {wall:.2f} | {cpu:.2f} |")
-    print(f"peak +{peak:.0f} MB above the records; the index keeps +{search.rss_mb() - records:.0f} MB")
+    print(f"peak +{peak:.0f} MB above the records; the index keeps +{corpus.rss_mb() - records:.0f} MB")
     return 0
 
 

@@ -2,7 +2,7 @@
 """Where `bench/search.py`'s questions spend their time, by the way the search answers them.
 
 Issue 10's query goals are about the slow tail: this splits the benchmark's questions (the same
-300, from `search.make_queries`) into those the shortcut answered (`knowledge/shortcut.py`) and
+300, from `corpus.make_queries`) into those the shortcut answered (`knowledge/shortcut.py`) and
 those left to full scoring, and why: a thesaurus phrase, a named place, label or intent, a topic
 some lessons hold only loosely. For each group it prints the count and the p50/p95 of
 `kb.ask(q, limit=5)`, timed as bench/search.py times them (`search.best_times`: the summary cache
@@ -27,7 +27,8 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import search  # noqa: E402  (bench/search.py: the corpus, the questions, the timing)
+import corpus  # noqa: E402  (bench/corpus.py: the corpus, its questions, the options)
+import search  # noqa: E402  (bench/search.py: the timing)
 
 from knowledge import KnowledgeBase, facets, rank, shortcut  # noqa: E402
 from knowledge import search as searcher  # noqa: E402
@@ -98,7 +99,7 @@ def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dic
     p50, p95 = search.p50_p95([t for ts in times.values() for t in ts])
     print(f"# Where the benchmark's questions spend their time (bench/question_paths.py)\n\n"
           f"`.venv/bin/python bench/question_paths.py --lessons {lessons}`, {time.strftime('%Y-%m-%d')}, "
-          f"commit {search.commit()}\n\n{lessons:,} lessons, {sum(map(len, times.values()))} questions: "
+          f"commit {corpus.commit()}\n\n{lessons:,} lessons, {sum(map(len, times.values()))} questions: "
           f"p50 {p50:.2f} ms, p95 {p95:.2f} ms\n")
     if lessons < searcher.SHORTCUT_FROM:
         print(f"Below {searcher.SHORTCUT_FROM:,} lessons the search never takes the shortcut: every question is "
@@ -116,9 +117,9 @@ def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dic
 
 
 def main() -> int:
-    args = search.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+    args = corpus.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
                                  ("rounds", 2, "runs per question, the best kept"))
-    lessons, questions = search.corpus_questions(args.lessons, args.queries)
+    lessons, questions = corpus.corpus_questions(args.lessons, args.queries)
     kb = KnowledgeBase(lessons)
     report(args.lessons, args.rounds, *measure(kb, questions, args.rounds))
     return 0

@@ -27,7 +27,8 @@ HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-import search  # noqa: E402  (bench/search.py: the corpus, the questions, the engines, the timing)
+import corpus  # noqa: E402  (bench/corpus.py: the corpus, its questions, the options)
+import search  # noqa: E402  (bench/search.py: the engines, the timing)
 
 
 def interleaved(engines: dict, questions: list[str], runs: int, first: int) -> dict[str, list[float]]:
@@ -52,10 +53,10 @@ def interleaved(engines: dict, questions: list[str], runs: int, first: int) -> d
 
 
 def main() -> int:
-    args = search.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
+    args = corpus.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
                                  ("runs", 2, "runs per question and engine, the best kept"),
                                  ("rounds", 3, "rounds over all the questions"))
-    lessons, questions = search.corpus_questions(args.lessons, args.queries)
+    lessons, questions = corpus.corpus_questions(args.lessons, args.queries)
     ours, _, fresh = search.lessons_engine(lessons)
     theirs, _, _ = search.tantivy_engine(lessons)
     engines = {"lessons": (ours, fresh), "tantivy": (theirs, None)}
@@ -63,7 +64,7 @@ def main() -> int:
         ours(q), theirs(q)
     print(f"# This project against tantivy, question by question (bench/versus.py)\n\n"
           f"`.venv/bin/python bench/versus.py --lessons {args.lessons} --rounds {args.rounds}`, "
-          f"{time.strftime('%Y-%m-%d')}, commit {search.commit()}: {args.lessons:,} lessons, "
+          f"{time.strftime('%Y-%m-%d')}, commit {corpus.commit()}: {args.lessons:,} lessons, "
           f"{len(questions)} questions, each the best of {args.runs} runs per engine\n")
     print("| round | lessons p50 / p95 ms | tantivy p50 / p95 ms | p50 ratio | p95 ratio |")
     print("|---|---|---|---|---|")
