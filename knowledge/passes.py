@@ -254,37 +254,40 @@ def best_in_set(bits, sets, sparse, first, scale, impacts, dense, factor, docs, 
     pattern (bit c: the bitset `sets[c]` holds it). Concept c is sparse when `sparse[c]` = j >= 0:
     its postings start at `first[j]` in the index's `impacts`, its values are those times
     `scale[j]` (float32), and a lesson's posting is the one after as many as the concept has lessons
-    before it: the lessons of the words before, plus the bits below in its word. So only the set's
-    lessons are read, with no corpus-long sum to clear and scatter into."""
+    before it: the lessons of the words before (counted as the walk goes), plus the bits below in
+    its word. So only the set's lessons are read, with no corpus-long sum to clear and scatter into."""
     one = np.uint64(1)
     k, words = sets.shape
-    before = np.zeros((k, words), np.int64)
+    place = np.zeros(k, np.int64)  # where each sparse concept's postings of the current word start
     for c in range(k):
         if sparse[c] >= 0:
-            count = 0
-            for word in range(words):
-                before[c, word] = count
-                count += _popcount(sets[c, word])
+            place[c] = first[sparse[c]]
+    held = np.zeros(k, np.uint64)  # each concept's bits of the current word
     kept = 0
-    for word in range(bits.shape[0]):
+    for word in range(words):
         x = bits[word]
+        if x:
+            for c in range(k):
+                held[c] = sets[c, word]
         while x:
             low = x & (~x + one)
+            below = low - one
             doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
             x ^= low
             p = 0
             total = 0.0
             for c in range(k):
-                held = sets[c, word]
-                if held & low:
+                if held[c] & low:
                     p |= 1 << c
                     j = sparse[c]
                     if j >= 0:
-                        at = first[j] + before[c, word] + _popcount(held & (low - one))
-                        total += np.float64(impacts[at] * scale[j])
+                        total += np.float64(impacts[place[c] + _popcount(held[c] & below)] * scale[j])
             for row in range(dense.shape[0]):
                 total += np.float64(dense[row, doc])
             kept = _keep(doc, np.float64(np.float32(total)) * factor[p], kept, docs, scores)
+        for c in range(k):
+            if sparse[c] >= 0:
+                place[c] += _popcount(sets[c, word])
     return kept
 
 
