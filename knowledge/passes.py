@@ -243,6 +243,21 @@ def _keep(doc, score, kept, docs, scores):  # pragma: no cover - compiled
     return kept
 
 
+@njit(cache=True, inline="always")
+def _pattern_and_sum(held, low, below, sparse, place, scale, impacts):  # pragma: no cover - compiled
+    """(the pattern of the lesson whose bit is `low` in the current word, the float64 sum of its
+    sparse concepts' values in order), for `best_in_set`."""
+    p = 0
+    total = 0.0
+    for c in range(held.shape[0]):
+        if held[c] & low:
+            p |= 1 << c
+            j = sparse[c]
+            if j >= 0:
+                total += np.float64(impacts[place[c] + _popcount(held[c] & below)] * scale[j])
+    return p, total
+
+
 @njit(cache=True, nogil=True)
 def best_in_set(bits, sets, sparse, first, scale, impacts, dense, factor, docs, scores):  # pragma: no cover
     """The best `len(docs)` lessons of the bitset `bits`, into `docs` and `scores` in no order;
@@ -274,14 +289,7 @@ def best_in_set(bits, sets, sparse, first, scale, impacts, dense, factor, docs, 
             below = low - one
             doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
             x ^= low
-            p = 0
-            total = 0.0
-            for c in range(k):
-                if held[c] & low:
-                    p |= 1 << c
-                    j = sparse[c]
-                    if j >= 0:
-                        total += np.float64(impacts[place[c] + _popcount(held[c] & below)] * scale[j])
+            p, total = _pattern_and_sum(held, low, below, sparse, place, scale, impacts)
             for row in range(dense.shape[0]):
                 total += np.float64(dense[row, doc])
             kept = _keep(doc, np.float64(np.float32(total)) * factor[p], kept, docs, scores)
