@@ -65,6 +65,12 @@ _DE_BRUIJN = np.uint64(0x03F79D71B4CB0A89)
 _LOWEST_BIT = _lowest_bit_table()
 
 
+@njit(cache=True, inline="always")
+def _bit_of(low):  # pragma: no cover - compiled
+    """Which bit of its word the single set bit `low` is (by its de Bruijn product)."""
+    return _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
+
+
 @njit(cache=True, nogil=True)
 def combination_counts(bits, combo, counts, others):  # pragma: no cover - compiled
     """Add 1 to `counts[combo[d]]` for each lesson d of the bitset `bits` (of the lessons it does
@@ -81,7 +87,7 @@ def combination_counts(bits, combo, counts, others):  # pragma: no cover - compi
                 x &= (one << np.uint64(n - base)) - one
         while x:
             low = x & (~x + one)
-            counts[combo[base + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]]] += 1
+            counts[combo[base + _bit_of(low)]] += 1
             x ^= low
 
 
@@ -170,7 +176,7 @@ def phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields, together, apart)
             low = x & (~x + one)
             i = a_before + _popcount(a_word & (low - one))
             j = b_before + _popcount(b_word & (low - one))
-            doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
+            doc = (word << 6) + _bit_of(low)
             score = np.float32((np.float64(a_impacts[i]) + np.float64(b_impacts[j])) / 2.0)
             while t < together.shape[0] and together[t] < doc:
                 t += 1
@@ -287,7 +293,7 @@ def best_in_set(bits, sets, sparse, first, scale, impacts, dense, factor, docs, 
         while x:
             low = x & (~x + one)
             below = low - one
-            doc = (word << 6) + _LOWEST_BIT[(low * _DE_BRUIJN) >> np.uint64(58)]
+            doc = (word << 6) + _bit_of(low)
             x ^= low
             p, total = _pattern_and_sum(held, low, below, sparse, place, scale, impacts)
             for row in range(dense.shape[0]):
