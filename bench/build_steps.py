@@ -55,9 +55,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.n < 1:
         parser.error(f"n: a number of lessons, 1 or more (got {args.n})")
-    folder = HERE / "corpora" / str(args.n)
-    corpus.generate.write(args.n, folder)
-    lessons, _ = corpus.parsed_lessons(folder, args.n)
+    lessons = corpus.corpus_lessons(args.n)
     options = SearchOptions()
     # numba's compiled code read from its cache (fewer lessons would be indexed word by word)
     index.InvertedIndex.of(lessons[:index.WORDWISE_BELOW], options)

@@ -86,7 +86,7 @@ def make_queries(lessons, count: int, seed: int = 11) -> list[str]:
 
 
 def typo(word: str, rng: random.Random) -> str:
-    """One edit: drop, double, swap or replace a letter (not the first)."""
+    """One edit: drop, swap, replace or insert a letter (not the first)."""
     i = rng.randrange(1, len(word))
     kind = rng.choice(("drop", "swap", "replace", "insert"))
     if kind == "drop":
@@ -113,12 +113,16 @@ def corpus_options(parser: argparse.ArgumentParser, *counts: tuple[str, int, str
     return args
 
 
-def corpus_questions(n: int, count: int) -> tuple[list, list[str]]:
-    """The parsed lessons of the generated corpus of `n` (written when missing) and `count` of
-    the benchmark's questions over them (`make_queries`)."""
+def corpus_lessons(n: int) -> list:
+    """The parsed lessons of the generated corpus of `n` (bench/corpora/N, written when missing)."""
     folder = HERE / "corpora" / str(n)
     generate.write(n, folder)
-    lessons, _ = parsed_lessons(folder, n)
+    return parsed_lessons(folder, n)[0]
+
+
+def corpus_questions(n: int, count: int) -> tuple[list, list[str]]:
+    """`corpus_lessons(n)` and `count` of the benchmark's questions over them (`make_queries`)."""
+    lessons = corpus_lessons(n)
     return lessons, make_queries(lessons, count)
 
 

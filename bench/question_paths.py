@@ -6,7 +6,7 @@ Issue 10's query goals are about the slow tail: this splits the benchmark's ques
 those left to full scoring, and why: a thesaurus phrase, a named place, label or intent, a topic
 some lessons hold only loosely. For each group it prints the count and the p50/p95 of
 `kb.ask(q, limit=5)`, timed as bench/search.py times them (`search.best_times`: the summary cache
-cleared before each run, the best of --rounds, after one untimed run of each question that finds
+cleared before each run, the best of --runs, after one untimed run of each question that finds
 its group and warms the caches), then the mean time per run of the search's stages
 in each group, taken by wrapping the stages' methods: an indented stage is part of the one above
 it, and the shortcut's own ranking is part of "shortcut (all of it)"; the wrapping adds a little to
@@ -57,11 +57,11 @@ def why_in_full(kb: KnowledgeBase, question: str) -> str:
     if any(s.ranker.may_hold_loosely(c) for c in u.concepts if not c.place):
         return "full: a topic held loosely"
     if len(kb) < searcher.SHORTCUT_FROM:
-        return "full: the shortcut's kind"
+        return "full: below SHORTCUT_FROM lessons (the shortcut would take it)"
     return "full: other (too few matches, too many concepts, a refusal...)"
 
 
-def measure(kb: KnowledgeBase, questions: list[str], rounds: int):
+def measure(kb: KnowledgeBase, questions: list[str], runs: int):
     """(ms of each question, by group; the stages' seconds summed over every run, by group; runs per
     question). A question's group: "shortcut" when the shortcut answered it, else `why_in_full`."""
     current: dict[str, object] = {"took": False, "group": ""}
@@ -86,7 +86,7 @@ def measure(kb: KnowledgeBase, questions: list[str], rounds: int):
     def ask(q: str) -> None:
         current["group"] = groups[q]
         kb.ask(q, limit=5)
-    times = search.best_times(ask, questions, rounds, kb.clear_caches)
+    times = search.best_times(ask, questions, runs, kb.clear_caches)
     by_group: dict[str, list[float]] = defaultdict(list)
     for q, ms in zip(questions, times, strict=True):
         by_group[groups[q]].append(ms)
@@ -94,7 +94,7 @@ def measure(kb: KnowledgeBase, questions: list[str], rounds: int):
     return by_group, stages
 
 
-def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
+def report(lessons: int, runs: int, times: dict[str, list[float]], stages: dict[str, dict[str, float]]) -> None:
     """The Markdown tables: each group's p50/p95, then each stage's mean per run by group."""
     p50, p95 = search.p50_p95([t for ts in times.values() for t in ts])
     print(f"# Where the benchmark's questions spend their time (bench/question_paths.py)\n\n"
@@ -112,16 +112,18 @@ def report(lessons: int, rounds: int, times: dict[str, list[float]], stages: dic
     print("\nMean ms per run of each stage, by group:\n")
     print("| stage | " + " | ".join(order) + " |\n|---|" + "---|" * len(order))
     for _, _, label in STAGES:
-        cells = (f"{1000 * stages[g].get(label, 0.0) / (rounds * len(times[g])):.2f}" for g in order)
+        cells = (f"{1000 * stages[g].get(label, 0.0) / (runs * len(times[g])):.2f}" for g in order)
         print(f"| {label} | " + " | ".join(cells) + " |")
 
 
 def main() -> int:
-    args = corpus.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
-                                 ("rounds", 2, "runs per question, the best kept"))
+    args = corpus.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                                         epilog=__doc__.split("\n\n", 1)[1],
+                                                         formatter_class=argparse.RawDescriptionHelpFormatter),
+                                 ("runs", 2, "runs per question, the best kept"))
     lessons, questions = corpus.corpus_questions(args.lessons, args.queries)
     kb = KnowledgeBase(lessons)
-    report(args.lessons, args.rounds, *measure(kb, questions, args.rounds))
+    report(args.lessons, args.runs, *measure(kb, questions, args.runs))
     return 0
 
 

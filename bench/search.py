@@ -23,6 +23,7 @@ import functools
 import gc
 import importlib
 import json
+import math
 import statistics
 import subprocess
 import sys
@@ -63,9 +64,10 @@ def best_times(fn, queries, rounds: int = 2, fresh=None) -> list[float]:
 
 
 def p50_p95(times: list[float]) -> tuple[float, float]:
-    """The median and the 95th percentile (the value at 95 % of the sorted times)."""
+    """The median and the 95th percentile by nearest rank (never below the median, however few the
+    times; as `bot/report.py` reads latencies)."""
     ordered = sorted(times)
-    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
+    return statistics.median(ordered), ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def wrap_timed(targets, record) -> None:

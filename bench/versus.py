@@ -9,7 +9,7 @@ time is the best of `--runs`, this project's summary cache cleared before every 
 bench/search.py, over the same 300 questions; the ratio of the p50s and of the p95s is printed for
 each of `--rounds` rounds, then their median.
 
-    .venv/bin/python bench/versus.py                  # 100,000 lessons → stdout (Markdown)
+    .venv/bin/python bench/versus.py > bench/results/versus.md    # 100,000 lessons, Markdown
     .venv/bin/python bench/versus.py --lessons 10000 --rounds 5
 
 Needs tantivy (`.venv/bin/pip install -e '.[bench]'`). Memory figures and build times are
@@ -18,6 +18,7 @@ bench/search.py's: with both engines in one process they would mix.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import sys
 import time
@@ -53,9 +54,12 @@ def interleaved(engines: dict, questions: list[str], runs: int, first: int) -> d
 
 
 def main() -> int:
-    args = corpus.corpus_options(argparse.ArgumentParser(description=__doc__.split("\n\n")[0]),
-                                 ("runs", 2, "runs per question and engine, the best kept"),
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    args = corpus.corpus_options(parser, ("runs", 2, "runs per question and engine, the best kept"),
                                  ("rounds", 3, "rounds over all the questions"))
+    if importlib.util.find_spec("tantivy") is None:  # before minutes of loading and building
+        parser.error("needs tantivy: .venv/bin/pip install -e '.[bench]'")
     lessons, questions = corpus.corpus_questions(args.lessons, args.queries)
     ours, _, fresh = search.lessons_engine(lessons)
     theirs, _, _ = search.tantivy_engine(lessons)
