@@ -85,14 +85,9 @@ class Reader:
         # A topic held loosely counts in part: the share is no longer the pattern's.
         if any(self.ranker.may_hold_loosely(c) for c in u.concepts if not c.place):
             return None
-        weights = self.ranker.weights(u.concepts)
-        whole = sum(weights) + self.ranker._unknown_weight(u, weights)
-        sources, sets, hits = zip(*(self._source(c) for c in u.concepts), strict=True)
-        patterns = Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
-                            self.options.min_coverage, self.options.coverage_power)
-        if not patterns.monotone(patterns.ok):
+        sources, sets, hits, patterns, matched = self.match(u)
+        if matched is None:
             return None
-        matched = patterns.union(patterns.ok, sets, self.n)
         if allowed is not None:
             matched &= bitsets.from_mask(allowed)
         size = bitsets.count(matched)
@@ -109,6 +104,18 @@ class Reader:
         ranked = self.ranker.rank(docs, scores, u.concepts, tiers, wanted, group)
         return Shortcut(ranked._replace(total=size - self._repeated(matched)), self.facets.counts_of(matched),
                         list(hits))
+
+    def match(self, u: Understanding) -> tuple[tuple[Source, ...], tuple, tuple, Patterns, np.ndarray | None]:
+        """(each concept as the leaders are read from it, its lessons as a bitset, its `concept_hits`
+        entry; what each pattern of concepts scores; the lessons that cover enough of the question,
+        as a bitset: None when the patterns that do are not `monotone`, so no union gives them)."""
+        weights = self.ranker.weights(u.concepts)
+        whole = sum(weights) + self.ranker._unknown_weight(u, weights)
+        sources, sets, hits = zip(*(self._source(c) for c in u.concepts), strict=True)
+        patterns = Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
+                            self.options.min_coverage, self.options.coverage_power)
+        matched = patterns.union(patterns.ok, sets, self.n) if patterns.monotone(patterns.ok) else None
+        return sources, sets, hits, patterns, matched
 
     def _source(self, concept: Concept) -> tuple[Source, np.ndarray, np.ndarray]:
         """(the concept as the threshold algorithm reads it, its lessons as a bitset, its

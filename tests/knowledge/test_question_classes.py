@@ -282,7 +282,7 @@ def test_a_function_word_is_no_topic_the_lessons_must_hold(kb_of, word):
 
 @pytest.mark.parametrize("question", ["why didn't drought insurance reach herders",
                                       "herders don't have drought insurance",
-                                      "drought insurance that herders couldn’t reach"])
+                                      "why didn’t drought insurance reach herders"])  # a typographic apostrophe
 def test_a_contraction_is_no_word_the_lessons_must_hold(kb_of, question):
     """An apostrophe splits "didn't" into "didn" and "t": neither is a topic, so a lesson with the
     other words matches the whole question and no notice calls "didn" a word no lesson has."""
@@ -294,7 +294,7 @@ def test_a_contraction_is_no_word_the_lessons_must_hold(kb_of, question):
 
 
 def test_a_word_that_contractions_leave_is_still_a_topic(kb_of):
-    """Only the contraction goes: "haven", "don" and "won" are words of their own."""
+    """Only the contraction goes: "haven" stays a word of its own ("tax haven")."""
     kb = kb_of({"1": lesson_page("1", description=f"Tax havens drained the social insurance fund. {FILLER}"),
                 "2": lesson_page("2", description=f"A tax on payrolls funded social insurance. {FILLER}")})
     assert ids(kb.ask("tax haven"))[0] == "1"

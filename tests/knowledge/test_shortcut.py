@@ -245,12 +245,7 @@ def test_the_walk_over_a_tier_scores_each_lesson_as_looking_it_up_does(kb):
         u = searcher.understand(question)
         if not reader.covers(u, None, None):
             continue
-        weights = searcher.ranker.weights(u.concepts)
-        whole = sum(weights) + searcher.ranker._unknown_weight(u, weights)
-        sources, sets, _ = zip(*(reader._source(c) for c in u.concepts), strict=True)
-        patterns = shortcut.Patterns(weights, [s.dense for s in sources], [c.place for c in u.concepts], whole,
-                                     searcher.options.min_coverage, searcher.options.coverage_power)
-        matched = patterns.union(patterns.ok, sets, reader.n) if patterns.monotone(patterns.ok) else None
+        sources, sets, _, patterns, matched = reader.match(u)
         if matched is None or not bitsets.count(matched):
             continue
         docs, scores = topk.dense_best(matched, bitsets.count(matched), sources, patterns, sets, searcher.index.impacts)
