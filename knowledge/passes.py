@@ -44,12 +44,7 @@ def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, rea
                 a, b = mask[p], mask[p + gap]
                 if a and b and stream_field[lo + p] == stream_field[lo + p + gap]:
                     near |= (a & (b >> one)) | (b & (a >> one))  # bit c: concepts c and c + 1, either way round
-        near &= pairs
-        count = 0
-        while near:
-            near &= near - one
-            count += 1
-        out[i] = count
+        out[i] = _popcount(near & pairs)
 
 
 def _lowest_bit_table() -> np.ndarray:
@@ -164,10 +159,8 @@ def phrase_pair(a, a_impacts, a_fields, b, b_impacts, b_fields, together, apart)
         return docs, scores, fields
     words = (max(a[-1], b[-1]) >> 6) + 1  # every lesson of both lists (sorted) has its bit
     a_bits, b_bits = np.zeros(words, np.uint64), np.zeros(words, np.uint64)
-    for i in range(a.shape[0]):
-        a_bits[a[i] >> 6] |= one << np.uint64(a[i] & 63)
-    for j in range(b.shape[0]):
-        b_bits[b[j] >> 6] |= one << np.uint64(b[j] & 63)
+    bits_of(a, a_bits)
+    bits_of(b, b_bits)
     a_before = b_before = k = t = 0
     for word in range(words):
         a_word, b_word = a_bits[word], b_bits[word]
