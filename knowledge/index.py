@@ -189,6 +189,12 @@ class InvertedIndex:
         copies = np.flatnonzero(self.duplicate_of != np.arange(self.n_docs, dtype=np.int32))
         return copies, self.duplicate_of[copies]
 
+    def repeated(self, held: Callable[[np.ndarray], np.ndarray]) -> int:
+        """How many lessons of a set repeat the prose of another lesson of it: the copies (`repeats`)
+        that `held` (lesson numbers → which the set holds) says are in it with their originals."""
+        copies, originals = self.repeats
+        return int(np.count_nonzero(held(copies) & held(originals))) if len(copies) else 0
+
     def postings(self, term: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lesson numbers, impacts, field bits) of one term; empty arrays for -1."""
         if term < 0:

@@ -325,10 +325,7 @@ class Ranker:
         order = np.lexsort((docs, -top_scores, -tiers.astype(np.int16)))
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
-        copies, originals = self.index.repeats
-        total = len(matched)
-        if len(copies):  # most corpora have none: no look-up at all
-            total -= int(np.count_nonzero(within(copies, matched) & within(originals, matched)))
+        total = len(matched) - self.index.repeated(lambda docs: within(docs, matched))
         groups = self.index.duplicate_of[docs]
         grouped: dict[int, list[int]] = {}
         if by_evaluation:

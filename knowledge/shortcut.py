@@ -102,8 +102,8 @@ class Reader:
             return None
         docs, scores, tiers = leaders
         ranked = self.ranker.rank(docs, scores, u.concepts, tiers, wanted, group)
-        return Shortcut(ranked._replace(total=size - self._repeated(matched)), self.facets.counts_of(matched),
-                        list(hits))
+        total = size - self.index.repeated(lambda docs: bitsets.holds(matched, docs))  # as `Ranker.rank` counts
+        return Shortcut(ranked._replace(total=total), self.facets.counts_of(matched), list(hits))
 
     def match(self, u: Understanding) -> tuple[tuple[Source, ...], tuple, tuple, Patterns, np.ndarray | None]:
         """(each concept as the leaders are read from it, its lessons as a bitset, its `concept_hits`
@@ -184,13 +184,6 @@ class Reader:
         if len(topics) + len(u.unknown) < COINCIDENCE_WORDS:
             return False
         return not any((sets[i] & sets[j] & matched).any() for i, j in combinations(topics, 2))
-
-    def _repeated(self, matched: np.ndarray) -> int:
-        """How many matched lessons repeat the prose of another matched one (`Ranker.rank`'s rule)."""
-        copies, originals = self.index.repeats
-        if not len(copies):
-            return 0
-        return int(np.count_nonzero(bitsets.holds(matched, copies) & bitsets.holds(matched, originals)))
 
 
 def _lookup(docs: np.ndarray, values: np.ndarray, cands: np.ndarray, compiled: bool = False) -> np.ndarray:
