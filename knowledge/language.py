@@ -223,7 +223,9 @@ def _pool(first: str, shortest: int, longest: int) -> tuple[tuple[str, ...], np.
     letters each has (`letters`)."""
     pools = _english_by_start()
     words = tuple(w for n in range(shortest, longest + 1) for w in pools.get((first, n), ()))
-    return words, letters(words)
+    held = letters(words)
+    held.flags.writeable = False  # cached and shared by every question
+    return words, held
 
 
 def letters(words: tuple[str, ...] | list[str]) -> np.ndarray:

@@ -71,7 +71,7 @@ def _spans(text: str, lowered: str) -> Field:
     sentences, starts, ends = [], [], []
     for match in _SENTENCE.finditer(text):
         raw = match.group()
-        sentence = raw.strip(_STRIPPED)
+        sentence = raw.strip(_STRIPPED)  # more than one character left: a sentence
         if len(sentence) > 1:
             start = match.start() + len(raw) - len(raw.lstrip(_STRIPPED))
             sentences.append(sentence)
@@ -82,7 +82,7 @@ def _spans(text: str, lowered: str) -> Field:
 
 def _cut(text: str) -> Field:
     """A field that may not be ASCII: its sentences folded one by one, joined by newlines."""
-    sentences = _sentences(text) if text else []
+    sentences = _sentences(text)
     folded = _sentences(fold(text))
     if len(folded) != len(sentences):  # folding changed the punctuation: fold sentence by sentence
         folded = [fold(sentence) for sentence in sentences]
@@ -229,7 +229,8 @@ def _first_sentence(cut: Cut) -> tuple[float, int, int] | None:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s for s in (s.strip(_STRIPPED) for s in _SENTENCE.findall(text)) if len(s) > 1]
+    """The sentences of a text as `_spans` cuts them (its places left aside)."""
+    return list(_spans(text, text).sentences)
 
 
 def _clip(text: str, limit: int = MAX_SUMMARY_CHARS) -> str:
