@@ -105,14 +105,27 @@ def add_dense(best, weight, cover, total):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True, error_model="numpy")  # a division by 0 gives inf or nan, as numpy's
-def squared_cover_scores(matched, total, cover, whole, out):  # pragma: no cover - compiled
-    """`out[i]`: lesson `matched[i]`'s score sum as float32, times the square of its share of the
-    question's weight (`rank.Ranker.score` with `coverage_power` 2, as numpy's float32 × float64
-    and square make it), in one pass over the matched lessons."""
+def cover_scores(matched, total, cover, whole, power, out):  # pragma: no cover - compiled
+    """`out[i]`: lesson `matched[i]`'s score sum as float32, times its share of the question's
+    weight to the `power` (`rank.Ranker.score`), in one pass over the matched lessons. The powers
+    numpy computes its own way (2: a square, 1, 0.5: a square root, 0, -1: a reciprocal) are computed that way too,
+    so the floats are numpy's; any other goes through `pow` as numpy's does."""
     for i in range(matched.shape[0]):
         d = matched[i]
         share = cover[d] / whole
-        out[i] = np.float64(np.float32(total[d])) * (share * share)
+        if power == 2.0:
+            factor = share * share
+        elif power == 1.0:
+            factor = share
+        elif power == 0.5:
+            factor = np.sqrt(share)
+        elif power == 0.0:
+            factor = 1.0
+        elif power == -1.0:
+            factor = 1.0 / share
+        else:
+            factor = share ** power
+        out[i] = np.float64(np.float32(total[d])) * factor
 
 
 @njit(cache=True, nogil=True)

@@ -151,11 +151,11 @@ class Ranker:
             ok &= allowed
         matched = np.flatnonzero(ok)
         power = self.options.coverage_power
-        if self.index.compiled and power == 2.0:  # one compiled pass, no corpus-long temporaries
+        if self.index.compiled:  # one compiled pass, no corpus-long temporaries
             from . import passes
 
             scores = np.empty(len(matched))
-            passes.squared_cover_scores(matched, total, cover, whole, scores)
+            passes.cover_scores(matched, total, cover, whole, float(power), scores)
         elif 4 * len(matched) > n:  # most lessons: whole-array arithmetic, then one gather
             scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
         else:

@@ -198,6 +198,28 @@ def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
     assert sum(bool(p[0][0]) for p in compiled) > len(asked) // 2  # most questions find lessons
 
 
+@pytest.mark.parametrize("power", [1.5, 1.0, 0.5, 3.0])
+def test_any_coverage_power_scores_compiled_as_numpy_does(power, monkeypatch):
+    """The matched lessons' scores come from one compiled pass on a large index, whatever the
+    configured `coverage_power`: to the last bit what numpy's arithmetic gives a small one."""
+    from knowledge.options import SearchOptions
+
+    lessons = [parse_text(text).lesson for _, text in generator().pages(600, seed=6)]
+    kb = KnowledgeBase(lessons, options=SearchOptions(coverage_power=power))
+    searcher = kb._searcher
+    assert searcher.index.compiled
+    asked = [u for u in map(searcher.understand, questions(kb, 40, seed=14)) if u.concepts]
+
+    def scored() -> list:
+        found = [searcher.ranker.score(u, None) for u in asked]
+        return [(s.matched.tolist(), s.scores.tobytes()) for s in found]
+
+    compiled = scored()
+    monkeypatch.setattr(searcher.index, "compiled", False)
+    assert scored() == compiled
+    assert sum(len(m) > 0 for m, _ in compiled) > len(asked) // 2
+
+
 def test_a_second_pass_with_lent_words_scores_as_one_from_scratch(kb):
     """A question that borrows words is scored twice on the same sums (`Ranker.sums`): a pass must
     leave them as they were, so the next scores as it would from nothing."""
