@@ -37,8 +37,9 @@ from knowledge import search as searcher  # noqa: E402
 STAGES = (
     (searcher.Searcher, "understand", "understanding"),
     (shortcut.Reader, "answer", "shortcut (all of it)"),
-    (rank.Ranker, "score", "full scoring"),
+    (rank.Ranker, "sums", "full scoring: every lesson's coverage and sum"),
     (rank.Ranker, "_concept_scores", "  each concept's scores (a thesaurus concept's corpus-long best)"),
+    (rank.Ranker, "score", "full scoring: the cut, scores and shares"),
     (rank.Ranker, "_loose", "  loose holdings"),
     (rank.Ranker, "rank", "ranking the leaders"),
     (facets.Facets, "counts", "facets (full scoring)"),
