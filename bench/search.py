@@ -39,7 +39,7 @@ if "--knowledge" in sys.argv:  # lessons@REV: that revision's package, before an
     sys.path.insert(0, sys.argv[sys.argv.index("--knowledge") + 1])
 
 import generate  # noqa: E402
-from corpus import make_queries, parsed_lessons, peak_mb, reset_peak, rss_mb  # noqa: E402
+from corpus import commit, make_queries, parsed_lessons, peak_mb, reset_peak, rss_mb  # noqa: E402
 
 
 def timed(fn, queries, rounds: int = 2, fresh=None) -> tuple[float, float]:
@@ -158,7 +158,8 @@ def run_one(engine: str, n: int, n_queries: int) -> dict:
     gc.collect()
     after_load = rss_mb()
     queries = make_queries(lessons, n_queries)
-    result = {"engine": engine, "n": len(lessons), "load_s": loading["parse_s"], **loading}
+    result = {"engine": engine, "n": len(lessons), "load_s": loading["parse_s"], **loading,
+              "measured": f"{time.strftime('%Y-%m-%d')}, {engine.partition('@')[2] or commit()}"}
     reset_peak()
     t0 = time.perf_counter()
     search, rank_only, fresh = ENGINES[engine.partition("@")[0]](lessons)
@@ -285,15 +286,16 @@ def write_markdown(rows: list[dict], path: Path) -> None:
              "above the records while building (VmHWM reset before the build); peak: the process's VmHWM.",
              "load s: parsing the files (once per size; the other engines read the parsed records back).",
              "Each engine's libraries are imported before its build is measured.", "",
-             "rank only: the same without building the hits' summaries.", "",
+             "rank only: the same without building the hits' summaries. measured: the run's date and commit",
+             "(a row is kept until a later run measures that engine at that size; – : before this was noted).", "",
              "| engine | lessons | load s | build s | index MB | build peak MB | peak MB | p50 ms | p95 ms "
-             "| typo p50/p95 ms | rank only p50/p95 ms |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| typo p50/p95 ms | rank only p50/p95 ms | measured |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["n"], r["engine"])):
         lines.append(f"| {r['engine']} | {r['n']:,} | {r['load_s']} | {r['build_s']} | +{r['index_mb']} "
                      f"| +{r.get('build_peak_mb', '–')} | {r['peak_mb']} "
                      f"| {r['p50_ms']} | {r['p95_ms']} | {r['typo_p50_ms']}/{r['typo_p95_ms']} "
-                     f"| {r.get('rank_p50_ms', '–')}/{r.get('rank_p95_ms', '–')} |")
+                     f"| {r.get('rank_p50_ms', '–')}/{r.get('rank_p95_ms', '–')} | {r.get('measured', '–')} |")
     lines += ["", "Ratios, this project ÷ the reference in the same run (below 1: this project is faster or smaller):",
               "", *ratio_lines(rows)]
     path.write_text("\n".join(lines) + "\n")
