@@ -1,6 +1,7 @@
 """The per-lesson loops a question runs on a large index, compiled with numba: the proximity
 bonus's reading of the leaders' words, scoring in place, a phrase's two words intersected as
-bits, the shortcut's look-ups and walks over bitsets, the facet counts of a match set.
+bits, the shortcut's look-ups and walks over bitsets, the facet counts of a match set (the shown
+lessons' sentences: `sentences.py`).
 
 Most replace numpy passes that made corpus-long copies (a gather, a scatter, a bincount's
 temporaries), with the same float operations in the same order, so answers do not change. The full

@@ -35,7 +35,7 @@ from .phrases import with_phrases
 from .rank import Ranked, Ranker, Scored, holds, holds_one
 from .record import Lesson
 from .shortcut import Reader, read_ahead
-from .summary import Cut, cut_sentences, summarize
+from .summary import Cut, Marker, cut_sentences, summarize
 from .text import stem
 from .understand import Interpreter, Understanding
 from .vocabulary import Places, Thesaurus
@@ -203,19 +203,28 @@ class Searcher:
         `explain`) the sentences that best answer the question, their matched words marked."""
         stems = {s for c in u.concepts for s in c.stems}
         weights = {s: float(self.index.idf[self.index.term_id(s)]) for s in stems if self.index.term_id(s) >= 0}
-        spellings = self._spellings(weights) if explain else {}
         hits = []
         page = ranked.leaders[offset:offset + limit]
+        made = self._summaries([doc for doc, _ in page], u.intent, weights) if explain else [("", "", ())] * len(page)
         shown = np.array([doc for doc, _ in page], dtype=np.int32)
         held = [holds(docs, shown) for docs in concept_hits]
         for k, (doc, score) in enumerate(page):
             lesson = self.lessons[doc]
             found = tuple(c.label for c, h in zip(u.concepts, held, strict=True) if h[k])
-            summary, source, spans = (summarize(lesson, weights, u.intent, spellings=spellings, cut=self.cut(doc))
-                                      if explain else ("", "", ()))
+            summary, source, spans = made[k]
             hits.append(Hit(lesson, round(float(score), 4), summary, source, spans, found,
                             tuple(self.lessons[d].id for d in ranked.grouped.get(doc, ()))))
         return told_apart(hits)
+
+    def _summaries(self, docs: list[int], intent: str,
+                   weights: dict[str, float]) -> list[tuple[str, str, tuple[tuple[int, int], ...]]]:
+        """Each lesson's summary, source field and highlights: in one compiled pass over their
+        sentences when the index is large (its kernels are loaded), else one by one in Python."""
+        spellings = self._spellings(weights)
+        marker = Marker(weights, spellings) if self.index.compiled else None
+        if marker is not None and marker.usable:
+            return marker.summaries([self.cut(doc) for doc in docs], intent)
+        return [summarize(self.lessons[doc], weights, intent, spellings=spellings, cut=self.cut(doc)) for doc in docs]
 
     def _spellings(self, stems) -> dict[str, str]:
         """Every folded word of the lessons whose stem is one of `stems`, with that stem."""
@@ -253,13 +262,9 @@ class Searcher:
         order = [int(d) for d in np.argsort(-scores, kind="stable")[:limit] if scores[d] > 0]
         # Each term's stem is the stem of any word the lessons spell it with (not a pass over every stem).
         stems = {stem(self.index.spellings(t)[0]): float(self.index.idf[t]) for t in terms}
-        spellings = self._spellings(stems)
-        hits = []
         top = scores[order[0]] if order else 1.0
-        for d in order:
-            summary, source, spans = summarize(self.lessons[d], stems, "", spellings=spellings, cut=self.cut(d))
-            hits.append(Hit(self.lessons[d], round(float(scores[d] / top), 4), summary, source, spans))
-        return list(told_apart(hits))
+        return list(told_apart([Hit(self.lessons[d], round(float(scores[d] / top), 4), *made)
+                                for d, made in zip(order, self._summaries(order, "", stems), strict=True)]))
 
 
 #: A question of this many topic words or more is not answered by lessons that each share one of them.

@@ -174,9 +174,10 @@ def test_a_two_word_alternative_is_read_in_one_pass_as_numpy_reads_it(kb, monkey
 
 
 def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
-    """A large index scores, reads loose matches and measures proximity in compiled passes
-    (`passes.py`); a small one with numpy. Both ways on the same lessons and questions (with
-    thesaurus phrases, typos and filters), scores and summaries to the last bit."""
+    """A large index scores, reads loose matches, measures proximity and marks the shown lessons'
+    sentences in compiled passes (`passes.py`, `sentences.py`); a small one with numpy and Python.
+    Both ways on the same lessons and questions (with thesaurus phrases, typos and filters), and
+    for related lessons: scores and summaries to the last bit."""
     searcher = kb._searcher
     asked = [*questions(kb, 60, seed=8), "social protection for herders", "child labour cocoa",
              "occupational safety and health", "forced labour migrant workers", "youth employment Africa",
@@ -185,7 +186,9 @@ def test_the_compiled_passes_answer_as_numpy_does(kb, monkeypatch):
 
     def pages() -> list:
         return [(page(answer), [(h.summary, h.highlights) for h in answer.hits])
-                for answer in (searcher.ask(q, 10, straightforward=True) for q in asked)]
+                for answer in (searcher.ask(q, 10, straightforward=True) for q in asked)] + \
+            [[(h.lesson.id, h.summary, h.summary_field, h.highlights) for h in searcher.related(lesson.id)]
+             for lesson in searcher.lessons[:5]]
 
     def scored() -> list:  # every matched lesson's score, unrounded
         found = [searcher.ranker.score(u, None) for u in map(searcher.understand, asked) if u.concepts]
