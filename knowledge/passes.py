@@ -29,10 +29,18 @@ def near_pairs(stream, stream_field, stream_start, docs, terms, terms_start, rea
     for i in range(docs.shape[0]):
         longest = max(longest, stream_start[docs[i] + 1] - stream_start[docs[i]])
     mask = np.zeros(longest, np.uint64)
+    # A filter of 4,096 bits, one set by each term id's low 12 bits: most words of a lesson are in
+    # no concept, and one look in it tells so.
+    seen = np.zeros(64, np.uint64)
+    for j in range(terms.shape[0]):
+        seen[(terms[j] & 4095) >> 6] |= one << np.uint64(terms[j] & 63)
     for i in range(docs.shape[0]):
         lo, hi = stream_start[docs[i]], stream_start[docs[i] + 1]
         for p in range(lo, hi):
             token, m = stream[p], np.uint64(0)
+            if not (seen[(token & 4095) >> 6] >> np.uint64(token & 63)) & one:
+                mask[p - lo] = m
+                continue
             for c in range(k):
                 for j in range(terms_start[c], terms_start[c + 1]):
                     if terms[j] == token:
