@@ -326,19 +326,21 @@ class Ranker:
         docs, top_scores = docs[order], top_scores[order]
         # A duplicate counts only when its original is not matched too (`matched` is sorted).
         total = len(matched) - self.index.repeated(lambda docs: within(docs, matched))
-        groups = self.index.duplicate_of[docs]
+        groups = (self.evaluation if by_evaluation else self.index.duplicate_of)[docs]
+        # The first of each group leads it, the others are grouped under it (a few dozen lessons:
+        # Python's lists are quicker here than numpy's unique and masks).
+        leaders: dict[int, int] = {}
+        kept: list[tuple[int, float]] = []
         grouped: dict[int, list[int]] = {}
-        if by_evaluation:
-            groups = self.evaluation[docs]
-        _, first = np.unique(groups, return_index=True)
-        keep = np.zeros(len(docs), dtype=bool)
-        keep[first] = True
-        leaders = dict(zip(groups[keep].tolist(), docs[keep].tolist(), strict=True))
-        for g, d in zip(groups[~keep].tolist(), docs[~keep].tolist(), strict=True):
-            grouped.setdefault(leaders[g], []).append(d)
+        for g, d, score in zip(groups.tolist(), docs.tolist(), top_scores.tolist(), strict=True):
+            leader = leaders.setdefault(g, d)
+            if leader == d:
+                kept.append((d, score))
+            else:
+                grouped.setdefault(leader, []).append(d)
         if by_evaluation:
             total = len(np.unique(self.evaluation[matched]))
-        return Ranked(list(zip(docs[keep].tolist(), top_scores[keep].tolist(), strict=True)), total, grouped)
+        return Ranked(kept, total, grouped)
 
 
 def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
