@@ -348,7 +348,11 @@ def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
     array of scores, where the score is not 0): one search per concept, not one per hit."""
     if docs.dtype.kind == "f":
         return docs[page] > 0
-    return within(page, docs)
+    if len(page) > 64 or not len(docs):
+        return within(page, docs)
+    # A page of a few lessons: a binary search each, as `within` would choose, in fewer numpy calls.
+    at = docs.searchsorted(page)
+    return docs[np.minimum(at, len(docs) - 1)] == page
 
 
 def holds_one(docs: np.ndarray, doc: int) -> bool:

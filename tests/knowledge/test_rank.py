@@ -74,6 +74,12 @@ def test_top_finds_the_largest_keys_at_any_length(size):
 def test_holds_reads_sorted_lesson_numbers_and_dense_scores():
     page = np.array([4, 5, 9], dtype=np.int32)
     assert holds(np.array([1, 4, 9], dtype=np.int32), page).tolist() == [True, False, True]
+    assert holds(np.array([], dtype=np.int32), page).tolist() == [False] * len(page)
+    rng = np.random.default_rng(4)
+    for size in (3, 64, 65, 5000):  # a page of a few lessons, and a match set
+        lessons = rng.choice(9000, size, replace=False).astype(np.int32)  # in rank order, not sorted
+        docs = np.sort(rng.choice(9000, 3000, replace=False)).astype(np.int32)
+        assert holds(docs, lessons).tolist() == np.isin(lessons, docs).tolist()
     assert holds(np.array([0.0, 0.5], dtype=np.float32), np.array([1, 0])).tolist() == [True, False]
 
 
