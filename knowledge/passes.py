@@ -148,6 +148,18 @@ def best_of(docs, impacts, certainty, best):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def best_and_firm(docs, impacts, fields, certainty, only, best, firm):  # pragma: no cover - compiled
+    """`best_of`, and `mark_beyond` (`only`, `firm`) of the same postings, read once."""
+    for i in range(docs.shape[0]):
+        d = docs[i]
+        value = impacts[i] * certainty
+        if value > best[d]:
+            best[d] = value
+        if fields[i] != only:
+            firm[d] = True
+
+
+@njit(cache=True, nogil=True)
 def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
     """Mark each posting's lesson that holds the term in a field other than `only` (a field bit)."""
     for i in range(docs.shape[0]):

@@ -84,6 +84,9 @@ class Sums(NamedTuple):
     places: list[tuple[np.ndarray, float]]
     #: The weight of the question each lesson's asked-for field holds (None: no intent).
     intent: np.ndarray | None
+    #: Per concept, the lessons holding it beyond the category (`_loose`), marked as its scores were
+    #: read; None where not marked.
+    firm: list[np.ndarray | None]
 
 
 class Ranked(NamedTuple):
@@ -123,8 +126,14 @@ class Ranker:
         intent = np.zeros(n, dtype=np.float32) if u.intent else None
         bit = field_bit(u.intent) if u.intent else 0
         weights = self.weights(u.concepts)
+        firms: list[np.ndarray | None] = []
         for concept, weight in zip(u.concepts, weights, strict=True):
-            docs, scores = self._concept_scores(concept, intent, bit, weight)
+            # A large index marks where a topic of alternatives stands firmly as it reads their postings.
+            several = len(concept.alternatives) > 1 or len(concept.alternatives[0][0]) > 1
+            firm = np.zeros(n, dtype=bool) if self.index.compiled and several and not concept.place \
+                and self.may_hold_loosely(concept) else None
+            docs, scores = self._concept_scores(concept, intent, bit, weight, firm)
+            firms.append(firm)
             concept_hits.append(scores if docs is None else docs)
             if docs is None:
                 dense.append((scores, weight))
@@ -133,7 +142,7 @@ class Ranker:
             if concept.place:
                 places.append((docs if docs is not None else np.flatnonzero(scores), weight))
         cover, total = (coverage.compiled_sums if self.index.compiled else coverage.sums)(values, dense, n)
-        return Sums(cover, total, concept_hits, weights, places, intent)
+        return Sums(cover, total, concept_hits, weights, places, intent, firms)
 
     def score(self, u: Understanding, allowed: np.ndarray | None, lent: Lent | None = None,
               sums: Sums | None = None) -> Scored:
@@ -141,7 +150,7 @@ class Ranker:
         from `sums` (`self.sums(u)` when not given). Words `lent` to the question add their score,
         and coverage up to what a lesson needs."""
         n = self.n
-        cover, total, concept_hits, weights, places, intent = sums or self.sums(u)
+        cover, total, concept_hits, weights, places, intent, firms = sums or self.sums(u)
         if lent is not None:
             total = total + lent.score
             cover = cover + np.minimum(lent.cover, self.options.min_coverage * (sum(weights) or 1.0))
@@ -163,9 +172,9 @@ class Ranker:
         topic = cover.copy()
         for docs, weight in places:  # what each lesson matches of the question but its place
             topic[docs] -= weight
-        for concept, weight, hits in zip(u.concepts, weights, concept_hits, strict=True):
+        for concept, weight, hits, firm in zip(u.concepts, weights, concept_hits, firms, strict=True):
             if not concept.place:  # a topic held only loosely counts in part
-                topic[self._loose(concept, hits)] -= (1.0 - LOOSE_CREDIT) * weight
+                topic[self._loose(concept, hits, firm)] -= (1.0 - LOOSE_CREDIT) * weight
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         asked = None
@@ -198,10 +207,12 @@ class Ranker:
         average = sum(weights) / len(weights) if weights else rarest
         return u.unknown_names * rarest + (len(u.unknown) - u.unknown_names) * average
 
-    def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int, weight: float):
+    def _concept_scores(self, concept: Concept, intent: np.ndarray | None, bit: int, weight: float,
+                        firm: np.ndarray | None = None):
         """(lessons, score) of one concept; (None, a corpus-long array of the best alternative's score
         in each lesson, 0 where none) for a concept of several alternatives or a phrase. Adds the
-        concept's `weight` to `intent` for the lessons whose asked-for field holds it."""
+        concept's `weight` to `intent` for the lessons whose asked-for field holds it, and marks in
+        `firm` (compiled, when given) the lessons holding it beyond the category, as `_loose` would."""
         if len(concept.alternatives) == 1 and len(concept.alternatives[0][0]) == 1:
             (term,), certainty = concept.alternatives[0]
             docs, impacts, fields = self.index.postings(term)
@@ -218,7 +229,13 @@ class Ranker:
             if self.index.compiled:  # one compiled pass: no gathered and scattered copies
                 from . import passes
 
-                passes.best_of(docs, impacts, np.float32(certainty), best)
+                if firm is not None and len(ids) == 1:  # where it stands firmly, in the same pass
+                    passes.best_and_firm(docs, impacts, fields, np.float32(certainty), field_bit("category"), best,
+                                         firm)
+                else:
+                    passes.best_of(docs, impacts, np.float32(certainty), best)
+                if firm is not None and len(ids) > 1:
+                    firm[self._together(ids)] = True
             elif i == 0:  # nothing to compare with yet: one scatter, no gather
                 best[docs] = impacts * np.float32(certainty)
             else:
@@ -231,14 +248,17 @@ class Ranker:
             intent += in_field * np.float32(weight)
         return None, best
 
-    def _loose(self, concept: Concept, hits: np.ndarray) -> np.ndarray:
+    def _loose(self, concept: Concept, hits: np.ndarray, firm: np.ndarray | None = None) -> np.ndarray:
         """The lessons that hold `concept` only loosely: in their category alone, or as a phrase
         whose words never stand together outside it. `hits` is the concept's matching lessons
-        (sorted), or a corpus-long array of its scores."""
+        (sorted), or a corpus-long array of its scores; `firm`, where the concept stands beyond
+        the category when `_concept_scores` marked it."""
         if hits.dtype.kind != "f":  # one word: its few category-only lessons, read once
             return self._category_only(concept.alternatives[0][0][0])
         if not self.may_hold_loosely(concept):  # told without reading a corpus-long array
             return np.zeros(0, dtype=np.intp)
+        if firm is not None:
+            return np.flatnonzero((hits > 0) & ~firm)
         firm = np.zeros(self.n, dtype=bool)
         for ids, _ in concept.alternatives:
             if len(ids) == 1:
