@@ -1,4 +1,5 @@
-"""Which lessons of one list are in another, sorted, list: the intersections of postings.
+"""Which lessons of one list are in another, sorted, list: the intersections of postings, and
+which shown lessons a concept holds (`holds`).
 
 A binary search per lesson is quickest for a short list; for a long one, a table as long as the
 lessons is scattered once and read (no table is kept between calls).
@@ -34,3 +35,23 @@ def within_at(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
 def within(docs: np.ndarray, sorted_docs: np.ndarray) -> np.ndarray:
     """Which of `docs` are among `sorted_docs`."""
     return within_at(docs, sorted_docs) >= 0
+
+
+def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
+    """Which lessons of `page` the sorted lesson numbers `docs` hold (or, for a corpus-long float
+    array of scores, where the score is not 0): one search per concept, not one per hit."""
+    if docs.dtype.kind == "f":
+        return docs[page] > 0
+    if len(page) > 64 or not len(docs):
+        return within(page, docs)
+    # A page of a few lessons: a binary search each, as `within` would choose, in fewer numpy calls.
+    at = docs.searchsorted(page)
+    return docs[np.minimum(at, len(docs) - 1)] == page
+
+
+def holds_one(docs: np.ndarray, doc: int) -> bool:
+    """`holds` for one lesson: a binary search in the sorted lessons (or a look at its score)."""
+    if docs.dtype.kind == "f":
+        return bool(docs[doc] > 0)
+    at = int(np.searchsorted(docs, doc))
+    return at < len(docs) and int(docs[at]) == doc

@@ -169,12 +169,7 @@ class Ranker:
             scores = (total.astype(np.float32) * (cover / whole) ** power)[matched]
         else:
             scores = total[matched].astype(np.float32) * (cover[matched] / whole) ** power
-        topic = cover.copy()
-        for docs, weight in places:  # what each lesson matches of the question but its place
-            topic[docs] -= weight
-        for concept, weight, hits, firm in zip(u.concepts, weights, concept_hits, firms, strict=True):
-            if not concept.place:  # a topic held only loosely counts in part
-                topic[self._loose(concept, hits, firm)] -= (1.0 - LOOSE_CREDIT) * weight
+        topic = self._topic(u, cover, places, weights, concept_hits, firms)
         topic_whole = whole - sum(w for _, w in places)
         share = topic[matched] / topic_whole if topic_whole > 0 else np.zeros(len(matched))
         asked = None
@@ -182,6 +177,20 @@ class Ranker:
             asked = np.minimum(intent[matched] / max(topic_whole, 1e-9), 1.0)
             scores = scores * (1.0 + self.options.intent_bonus * asked)
         return Scored(matched, scores, concept_hits, share, asked)
+
+    def _topic(self, u: Understanding, cover: np.ndarray, places: list, weights: list[float],
+               concept_hits: list[np.ndarray], firms: list[np.ndarray | None]) -> np.ndarray:
+        """What each lesson matches of the question but its place, a topic it holds only loosely
+        counting in part: `cover` itself (not copied) when no lesson is either."""
+        # the places first, then each topic in the question's order: the subtractions numpy made
+        adjustments = list(places) + [(self._loose(c, h, f), (1.0 - LOOSE_CREDIT) * w) for c, w, h, f
+                                      in zip(u.concepts, weights, concept_hits, firms, strict=True) if not c.place]
+        topic = cover
+        for docs, weight in adjustments:
+            if len(docs):
+                topic = cover.copy() if topic is cover else topic
+                topic[docs] -= weight
+        return topic
 
     def weights(self, concepts: list[Concept]) -> list[float]:
         """How much each concept counts towards a lesson's coverage: its rarest alternative's idf.
@@ -361,26 +370,6 @@ class Ranker:
         if by_evaluation:
             total = len(np.unique(self.evaluation[matched]))
         return Ranked(kept, total, grouped)
-
-
-def holds(docs: np.ndarray, page: np.ndarray) -> np.ndarray:
-    """Which lessons of `page` the sorted lesson numbers `docs` hold (or, for a corpus-long float
-    array of scores, where the score is not 0): one search per concept, not one per hit."""
-    if docs.dtype.kind == "f":
-        return docs[page] > 0
-    if len(page) > 64 or not len(docs):
-        return within(page, docs)
-    # A page of a few lessons: a binary search each, as `within` would choose, in fewer numpy calls.
-    at = docs.searchsorted(page)
-    return docs[np.minimum(at, len(docs) - 1)] == page
-
-
-def holds_one(docs: np.ndarray, doc: int) -> bool:
-    """`holds` for one lesson: a binary search in the sorted lessons (or a look at its score)."""
-    if docs.dtype.kind == "f":
-        return bool(docs[doc] > 0)
-    at = int(np.searchsorted(docs, doc))
-    return at < len(docs) and int(docs[at]) == doc
 
 
 def _top(key: np.ndarray, depth: int) -> np.ndarray:

@@ -30,9 +30,10 @@ from .answer import Answer, Hit, told_apart
 from .facets import Facets
 from .index import InvertedIndex
 from .language import is_english
+from .membership import holds, holds_one
 from .options import SearchOptions
 from .phrases import with_phrases
-from .rank import Ranked, Ranker, Scored, holds, holds_one
+from .rank import Ranked, Ranker, Scored
 from .record import Lesson
 from .shortcut import Reader, read_ahead
 from .summary import Cut, Marker, cut_sentences, summarize

@@ -7,8 +7,8 @@ import pytest
 
 from knowledge import SearchOptions
 from knowledge.coverage import compiled_sums, sums
-from knowledge.membership import within, within_at
-from knowledge.rank import BOOST_LIMITS, Scored, _top, holds
+from knowledge.membership import holds, within, within_at
+from knowledge.rank import BOOST_LIMITS, Scored, _top
 
 from ..conftest import lesson_page
 from .conftest import ids
