@@ -141,30 +141,25 @@ def cover_scores(matched, total, cover, whole, power, out):  # pragma: no cover 
 def best_of(docs, impacts, certainty, best):  # pragma: no cover - compiled
     """`best[d]` becomes the larger of itself and the float32 `impacts * certainty` of each posting
     (`rank.Ranker._concept_scores`: a concept's best alternative in each lesson)."""
-    for i in range(docs.shape[0]):
-        value = impacts[i] * certainty
-        if value > best[docs[i]]:
-            best[docs[i]] = value
+    for i in range(docs.shape[0]):  # no branch: a larger value is as likely as not past the first list
+        d = docs[i]
+        best[d] = max(best[d], impacts[i] * certainty)
 
 
 @njit(cache=True, nogil=True)
 def best_and_firm(docs, impacts, fields, certainty, only, best, firm):  # pragma: no cover - compiled
     """`best_of`, and `mark_beyond` (`only`, `firm`) of the same postings, read once."""
-    for i in range(docs.shape[0]):
+    for i in range(docs.shape[0]):  # branchless: 591 -> 387 us for a thesaurus concept of 4 lists at 100k
         d = docs[i]
-        value = impacts[i] * certainty
-        if value > best[d]:
-            best[d] = value
-        if fields[i] != only:
-            firm[d] = True
+        best[d] = max(best[d], impacts[i] * certainty)
+        firm[d] |= fields[i] != only
 
 
 @njit(cache=True, nogil=True)
 def mark_beyond(docs, fields, only, marked):  # pragma: no cover - compiled
     """Mark each posting's lesson that holds the term in a field other than `only` (a field bit)."""
     for i in range(docs.shape[0]):
-        if fields[i] != only:
-            marked[docs[i]] = True
+        marked[docs[i]] |= fields[i] != only
 
 
 @njit(cache=True, inline="always")
