@@ -297,3 +297,17 @@ def test_a_large_tier_keeps_the_earliest_lessons_of_equal_scores():
     assert kept == 5 and sorted(docs.tolist()) == [3, 4, 5, 100, 200]
     assert passes.best_in_set(bitsets.from_docs(np.array([7, 9]), n), sets, *one_sparse, np.array([0.0, 1.0]),
                               docs, scores) == 2
+
+
+@pytest.mark.parametrize("share", [0.9, 0.5, 0.01])
+def test_lessons_are_packed_into_bits_in_any_order(share):
+    """`passes.bits_of` packs a word's lessons at a time when they come sorted (postings, a match
+    set): the bits must be `bitsets.from_docs`' for sorted lessons, shuffled ones and repeats."""
+    from knowledge import bitsets, passes
+
+    rng = np.random.default_rng(int(share * 100))
+    docs = np.flatnonzero(rng.random(5000) < share).astype(np.int32)
+    for order in (docs, rng.permutation(docs), np.concatenate([docs, docs[::3]])):
+        bits = bitsets.empty(5000)
+        passes.bits_of(order, bits)
+        assert np.array_equal(bits, bitsets.from_docs(docs, 5000))
