@@ -76,7 +76,8 @@ class Marker:
     pass (`sentences.sentence_marks`): it cuts their sentences and marks the query words in each, as
     `_best_sentence` does in Python, and `summaries` then picks what `summarize` would. For a large
     index (numba loaded); `usable` says whether it applies (at most 64 stems, words of letters and
-    digits)."""
+    digits). It reads every ASCII field where `_best_sentence` skips a field whose words cannot beat
+    the best so far: the same only for positive weights, which idf always is (log(1 + x), x > 0)."""
 
     def __init__(self, weights: Mapping[str, float], spellings: Mapping[str, str]) -> None:
         from . import sentences  # numba: loaded with the large index the caller has
